@@ -1,0 +1,164 @@
+using System.Text.Json;
+using CchcSurvey.Core.Instruments;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Surveys;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Api;
+
+/// <summary>The public JSON API of CONTRACT.md used by kiosks and other systems.</summary>
+public static class SurveyApi
+{
+    /// <summary>A response is a few kilobytes; anything far larger is refused before it is parsed.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static void MapSurveyApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1");
+
+        api.MapGet("/counters", async (SurveyDbContext db, CancellationToken ct) =>
+            await db.Counters.AsNoTracking().Where(c => c.IsActive && c.Unit.IsActive).OrderBy(c => c.Code)
+                .Select(c => new CounterSummary(c.Code, c.Name, c.Unit.Code, c.Unit.Name)).ToListAsync(ct));
+
+        api.MapGet("/counters/{code}", async (string code, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct) =>
+        {
+            var counter = await submissions.FindActiveCounterAsync(code, ct);
+            if (counter is null) return NotFound($"No active counter '{code}'.");
+            var offered = (await instruments.CurrentAsync(db, ct)).Where(i => counter.Offers(i.Code))
+                .Select(i => new CounterInstrument(i.Code, i.Version, i.Definition.Title.Vi, i.Definition.Title.En, i.Code == counter.DefaultInstrument));
+            return Results.Ok(new CounterDetail(counter.Code, counter.Name, counter.Unit.Code, counter.Unit.Name, offered.ToList()));
+        });
+
+        api.MapGet("/instruments", async (SurveyDbContext db, InstrumentRegistry instruments, CancellationToken ct) =>
+            (await instruments.CurrentAsync(db, ct)).Select(i => new { code = i.Code, version = i.Version, title = i.Definition.Title }));
+
+        api.MapGet("/instruments/{code}", async (string code, int? version, SurveyDbContext db, InstrumentRegistry instruments, CancellationToken ct) =>
+        {
+            var instrument = await instruments.FindAsync(db, code, version, ct);
+            return instrument is null
+                ? NotFound($"No published instrument '{code}'{(version is null ? "" : $" version {version}")}.")
+                : Results.Text(InstrumentCatalog.Serialize(instrument.Definition), "application/json; charset=utf-8");
+        });
+
+        api.MapPost("/responses", PostResponseAsync).RequireRateLimiting(SubmissionRateLimiting.Policy);
+
+        api.MapGet("/receipts/{submissionId}", async (string submissionId, SurveyDbContext db, LocalClock clock, CancellationToken ct) =>
+        {
+            if (!Guid.TryParse(submissionId, out var id)) return NotFound("No such receipt.");
+            var hour = await db.Responses.AsNoTracking().Where(r => r.SubmissionId == id).Select(r => (DateTime?)r.SubmittedHourUtc).FirstOrDefaultAsync(ct);
+            return hour is null
+                ? NotFound("No such receipt.")
+                : Results.Ok(new Receipt(true, DateOnly.FromDateTime(clock.ToLocal(hour.Value)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        });
+
+        app.MapIndexApi();
+    }
+
+    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct)
+    {
+        if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return Invalid("The body must be JSON (Content-Type: application/json).");
+
+        var body = await ReadBoundedAsync(http.Request.Body, MaxBodyBytes, ct);
+        if (body is null)
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"A response body may be at most {MaxBodyBytes} bytes.");
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
+        }
+        catch (JsonException e)
+        {
+            return Invalid($"The body is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return Invalid("The body must be a JSON object.");
+
+            var unknown = root.EnumerateObject().Select(p => p.Name).Except(KnownFields, StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0) return Invalid($"Unknown field(s): {string.Join(", ", unknown)}.");
+
+            if (!TryGetString(root, "submissionId", out var idText) || !Guid.TryParse(idText, out var submissionId) || submissionId == Guid.Empty)
+                return Invalid("submissionId must be a UUID.", "submissionId");
+            if (root.TryGetProperty("token", out _))
+                return Invalid("Per-dossier tokens are not accepted by this server yet; send the counter code.", "token");
+            if (!TryGetString(root, "counter", out var counterCode))
+                return Invalid("counter must be a counter code.", "counter");
+            if (!TryGetString(root, "instrument", out var instrumentCode))
+                return Invalid("instrument must be an instrument code.", "instrument");
+            if (!TryGetString(root, "channel", out var channel) || !Channels.IsValid(channel))
+                return Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
+            int? version = null;
+            if (root.TryGetProperty("version", out var versionElement) && versionElement.ValueKind != JsonValueKind.Null)
+            {
+                if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var v) || v < 1)
+                    return Invalid("version must be a positive integer.", "version");
+                version = v;
+            }
+            if (!root.TryGetProperty("answers", out var answers) || answers.ValueKind != JsonValueKind.Object)
+                return Invalid("answers must be an object of item codes.", "answers");
+
+            var counter = await submissions.FindActiveCounterAsync(counterCode, ct);
+            if (counter is null) return Invalid($"No active counter '{counterCode}'.", "counter");
+            if (!counter.Offers(instrumentCode)) return Invalid($"Counter '{counterCode}' does not offer instrument '{instrumentCode}'.", "instrument");
+            var instrument = await instruments.FindAsync(db, instrumentCode, version, ct);
+            if (instrument is null) return Invalid($"No published instrument '{instrumentCode}'{(version is null ? "" : $" version {version}")}.", "instrument");
+
+            var validation = AnswerValidator.Validate(instrument.Definition, answers);
+            if (!validation.IsValid)
+                return Results.ValidationProblem(
+                    validation.Errors.GroupBy(e => e.Item).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                    title: "Invalid answers", detail: string.Join("; ", validation.Errors.Select(e => e.Message)));
+
+            var result = await submissions.SubmitAsync(new SubmissionCommand(submissionId, counter, instrument, channel, validation.Answers), ct);
+            var accepted = new Accepted(result.SubmissionId, result.Receipt);
+            return result.Status switch
+            {
+                SubmissionStatus.Created => Results.Created(result.Receipt, accepted),
+                SubmissionStatus.Replayed => Results.Ok(accepted),
+                _ => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Submission id already used",
+                    detail: $"A different response was already recorded under {submissionId}; nothing was changed."),
+            };
+        }
+    }
+
+    private static readonly string[] KnownFields = ["submissionId", "counter", "token", "instrument", "version", "channel", "answers"];
+
+    private static bool TryGetString(JsonElement root, string name, out string value)
+    {
+        value = "";
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.String) return false;
+        value = element.GetString() ?? "";
+        return value.Length is > 0 and <= 100;
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    internal static IResult Invalid(string detail, string? field = null) =>
+        field is null
+            ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: detail)
+            : Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] }, title: "Invalid request", detail: detail);
+
+    internal static IResult NotFound(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
+
+    public sealed record CounterSummary(string Code, string Name, string Unit, string UnitName);
+    public sealed record CounterInstrument(string Code, int Version, string Title, string TitleEn, bool IsDefault);
+    public sealed record CounterDetail(string Code, string Name, string Unit, string UnitName, IReadOnlyList<CounterInstrument> Instruments);
+    public sealed record Accepted(Guid SubmissionId, string Receipt);
+    public sealed record Receipt(bool Recorded, string Date);
+}

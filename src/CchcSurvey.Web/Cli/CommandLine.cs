@@ -1,0 +1,184 @@
+using System.CommandLine;
+using CchcSurvey.Core.Instruments;
+using CchcSurvey.Core.Paper;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Demo;
+using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Security;
+using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Cli;
+
+/// <summary>
+/// The commands of CONTRACT.md, run by the same program after the database is migrated:
+/// <c>dotnet run --project src/CchcSurvey.Web -- &lt;command&gt;</c>. Each exits non-zero with a one-line
+/// reason on bad input, and writes nothing then.
+/// </summary>
+public static class CommandLine
+{
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = Build(services, output);
+        var parsed = root.Parse(args.Where(a => !a.StartsWith("--ConnectionStrings", StringComparison.Ordinal) && !a.StartsWith("--Database", StringComparison.Ordinal)).ToArray());
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine("error: " + parsed.Errors[0].Message);
+            return 2;
+        }
+        try
+        {
+            return await parsed.InvokeAsync();
+        }
+        catch (CommandException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return 1;
+        }
+    }
+
+    private sealed class CommandException(string message) : Exception(message);
+
+    private static RootCommand Build(IServiceProvider services, TextWriter output)
+    {
+        var root = new RootCommand("CchcSurvey command line");
+
+        // user add --email E --password P --role admin|manager|viewer [--unit CODE]
+        var email = new Option<string>("--email") { Description = "The official's e-mail (also the user name)", Required = true };
+        var password = new Option<string>("--password") { Description = "At least 10 characters with upper and lower case and a digit", Required = true };
+        var role = new Option<string>("--role") { Description = "admin, manager or viewer", Required = true };
+        role.AcceptOnlyFromAmong(Roles.All);
+        var unit = new Option<string?>("--unit") { Description = "Access scope: this unit's whole subtree (not for admin)" };
+        var userAdd = new Command("add", "Create an official") { email, password, role, unit };
+        userAdd.SetAction((result, ct) => InScope(services, async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var users = sp.GetRequiredService<UserManager<Official>>();
+            var roleName = result.GetValue(role)!;
+            var unitCode = result.GetValue(unit);
+            Unit? scope = null;
+            if (unitCode is not null)
+            {
+                scope = await db.Units.FirstOrDefaultAsync(u => u.Code == unitCode, ct) ?? throw new CommandException($"no unit with code '{unitCode}'");
+            }
+            else if (roleName != Roles.Admin)
+            {
+                throw new CommandException("--unit is required for managers and viewers (their access scope)");
+            }
+            var address = result.GetValue(email)!;
+            if (await users.FindByEmailAsync(address) is not null) throw new CommandException($"an official with e-mail '{address}' already exists");
+            var official = new Official { UserName = address, Email = address, EmailConfirmed = true, ScopeUnitId = scope?.Id };
+            var created = await users.CreateAsync(official, result.GetValue(password)!);
+            if (!created.Succeeded) throw new CommandException(string.Join(" ", created.Errors.Select(e => e.Description)));
+            await users.AddToRoleAsync(official, roleName);
+            output.WriteLine($"Created {roleName} {address}{(scope is null ? "" : $" with scope {scope.Code} ({scope.Name})")}.");
+            return 0;
+        }));
+        root.Add(new Command("user", "Officials") { userAdd });
+
+        // token add --email E
+        var tokenEmail = new Option<string>("--email") { Description = "The official the token acts for", Required = true };
+        var tokenName = new Option<string>("--name") { Description = "A label for the token", DefaultValueFactory = _ = "cli" };
+        var tokenAdd = new Command("add", "Print a new personal API token (alone on the last line)") { tokenEmail, tokenName };
+        tokenAdd.SetAction((result, ct) => InScope(services, async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var users = sp.GetRequiredService<UserManager<Official>>();
+            var address = result.GetValue(tokenEmail)!;
+            var official = await users.FindByEmailAsync(address) ?? throw new CommandException($"no official with e-mail '{address}'");
+            var token = await ApiTokenService.IssueAsync(db, official, result.GetValue(tokenName)!, DateTime.UtcNow, ct);
+            output.WriteLine($"API token for {address} (shown once; send it as 'Authorization: Bearer <token>'):");
+            output.WriteLine(token);
+            return 0;
+        }));
+        root.Add(new Command("token", "Personal API tokens") { tokenAdd });
+
+        // units import FILE.csv
+        var unitsFile = new Argument<FileInfo>("file") { Description = "CSV with code,parent,name" };
+        var unitsImport = new Command("import", "Create or update units; leaves get a counter {code}-Q1") { unitsFile };
+        unitsImport.SetAction((result, ct) => InScope(services, async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var file = ExistingFile(result.GetValue(unitsFile)!);
+            using var reader = new StreamReader(file.FullName);
+            var rows = UnitImport.Read(reader, out var errors);
+            if (errors.Count > 0) throw new CommandException($"{file.Name}: {errors[0]}{More(errors)}");
+            var instruments = await db.InstrumentVersions.Where(v => v.IsCurrent).OrderBy(v => v.Code).Select(v => v.Code).ToListAsync(ct);
+            var applied = await UnitImport.ApplyAsync(db, rows, instruments, ct);
+            if (applied.Errors.Count > 0) throw new CommandException($"{file.Name}: {applied.Errors[0]}{More(applied.Errors)}");
+            output.WriteLine($"Units: {applied.Created} created, {applied.Updated} updated.");
+            return 0;
+        }));
+        root.Add(new Command("units", "Organisation units") { unitsImport });
+
+        // demo --responses N
+        var count = new Option<int>("--responses") { Description = "How many responses to generate", Required = true };
+        count.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 50_000_000) r.AddError("--responses must be between 1 and 50,000,000"); });
+        var demo = new Command("demo", "Fill the database with plausible responses over the last 12 months") { count };
+        demo.SetAction((result, ct) => InScope(services, async sp =>
+        {
+            var total = result.GetValue(count);
+            var bar = new ProgressBar(output, total);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var written = await sp.GetRequiredService<DemoResponseGenerator>().GenerateAsync(total, bar, ct, seed: Environment.TickCount);
+            bar.Done();
+            output.WriteLine($"{written:N0} responses written in {started.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        }));
+        root.Add(demo);
+
+        // import paper FILE.csv
+        var paperFile = new Argument<FileInfo>("file") { Description = "CSV in the reference responses.csv format" };
+        var importPaper = new Command("paper", "Import paper questionnaires (all or nothing)") { paperFile };
+        importPaper.SetAction((result, ct) => InScope(services, async sp =>
+        {
+            var file = ExistingFile(result.GetValue(paperFile)!);
+            var imported = await PaperImport.ImportAsync(sp, file.FullName, ct);
+            if (imported.Errors.Count > 0)
+            {
+                foreach (var line in imported.Errors.Take(50)) output.WriteLine(line);
+                throw new CommandException($"{file.Name}: {imported.Errors.Count} error(s), nothing imported; first: {imported.Errors[0]}");
+            }
+            output.WriteLine($"Imported {imported.Created} responses ({imported.AlreadyPresent} already present).");
+            return 0;
+        }));
+        root.Add(new Command("import", "Imports") { importPaper });
+
+        return root;
+    }
+
+    private static async Task<int> InScope(IServiceProvider services, Func<IServiceProvider, Task<int>> action)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    private static FileInfo ExistingFile(FileInfo file) =>
+        file.Exists ? file : throw new CommandException($"file not found: {file.FullName}");
+
+    private static string More(IReadOnlyList<string> errors) => errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "";
+}
+
+/// <summary>A one-line text progress bar that redraws itself with a carriage return.</summary>
+internal sealed class ProgressBar(TextWriter output, int total) : IProgress<int>
+{
+    private int _lastPercent = -1;
+
+    public void Report(int value)
+    {
+        var percent = total == 0 ? 100 : (int)(100L * value / total);
+        if (percent == _lastPercent) return;
+        _lastPercent = percent;
+        var filled = percent / 4;
+        output.Write($"\r[{new string('#', filled)}{new string('.', 25 - filled)}] {percent,3}% {value:N0}/{total:N0}");
+    }
+
+    public void Done() => output.WriteLine();
+}

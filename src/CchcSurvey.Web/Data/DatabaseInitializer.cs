@@ -1,0 +1,102 @@
+using CchcSurvey.Core.Instruments;
+using CchcSurvey.Web.Demo;
+using CchcSurvey.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CchcSurvey.Web.Data;
+
+/// <summary>
+/// Brings a database up to date at start: applies the provider's migrations, publishes the built-in
+/// instrument versions, creates the roles and, on a fresh database with <c>Demo:Enabled</c>, the demo
+/// organisation, a demo administrator (credentials printed once) and demo responses.
+/// </summary>
+public sealed class DatabaseInitializer(
+    SurveyDbContext db,
+    RoleManager<IdentityRole> roles,
+    UserManager<Official> users,
+    IOptions<DemoOptions> demo,
+    IOptions<DatabaseOptions> database,
+    DemoResponseGenerator demoResponses,
+    TimeProvider time,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitialiseAsync(CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+        if (!database.Value.IsPostgres)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+        await PublishBuiltInInstrumentsAsync(ct);
+        foreach (var role in Roles.All)
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+
+        if (demo.Value.Enabled && !await db.Units.AnyAsync(ct))
+        {
+            var file = RepositoryPaths.BundledFile("demo", "van-quan-2023.csv");
+            var instruments = await db.InstrumentVersions.Where(v => v.IsCurrent).Select(v => v.Code).ToListAsync(ct);
+            await UnitImport.ImportDemoAsync(db, file, instruments, ct);
+            await CreateDemoAdministratorAsync(ct);
+            if (demo.Value.Responses > 0)
+                await demoResponses.GenerateAsync(demo.Value.Responses, progress: null, ct);
+        }
+    }
+
+    /// <summary>Inserts built-in versions the database does not have yet; the highest version is current.</summary>
+    private async Task PublishBuiltInInstrumentsAsync(CancellationToken ct)
+    {
+        var known = await db.InstrumentVersions.Select(v => new { v.Code, v.Version }).ToListAsync(ct);
+        var added = false;
+        foreach (var definition in InstrumentCatalog.LoadBuiltIn())
+        {
+            if (known.Any(k => k.Code == definition.Code && k.Version == definition.Version)) continue;
+            db.InstrumentVersions.Add(new InstrumentVersion
+            {
+                Code = definition.Code,
+                Version = definition.Version,
+                Title = definition.Title.Vi,
+                DefinitionJson = InstrumentCatalog.Serialize(definition),
+                PublishedUtc = time.GetUtcNow().UtcDateTime,
+            });
+            added = true;
+        }
+        if (!added) return;
+        await db.SaveChangesAsync(ct);
+        var all = await db.InstrumentVersions.ToListAsync(ct);
+        foreach (var group in all.GroupBy(v => v.Code))
+        {
+            var newest = group.Max(v => v.Version);
+            foreach (var version in group) version.IsCurrent = version.Version == newest;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task CreateDemoAdministratorAsync(CancellationToken ct)
+    {
+        if (await db.Users.AnyAsync(ct)) return;
+        var email = demo.Value.AdminEmail;
+        var password = string.IsNullOrEmpty(demo.Value.AdminPassword) ? GeneratePassword() : demo.Value.AdminPassword;
+        var admin = new Official { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(admin, password);
+        if (!created.Succeeded)
+            throw new InvalidOperationException("Could not create the demo administrator: " + string.Join("; ", created.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(admin, Roles.Admin);
+        // Printed once, on the first start only: the password is not stored anywhere in clear.
+        Console.WriteLine();
+        Console.WriteLine("================ CchcSurvey demo ================");
+        Console.WriteLine($" Administrator: {email}");
+        Console.WriteLine($" Password:      {password}");
+        Console.WriteLine(" (shown once; sign in at /account/login)");
+        Console.WriteLine("=================================================");
+        Console.WriteLine();
+        logger.LogInformation("Demo administrator {Email} created", email);
+    }
+
+    private static string GeneratePassword()
+    {
+        const string alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        return "Cchc-" + System.Security.Cryptography.RandomNumberGenerator.GetString(alphabet, 14);
+    }
+}

@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace CchcSurvey.Web.Data;
+
+/// <summary>
+/// A node of the organisation tree (province, district, department, commune …). Level names are data,
+/// not code: Vietnam has had two tiers only since 1 July 2025. A unit keeps its code for life; a merged
+/// unit points at its successor so that history rolls up into it.
+/// </summary>
+public sealed class Unit
+{
+    public int Id { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public string LevelName { get; set; } = "";
+    public int? ParentId { get; set; }
+    public Unit? Parent { get; set; }
+    public List<Unit> Children { get; set; } = [];
+
+    /// <summary>Materialised path of ids, "/1/4/9/", so that a subtree is one indexed prefix query.</summary>
+    public string Path { get; set; } = "/";
+
+    public int? SuccessorId { get; set; }
+    public Unit? Successor { get; set; }
+    public bool IsActive { get; set; } = true;
+    public int SortOrder { get; set; }
+    public List<Counter> Counters { get; set; } = [];
+}
+
+/// <summary>A counter (quầy) of a one-stop section, where the QR code hangs.</summary>
+public sealed class Counter
+{
+    public int Id { get; set; }
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public int UnitId { get; set; }
+    public Unit Unit { get; set; } = null!;
+
+    /// <summary>The instrument a citizen gets at <c>/s/{code}</c>.</summary>
+    public string DefaultInstrument { get; set; } = "NHANH";
+
+    /// <summary>Space-separated instrument codes offered at this counter.</summary>
+    public string Instruments { get; set; } = "NHANH";
+
+    public bool IsActive { get; set; } = true;
+
+    public IReadOnlyList<string> InstrumentCodes =>
+        Instruments.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public bool Offers(string instrument) => InstrumentCodes.Contains(instrument, StringComparer.Ordinal);
+}
+
+/// <summary>One published, immutable version of an instrument; the definition is the JSON of CchcSurvey.Core.</summary>
+public sealed class InstrumentVersion
+{
+    public int Id { get; set; }
+    public required string Code { get; set; }
+    public int Version { get; set; }
+    public required string Title { get; set; }
+    public required string DefinitionJson { get; set; }
+    public DateTime PublishedUtc { get; set; }
+
+    /// <summary>The version new responses get; exactly one per code.</summary>
+    public bool IsCurrent { get; set; }
+}
+
+/// <summary>
+/// One citizen's answers. Anonymous by construction: no IP address, no user agent, and only the hour
+/// (UTC, truncated) at which it arrived. Answers are one compact JSON column, not a row per answer, so
+/// that tens of millions of responses stay cheap.
+/// </summary>
+public sealed class Response
+{
+    public long Id { get; set; }
+
+    /// <summary>Client-generated UUID; the same id with the same payload is the same response.</summary>
+    public Guid SubmissionId { get; set; }
+
+    public int UnitId { get; set; }
+    public Unit Unit { get; set; } = null!;
+    public int? CounterId { get; set; }
+    public Counter? Counter { get; set; }
+    public int InstrumentVersionId { get; set; }
+    public InstrumentVersion InstrumentVersion { get; set; } = null!;
+
+    /// <summary>qr, kiosk, paper or web.</summary>
+    public required string Channel { get; set; }
+
+    public DateTime SubmittedHourUtc { get; set; }
+
+    /// <summary>Canonical answer JSON (CchcSurvey.Core AnswerCodec).</summary>
+    public required string AnswersJson { get; set; }
+
+    /// <summary>SHA-256 (hex) of the canonical request, to tell a retry from a conflicting reuse of the id.</summary>
+    public required string PayloadHash { get; set; }
+}
+
+/// <summary>An official: a person who reads the figures of the units in their scope.</summary>
+public sealed class Official : IdentityUser
+{
+    /// <summary>The root of the official's access scope (its whole subtree); null for administrators.</summary>
+    public int? ScopeUnitId { get; set; }
+    public Unit? ScopeUnit { get; set; }
+}
+
+/// <summary>A personal API token; only its SHA-256 hash is stored.</summary>
+public sealed class ApiToken
+{
+    public int Id { get; set; }
+    public required string OfficialId { get; set; }
+    public Official Official { get; set; } = null!;
+    public required string TokenHash { get; set; }
+    public string Name { get; set; } = "";
+    public DateTime CreatedUtc { get; set; }
+    public DateTime? LastUsedUtc { get; set; }
+    public DateTime? RevokedUtc { get; set; }
+}
+
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Manager = "manager";
+    public const string Viewer = "viewer";
+    public static readonly string[] All = [Admin, Manager, Viewer];
+}

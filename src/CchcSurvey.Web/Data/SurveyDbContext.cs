@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Data;
+
+/// <summary>
+/// The application's database. Each provider has its own subclass (and so its own migrations folder):
+/// <see cref="SqliteSurveyDbContext"/> and <see cref="PostgresSurveyDbContext"/>. Code depends on this base.
+/// </summary>
+public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbContext<Official>(options), IDataProtectionKeyContext
+{
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<InstrumentVersion> InstrumentVersions => Set<InstrumentVersion>();
+    public DbSet<Response> Responses => Set<Response>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(SurveyDbContext).Assembly, t => t.Namespace == typeof(Configurations.UnitConfiguration).Namespace);
+    }
+}
+
+public sealed class SqliteSurveyDbContext(DbContextOptions<SqliteSurveyDbContext> options) : SurveyDbContext(options);
+
+public sealed class PostgresSurveyDbContext(DbContextOptions<PostgresSurveyDbContext> options) : SurveyDbContext(options);

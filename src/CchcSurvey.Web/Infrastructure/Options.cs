@@ -1,0 +1,63 @@
+namespace CchcSurvey.Web.Infrastructure;
+
+/// <summary><c>Database:*</c> — which provider the app runs on.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary><c>Sqlite</c> (default, embedded) or <c>Postgres</c>.</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>SQLite only: PRAGMA synchronous. FULL makes every acknowledged commit survive a power cut.</summary>
+    public string SqliteSynchronous { get; set; } = "FULL";
+
+    public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(Provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary><c>Survey:*</c> — settings of the survey and its figures.</summary>
+public sealed class SurveyOptions
+{
+    public const string Section = "Survey";
+
+    /// <summary>Figures with fewer answers are "chưa đủ dữ liệu" (METHODOLOGY.md §4.9). Never below 5.</summary>
+    public int MinN { get; set; } = 10;
+
+    /// <summary>Local time zone of the organisation: dates on receipts and periods on dashboards.</summary>
+    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+
+    /// <summary>Absolute base URL printed in QR codes (e.g. https://khaosat.langson.gov.vn); the request's own when empty.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public int EffectiveMinN => Math.Max(5, MinN);
+}
+
+/// <summary><c>Demo:*</c> — the demo organisation seeded on first start (Development by default).</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>Plausible responses generated on first start so that dashboards have something to show.</summary>
+    public int Responses { get; set; } = 3000;
+
+    public string AdminEmail { get; set; } = "admin@vanquan.demo";
+
+    /// <summary>When empty a random password is generated and printed once.</summary>
+    public string? AdminPassword { get; set; }
+}
+
+/// <summary><c>RateLimiting:*</c> — limits on anonymous submissions.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Submissions one device (cookie) may send per minute.</summary>
+    public int PerDevicePerMinute { get; set; } = 20;
+
+    /// <summary>Submissions one counter may receive per minute, all devices together.</summary>
+    public int PerCounterPerMinute { get; set; } = 120;
+}

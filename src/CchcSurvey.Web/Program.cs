@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using CchcSurvey.Web.Api;
+using CchcSurvey.Web.Cli;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Security;
+using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.RateLimiting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// The web root is the repository's top-level wwwroot/ (or the copy beside a published app).
+var webRoot = RepositoryPaths.WebRoot(builder.Environment.ContentRootPath);
+builder.Environment.WebRootPath = webRoot;
+builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webRoot);
+
+// Options
+builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
+builder.Services.Configure<SurveyOptions>(builder.Configuration.GetSection(SurveyOptions.Section));
+builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.Section));
+builder.Services.Configure<RateLimitingOptions>(builder.Configuration.GetSection(RateLimitingOptions.Section));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<LocalClock>();
+
+// Database: SQLite by default, PostgreSQL when Database:Provider=Postgres
+builder.Services.AddSurveyDatabase(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddScoped<DatabaseInitializer>();
+
+// Identity: officials sign in with e-mail and password; API clients with personal tokens
+builder.Services
+    .AddIdentity<Official, IdentityRole>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 10;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Lockout.AllowedForNewUsers = true;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+    })
+    .AddEntityFrameworkStores<SurveyDbContext>()
+    .AddDefaultTokenProviders();
+builder.Services.AddOfficialAuthentication();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<OfficialScope>();
+
+// Data Protection keys live in the database, so a restart does not break forms or sign-ins
+builder.Services.AddDataProtection().SetApplicationName("CchcSurvey").PersistKeysToDbContext<SurveyDbContext>();
+
+// Survey domain
+builder.Services.AddSingleton<InstrumentRegistry>();
+builder.Services.AddSingleton<QrCodes>();
+builder.Services.AddScoped<SubmissionService>();
+builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
+builder.Services.AddScoped<DashboardQueries>();
+
+// Localization: Vietnamese first, English on request (?culture=en or the language switch)
+builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+builder.Services.Configure<RequestLocalizationOptions>(o =>
+{
+    var cultures = new[] { new CultureInfo("vi"), new CultureInfo("en") };
+    o.DefaultRequestCulture = new RequestCulture("vi");
+    o.SupportedCultures = cultures;
+    o.SupportedUICultures = cultures;
+    o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+});
+
+// Pages, API, problem details
+builder.Services.AddRazorPages(o =>
+{
+    o.Conventions.AuthorizeFolder("/Dashboard");
+    o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+}).AddViewLocalization();
+builder.Services.AddProblemDetails();
+builder.Services.AddSubmissionRateLimiting(builder.Configuration);
+
+// Health: the app and its database
+builder.Services.AddHealthChecks().AddDbContextCheck<SurveyDbContext>("database");
+
+var app = builder.Build();
+
+// Start-up: migrate, load instruments, seed the demo organisation on a fresh database
+await using (var scope = app.Services.CreateAsyncScope())
+    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitialiseAsync(CancellationToken.None);
+
+// Command line: `dotnet run --project src/CchcSurvey.Web -- <command>` runs a command and exits
+if (CommandLine.IsCommand(args))
+    return await CommandLine.RunAsync(app.Services, args);
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler();
+    app.UseHsts();
+}
+app.UseStatusCodePages();
+app.UseRequestLocalization();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/healthz");
+app.MapSurveyApi();
+app.MapQrCodes();
+app.MapRazorPages();
+
+app.Run();
+return 0;
+
+public partial class Program;

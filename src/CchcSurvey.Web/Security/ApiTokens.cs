@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using CchcSurvey.Web.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CchcSurvey.Web.Security;
+
+/// <summary>Personal API tokens: 256 random bits, shown once, stored only as a SHA-256 hash.</summary>
+public static class ApiTokenService
+{
+    public const string Prefix = "cchc_";
+
+    public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>Creates a token for an official and returns its plain text (the only time it is seen).</summary>
+    public static async Task<string> IssueAsync(SurveyDbContext db, Official official, string name, DateTime nowUtc, CancellationToken ct)
+    {
+        var token = NewToken();
+        db.ApiTokens.Add(new ApiToken { OfficialId = official.Id, TokenHash = Hash(token), Name = name, CreatedUtc = nowUtc });
+        await db.SaveChangesAsync(ct);
+        return token;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored hashes.</summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SurveyDbContext db,
+    IUserClaimsPrincipalFactory<Official> principals,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Scheme = "ApiToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.NoResult();
+        var hash = ApiTokenService.Hash(header["Bearer ".Length..].Trim());
+        var token = await db.ApiTokens.Include(t => t.Official).FirstOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
+        if (token is null || token.RevokedUtc is not null || token.Official.LockoutEnd > time.GetUtcNow())
+            return AuthenticateResult.Fail("Invalid or revoked token.");
+        token.LastUsedUtc = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(Context.RequestAborted);
+        var principal = await principals.CreateAsync(token.Official);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(principal.Identities.Select(i => new ClaimsIdentity(i.Claims, Scheme))), Scheme));
+    }
+}

@@ -1,0 +1,65 @@
+using CchcSurvey.Web.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
+namespace CchcSurvey.Web.Security;
+
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string Official = "official";
+}
+
+public static class OfficialAuthentication
+{
+    private const string CookieOrToken = "CookieOrToken";
+
+    /// <summary>
+    /// Officials authenticate with the Identity cookie (pages) or a bearer token (API). API paths answer
+    /// 401/403 problem details instead of redirecting to the sign-in page.
+    /// </summary>
+    public static IServiceCollection AddOfficialAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieOrToken;
+                o.DefaultChallengeScheme = CookieOrToken;
+            })
+            .AddPolicyScheme(CookieOrToken, CookieOrToken, o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiTokenAuthenticationHandler.Scheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.Scheme, null);
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/login";
+            o.Cookie.Name = "cchc_auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Official, p => p.RequireAuthenticatedUser());
+        return services;
+    }
+
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using CchcSurvey.Core.Instruments;
+using CchcSurvey.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Surveys;
+
+/// <summary>A published instrument version with its parsed definition.</summary>
+public sealed record PublishedInstrument(int VersionId, InstrumentDefinition Definition)
+{
+    public string Code => Definition.Code;
+    public int Version => Definition.Version;
+}
+
+/// <summary>
+/// Parsed instrument definitions, cached by version id: a published version never changes, so the cache
+/// never needs invalidating; only "which version is current" is read from the database.
+/// </summary>
+public sealed class InstrumentRegistry
+{
+    private readonly ConcurrentDictionary<int, PublishedInstrument> _byVersionId = new();
+
+    public PublishedInstrument Get(InstrumentVersion version) =>
+        _byVersionId.GetOrAdd(version.Id, _ => new PublishedInstrument(version.Id, InstrumentCatalog.Parse(version.DefinitionJson)));
+
+    /// <summary>The current version of an instrument, or a specific one; null when there is none.</summary>
+    public async Task<PublishedInstrument?> FindAsync(SurveyDbContext db, string code, int? version, CancellationToken ct)
+    {
+        var query = db.InstrumentVersions.AsNoTracking().Where(v => v.Code == code);
+        var row = version is int n
+            ? await query.FirstOrDefaultAsync(v => v.Version == n, ct)
+            : await query.FirstOrDefaultAsync(v => v.IsCurrent, ct);
+        return row is null ? null : Get(row);
+    }
+
+    public async Task<PublishedInstrument?> FindByIdAsync(SurveyDbContext db, int versionId, CancellationToken ct)
+    {
+        if (_byVersionId.TryGetValue(versionId, out var cached)) return cached;
+        var row = await db.InstrumentVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == versionId, ct);
+        return row is null ? null : Get(row);
+    }
+
+    public async Task<IReadOnlyList<PublishedInstrument>> CurrentAsync(SurveyDbContext db, CancellationToken ct)
+    {
+        var rows = await db.InstrumentVersions.AsNoTracking().Where(v => v.IsCurrent).OrderBy(v => v.Code).ToListAsync(ct);
+        return rows.Select(Get).ToList();
+    }
+}

@@ -1,0 +1,49 @@
+using CchcSurvey.Web.Infrastructure;
+using Microsoft.Extensions.Options;
+using QRCoder;
+
+namespace CchcSurvey.Web.Surveys;
+
+/// <summary>QR codes that lead a phone camera to a counter's survey.</summary>
+public sealed class QrCodes(IOptions<SurveyOptions> options)
+{
+    /// <summary>The absolute survey URL of a counter: the configured public base URL, else the request's own.</summary>
+    public string SurveyUrl(HttpRequest request, string counterCode)
+    {
+        var configured = options.Value.PublicBaseUrl;
+        var baseUrl = string.IsNullOrWhiteSpace(configured) ? $"{request.Scheme}://{request.Host}{request.PathBase}" : configured.TrimEnd('/');
+        return $"{baseUrl}/s/{Uri.EscapeDataString(counterCode)}";
+    }
+
+    // Quartile error correction survives a scuffed or partly covered poster on a counter.
+    private static QRCodeData Encode(string url) => QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.Q);
+
+    public static byte[] Png(string url, int pixelsPerModule = 10)
+    {
+        using var data = Encode(url);
+        return new PngByteQRCode(data).GetGraphic(pixelsPerModule);
+    }
+
+    public static string Svg(string url, int pixelsPerModule = 8)
+    {
+        using var data = Encode(url);
+        return new SvgQRCode(data).GetGraphic(pixelsPerModule);
+    }
+}
+
+public static class QrCodeEndpoints
+{
+    public static void MapQrCodes(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/counters/{code}/qr.{format:regex(^(png|svg)$)}", async (string code, string format, HttpContext http, SubmissionService submissions, QrCodes qr, CancellationToken ct) =>
+        {
+            var counter = await submissions.FindActiveCounterAsync(code, ct);
+            if (counter is null) return Api.SurveyApi.NotFound($"No active counter '{code}'.");
+            var url = qr.SurveyUrl(http.Request, counter.Code);
+            var download = http.Request.Query.ContainsKey("download");
+            return format == "png"
+                ? Results.File(QrCodes.Png(url), "image/png", download ? $"{counter.Code}.png" : null)
+                : Results.File(System.Text.Encoding.UTF8.GetBytes(QrCodes.Svg(url)), "image/svg+xml", download ? $"{counter.Code}.svg" : null);
+        });
+    }
+}

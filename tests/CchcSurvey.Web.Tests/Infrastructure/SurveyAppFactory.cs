@@ -1,0 +1,91 @@
+using CchcSurvey.Web.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CchcSurvey.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real app over HTTP, on its own fresh SQLite file (one per test class through IClassFixture),
+/// seeded with the demo organisation and a known administrator, without demo responses.
+/// </summary>
+public class SurveyAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string AdminPassword = "Test-Admin-Password-1";
+
+    public string DatabaseFile { get; } = Path.Combine(Path.GetTempPath(), "cchc-tests", $"{Guid.NewGuid():N}.db");
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "Sqlite",
+        ["ConnectionStrings:Survey"] = $"Data Source={DatabaseFile}",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Demo:Enabled"] = "true",
+            ["Demo:Responses"] = "0",
+            ["Demo:AdminEmail"] = AdminEmail,
+            ["Demo:AdminPassword"] = AdminPassword,
+            ["RateLimiting:Enabled"] = "false",
+            ["Survey:PublicBaseUrl"] = "https://khaosat.example.vn",
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+        foreach (var (key, value) in ExtraSettings) settings[key] = value;
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>Settings a test class adds or overrides.</summary>
+    public Dictionary<string, string?> ExtraSettings { get; } = new();
+
+    /// <summary>A scope on the app's services, for looking into the database.</summary>
+    public T WithDatabase<T>(Func<SurveyDbContext, T> read)
+    {
+        using var scope = Services.CreateScope();
+        return read(scope.ServiceProvider.GetRequiredService<SurveyDbContext>());
+    }
+
+    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
+            try { File.Delete(file); } catch (IOException) { }
+    }
+}
+
+/// <summary>
+/// The same app on a real PostgreSQL server: a fresh database per factory, created from the server in
+/// <c>CCHC_TEST_POSTGRES</c> and dropped afterwards. Tests using it skip when the variable is unset.
+/// </summary>
+public sealed class PostgresAppFactory : SurveyAppFactory
+{
+    public static string? ServerConnectionString => Environment.GetEnvironmentVariable("CCHC_TEST_POSTGRES");
+
+    private readonly string _database = $"cchc_test_{Guid.NewGuid():N}";
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = "Postgres",
+        ["ConnectionStrings:Survey"] = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = _database }.ToString(),
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing || ServerConnectionString is null) return;
+        NpgsqlConnection.ClearAllPools();
+        using var connection = new NpgsqlConnection(ServerConnectionString);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+        drop.ExecuteNonQuery();
+    }
+}
