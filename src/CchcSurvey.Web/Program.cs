@@ -55,7 +55,7 @@ builder.Services.AddSingleton<InstrumentRegistry>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
-builder.Services.AddScoped<DashboardQueries>();
+
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -75,6 +75,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
+builder.Services.AddResponseCompression(o => o.EnableForHttps = true);
 builder.Services.AddSubmissionRateLimiting(builder.Configuration);
 
 // Health: the app and its database
@@ -95,6 +96,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler();
     app.UseHsts();
 }
+app.UseResponseCompression();
 app.UseStatusCodePages();
 app.UseRequestLocalization();
 app.UseStaticFiles();

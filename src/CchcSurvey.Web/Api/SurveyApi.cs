@@ -52,7 +52,7 @@ public static class SurveyApi
                 : Results.Ok(new Receipt(true, DateOnly.FromDateTime(clock.ToLocal(hour.Value)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         });
 
-        app.MapIndexApi();
+    
     }
 
     private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct)

@@ -85,7 +85,7 @@ public static class CommandLine
 
         // token add --email E
         var tokenEmail = new Option<string>("--email") { Description = "The official the token acts for", Required = true };
-        var tokenName = new Option<string>("--name") { Description = "A label for the token", DefaultValueFactory = _ = "cli" };
+        var tokenName = new Option<string>("--name") { Description = "A label for the token", DefaultValueFactory = _ => "cli" };
         var tokenAdd = new Command("add", "Print a new personal API token (alone on the last line)") { tokenEmail, tokenName };
         tokenAdd.SetAction((result, ct) => InScope(services, async sp =>
         {

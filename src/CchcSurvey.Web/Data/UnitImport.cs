@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
 
 namespace CchcSurvey.Web.Data;
@@ -18,27 +17,30 @@ public static class UnitImport
     {
         var rows = new List<UnitRow>();
         var problems = new List<string>();
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim, MissingFieldFound = null });
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null)
-        {
-            errors = ["line 1: the file is empty; expected a header code,parent,name"];
-            return rows;
-        }
-        var header = csv.HeaderRecord;
+        var options = new CsvReaderOptions { HasHeader = true, Separator = ',', TrackLineNumbers = true, FieldCountMismatch = CsvFieldCountHandling.Allow, SkipEmptyLines = true };
+        using var csv = CsvReader.Create(reader, options, true);
+        var header = csv.Headers?.Select(h => h.Trim().ToLowerInvariant()).ToArray() ?? [];
         foreach (var required in new[] { "code", "parent", "name" })
-            if (!header.Contains(required, StringComparer.OrdinalIgnoreCase))
-                problems.Add($"line 1: missing column '{required}'");
+            if (!header.Contains(required))
+                problems.Add($"line 1: missing column '{required}' (expected a header code,parent,name)");
         if (problems.Count > 0) { errors = problems; return rows; }
 
+        var column = header.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (csv.Read())
         {
-            var line = csv.Parser.RawRow;
-            var code = csv.GetField("code") ?? "";
-            var parent = csv.GetField("parent");
-            var name = csv.GetField("name") ?? "";
-            var level = header.Contains("level") ? csv.GetField("level") : null;
-            var counters = header.Contains("counters") ? csv.GetField("counters") ?? "" : "";
+            var line = (int)csv.LineNumber;
+            if (csv.FieldCount != header.Length)
+            {
+                problems.Add($"line {line}: expected {header.Length} fields, found {csv.FieldCount}");
+                continue;
+            }
+            string? Field(string name) => column.TryGetValue(name, out var i) ? csv.GetString(i)?.Trim() : null;
+            var code = Field("code") ?? "";
+            var parent = Field("parent");
+            var name = Field("name") ?? "";
+            var level = Field("level");
+            var counters = Field("counters") ?? "";
             if (!IsValidCode(code)) problems.Add($"line {line}: code '{code}' must be 1–32 letters, digits, '-' or '_'");
             else if (!seen.Add(code)) problems.Add($"line {line}: code '{code}' appears twice");
             if (string.IsNullOrWhiteSpace(name) || name.Length > 200) problems.Add($"line {line}: name must be 1–200 characters");

@@ -40,7 +40,7 @@ public sealed class ApiTokenAuthenticationHandler(
     IUserClaimsPrincipalFactory<Official> principals,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiToken";
+    public const string SchemeName = "ApiToken";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -54,6 +54,6 @@ public sealed class ApiTokenAuthenticationHandler(
         token.LastUsedUtc = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(Context.RequestAborted);
         var principal = await principals.CreateAsync(token.Official);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(principal.Identities.Select(i => new ClaimsIdentity(i.Claims, Scheme))), Scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(principal.Identities.Select(i => new ClaimsIdentity(i.Claims, SchemeName))), SchemeName));
     }
 }
