@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Tests.Cli;
+
+/// <summary>user add, token add, units import and demo, on the demo organisation.</summary>
+public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<SurveyAppFactory>
+{
+    [Fact]
+    public async Task User_add_creates_a_scoped_official_who_can_sign_in()
+    {
+        var run = await Cli.RunAsync(factory, "user", "add", "--email", "truong.xa@anson.vn", "--password", "Mat-khau-123", "--role", "manager", "--unit", "VQ-AS");
+        Assert.Equal(0, run.ExitCode);
+        var official = factory.WithDatabase(db => db.Users.Include(u => u.ScopeUnit).Single(u => u.Email == "truong.xa@anson.vn"));
+        Assert.Equal("VQ-AS", official.ScopeUnit!.Code);
+        await Http.SignInAsync(factory.CreateBrowserClient(), "truong.xa@anson.vn", "Mat-khau-123");
+    }
+
+    [Theory]
+    [InlineData("user", "add", "--email", "a@b.vn", "--password", "Mat-khau-123", "--role", "king", "--unit", "VQ-AS")]
+    [InlineData("user", "add", "--email", "a@b.vn", "--password", "Mat-khau-123", "--role", "viewer", "--unit", "NOPE")]
+    [InlineData("user", "add", "--email", "a@b.vn", "--password", "Mat-khau-123", "--role", "viewer")]
+    [InlineData("user", "add", "--email", "a@b.vn", "--password", "short", "--role", "viewer", "--unit", "VQ-AS")]
+    [InlineData("user", "add", "--password", "Mat-khau-123", "--role", "viewer", "--unit", "VQ-AS")]
+    [InlineData("token", "add", "--email", "nobody@nowhere.vn")]
+    [InlineData("demo", "--responses", "0")]
+    [InlineData("import", "paper", "/no/such/file.csv")]
+    public async Task Bad_input_exits_non_zero_with_a_one_line_reason_and_changes_nothing(params string[] args)
+    {
+        var users = factory.WithDatabase(db => db.Users.Count());
+        var run = await Cli.RunAsync(factory, args);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
+        Assert.Equal(users, factory.WithDatabase(db => db.Users.Count()));
+    }
+
+    [Fact]
+    public async Task Token_add_prints_a_token_alone_on_the_last_line_and_it_authenticates_the_api()
+    {
+        await Cli.RunAsync(factory, "user", "add", "--email", "xem@vanquan.vn", "--password", "Mat-khau-123", "--role", "viewer", "--unit", "VQ");
+        var run = await Cli.RunAsync(factory, "token", "add", "--email", "xem@vanquan.vn");
+        Assert.Equal(0, run.ExitCode);
+        var token = run.LastLine;
+        Assert.Matches("^cchc_[A-Za-z0-9_-]{40,}$", token);
+        Assert.False(factory.WithDatabase(db => db.ApiTokens.Any(t => t.TokenHash == token)), "the token must be stored hashed");
+
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var indices = await client.GetAsync("/api/v1/units/VQ-AS/indices?instrument=NHANH");
+        Assert.Equal(HttpStatusCode.OK, indices.StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token + "x");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/units/VQ-AS/indices?instrument=NHANH")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Units_import_creates_the_tree_with_one_counter_per_leaf()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"units-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "code,parent,name\nCB,,Tỉnh Cao Bằng\nCB-X1,CB,Xã Một\nCB-X2,CB,\"Xã Hai, mới\"\n");
+        var run = await Cli.RunAsync(factory, "units", "import", file);
+        Assert.Equal(0, run.ExitCode);
+        var counters = factory.WithDatabase(db => db.Counters.Where(c => c.Unit.Path.StartsWith(db.Units.Single(u => u.Code == "CB").Path)).Select(c => c.Code).OrderBy(c => c).ToList());
+        Assert.Equal(["CB-X1-Q1", "CB-X2-Q1"], counters);
+        Assert.Equal("Xã Hai, mới", factory.WithDatabase(db => db.Units.Single(u => u.Code == "CB-X2").Name));
+    }
+
+    [Fact]
+    public async Task Units_import_with_an_unknown_parent_names_the_line_and_writes_nothing()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"units-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "code,parent,name\nHG,,Tỉnh Hà Giang\nHG-X1,XX,Xã Một\n");
+        var run = await Cli.RunAsync(factory, "units", "import", file);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("line 3", run.Error, StringComparison.Ordinal);
+        Assert.False(factory.WithDatabase(db => db.Units.Any(u => u.Code == "HG")));
+    }
+
+    [Fact]
+    public async Task Demo_adds_the_requested_number_of_responses_with_a_progress_bar()
+    {
+        var before = factory.WithDatabase(db => db.Responses.Count());
+        var run = await Cli.RunAsync(factory, "demo", "--responses", "1200");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("100%", run.Output, StringComparison.Ordinal);
+        Assert.Equal(before + 1200, factory.WithDatabase(db => db.Responses.Count()));
+        var hours = factory.WithDatabase(db => db.Responses.Select(r => r.SubmittedHourUtc).ToList());
+        Assert.All(hours, h => Assert.Equal(0, h.Minute));
+    }
+}
+
+/// <summary>import paper with the reference file, on an organisation made of the reference units only.</summary>
+public sealed class PaperImportTests : IClassFixture<SurveyAppFactory>
+{
+    private readonly SurveyAppFactory _factory;
+
+    public PaperImportTests(SurveyAppFactory factory)
+    {
+        factory.ExtraSettings["Demo:Enabled"] = "false";
+        _factory = factory;
+    }
+
+    [Fact]
+    public async Task The_reference_file_gives_exactly_its_per_unit_counts_and_a_rerun_adds_nothing()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_factory, "units", "import", Cli.ReferenceFile("units.csv"))).ExitCode);
+        var run = await Cli.RunAsync(_factory, "import", "paper", Cli.ReferenceFile("responses.csv"));
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+
+        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Cli.ReferenceFile("expected.json")));
+        var stored = _factory.WithDatabase(db => db.Responses.GroupBy(r => new { r.Unit.Code, r.InstrumentVersion.Code })
+            .Select(g => new { g.Key.Code, g.Key.Instrument, Count = g.Count() }).ToList());
+        foreach (var leaf in new[] { "VQ-VP", "VQ-TT", "VQ-X01", "VQ-X02", "VQ-X03" })
+            foreach (var instrument in expected.RootElement.GetProperty("units").GetProperty(leaf).EnumerateObject())
+            {
+                var want = instrument.Value.GetProperty("responses").GetInt32();
+                var got = stored.SingleOrDefault(s => s.Code == leaf && s.Instrument == instrument.Name)?.Count ?? 0;
+                Assert.True(want == got, $"{leaf} {instrument.Name}: expected {want}, stored {got}");
+            }
+        Assert.Equal(657, stored.Sum(s => s.Count));
+
+        var again = await Cli.RunAsync(_factory, "import", "paper", Cli.ReferenceFile("responses.csv"));
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("657 already present", again.Output, StringComparison.Ordinal);
+        Assert.Equal(657, _factory.WithDatabase(db => db.Responses.Count()));
+    }
+
+    [Theory]
+    [InlineData(4, "HL", "9")]
+    [InlineData(6, "unit", "NOWHERE")]
+    [InlineData(3, "submission_id", "not-a-uuid")]
+    public async Task A_file_with_an_error_reports_its_line_number_and_imports_nothing(int line, string column, string value)
+    {
+        await Cli.RunAsync(_factory, "units", "import", Cli.ReferenceFile("units.csv"));
+        var before = _factory.WithDatabase(db => db.Responses.Count());
+        var lines = (await File.ReadAllLinesAsync(Cli.ReferenceFile("responses.csv"))).Take(8).ToList();
+        var index = Array.IndexOf(lines[0].Split(','), column);
+        lines[line - 1] = string.Join(',', lines[line - 1].Split(',').Select((cell, i) => i == index ? value : cell));
+        var file = Path.Combine(Path.GetTempPath(), $"paper-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(file, lines);
+
+        var run = await Cli.RunAsync(_factory, "import", "paper", file);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Contains($"line {line}:", run.Error, StringComparison.Ordinal);
+        Assert.Equal(before, _factory.WithDatabase(db => db.Responses.Count()));
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using CchcSurvey.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Tests.Postgres;
+
+/// <summary>
+/// The same app on a real PostgreSQL server (CCHC_TEST_POSTGRES): migrations apply to an empty database
+/// and a response makes the same round trip as on SQLite. Skipped when no server is configured.
+/// </summary>
+public sealed class PostgresRoundTripTests(PostgresAppFactory factory) : IClassFixture<PostgresAppFactory>
+{
+    private static void RequireServer() =>
+        Skip.If(PostgresAppFactory.ServerConnectionString is null, "CCHC_TEST_POSTGRES is not set");
+
+    [SkippableFact]
+    public void Migrations_apply_to_an_empty_database()
+    {
+        RequireServer();
+        factory.WithDatabase(db =>
+        {
+            Assert.Equal("Npgsql.EntityFrameworkCore.PostgreSQL", db.Database.ProviderName);
+            Assert.Equal(db.Database.GetMigrations(), db.Database.GetAppliedMigrations());
+            Assert.Empty(db.Database.GetPendingMigrations());
+            Assert.Equal(5, db.InstrumentVersions.Count(v => v.IsCurrent));
+            Assert.True(db.Units.Any(u => u.Code == "VQ-AS"));
+            return 0;
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_response_is_created_replayed_refused_on_conflict_and_receipted()
+    {
+        RequireServer();
+        var client = factory.CreateClient();
+        var id = Guid.NewGuid();
+        object Body(int hl) => new { submissionId = id, counter = "VQ-TT-Q2", instrument = "NHANH", channel = "qr", answers = new Dictionary<string, object> { ["HL"] = hl } };
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/responses", Body(4))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/responses", Body(4))).StatusCode);
+        Assert.Equal((HttpStatusCode)422, (await client.PostAsJsonAsync("/api/v1/responses", Body(1))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/receipts/{id}")).StatusCode);
+        Assert.Equal(1, factory.WithDatabase(db => db.Responses.Count(r => r.SubmissionId == id)));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_posts_of_one_submission_store_it_once()
+    {
+        RequireServer();
+        var client = factory.CreateClient();
+        var id = Guid.NewGuid();
+        var body = new { submissionId = id, counter = "VQ-AS-Q1", instrument = "NHANH", channel = "qr", answers = new Dictionary<string, object> { ["HL"] = 5 } };
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.PostAsJsonAsync("/api/v1/responses", body)));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK));
+        Assert.Equal(1, factory.WithDatabase(db => db.Responses.Count(r => r.SubmissionId == id)));
+    }
+}
