@@ -26,42 +26,49 @@ public static class CommandLine
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var root = Build(services, output);
+        var root = Build(services, output, error);
         var parsed = root.Parse(args.Where(a => !a.StartsWith("--ConnectionStrings", StringComparison.Ordinal) && !a.StartsWith("--Database", StringComparison.Ordinal)).ToArray());
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine("error: " + parsed.Errors[0].Message);
+            error.WriteLine("error: " + parsed.Errors[0].Message.Split('\n')[0].Trim());
             return 2;
         }
-        try
-        {
-            return await parsed.InvokeAsync();
-        }
-        catch (CommandException e)
-        {
-            error.WriteLine("error: " + e.Message);
-            return 1;
-        }
+        return await parsed.InvokeAsync();
     }
 
     private sealed class CommandException(string message) : Exception(message);
 
-    private static RootCommand Build(IServiceProvider services, TextWriter output)
+    private static RootCommand Build(IServiceProvider services, TextWriter output, TextWriter error)
     {
+        // Runs an action in its own DI scope; a CommandException becomes one line on stderr and exit code 1.
+        async Task<int> InScope(Func<IServiceProvider, Task<int>> action)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                return await action(scope.ServiceProvider);
+            }
+            catch (CommandException e)
+            {
+                error.WriteLine("error: " + e.Message);
+                return 1;
+            }
+        }
+
         var root = new RootCommand("CchcSurvey command line");
 
         // user add --email E --password P --role admin|manager|viewer [--unit CODE]
         var email = new Option<string>("--email") { Description = "The official's e-mail (also the user name)", Required = true };
         var password = new Option<string>("--password") { Description = "At least 10 characters with upper and lower case and a digit", Required = true };
         var role = new Option<string>("--role") { Description = "admin, manager or viewer", Required = true };
-        role.AcceptOnlyFromAmong(Roles.All);
         var unit = new Option<string?>("--unit") { Description = "Access scope: this unit's whole subtree (not for admin)" };
         var userAdd = new Command("add", "Create an official") { email, password, role, unit };
-        userAdd.SetAction((result, ct) => InScope(services, async sp =>
+        userAdd.SetAction((result, ct) => InScope(async sp =>
         {
             var db = sp.GetRequiredService<SurveyDbContext>();
             var users = sp.GetRequiredService<UserManager<Official>>();
             var roleName = result.GetValue(role)!;
+            if (!Roles.All.Contains(roleName)) throw new CommandException($"--role must be one of {string.Join(", ", Roles.All)}, not '{roleName}'");
             var unitCode = result.GetValue(unit);
             Unit? scope = null;
             if (unitCode is not null)
@@ -87,7 +94,7 @@ public static class CommandLine
         var tokenEmail = new Option<string>("--email") { Description = "The official the token acts for", Required = true };
         var tokenName = new Option<string>("--name") { Description = "A label for the token", DefaultValueFactory = _ => "cli" };
         var tokenAdd = new Command("add", "Print a new personal API token (alone on the last line)") { tokenEmail, tokenName };
-        tokenAdd.SetAction((result, ct) => InScope(services, async sp =>
+        tokenAdd.SetAction((result, ct) => InScope(async sp =>
         {
             var db = sp.GetRequiredService<SurveyDbContext>();
             var users = sp.GetRequiredService<UserManager<Official>>();
@@ -103,7 +110,7 @@ public static class CommandLine
         // units import FILE.csv
         var unitsFile = new Argument<FileInfo>("file") { Description = "CSV with code,parent,name" };
         var unitsImport = new Command("import", "Create or update units; leaves get a counter {code}-Q1") { unitsFile };
-        unitsImport.SetAction((result, ct) => InScope(services, async sp =>
+        unitsImport.SetAction((result, ct) => InScope(async sp =>
         {
             var db = sp.GetRequiredService<SurveyDbContext>();
             var file = ExistingFile(result.GetValue(unitsFile)!);
@@ -122,7 +129,7 @@ public static class CommandLine
         var count = new Option<int>("--responses") { Description = "How many responses to generate", Required = true };
         count.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 50_000_000) r.AddError("--responses must be between 1 and 50,000,000"); });
         var demo = new Command("demo", "Fill the database with plausible responses over the last 12 months") { count };
-        demo.SetAction((result, ct) => InScope(services, async sp =>
+        demo.SetAction((result, ct) => InScope(async sp =>
         {
             var total = result.GetValue(count);
             var bar = new ProgressBar(output, total);
@@ -137,7 +144,7 @@ public static class CommandLine
         // import paper FILE.csv
         var paperFile = new Argument<FileInfo>("file") { Description = "CSV in the reference responses.csv format" };
         var importPaper = new Command("paper", "Import paper questionnaires (all or nothing)") { paperFile };
-        importPaper.SetAction((result, ct) => InScope(services, async sp =>
+        importPaper.SetAction((result, ct) => InScope(async sp =>
         {
             var file = ExistingFile(result.GetValue(paperFile)!);
             var imported = await PaperImport.ImportAsync(sp, file.FullName, ct);
@@ -152,12 +159,6 @@ public static class CommandLine
         root.Add(new Command("import", "Imports") { importPaper });
 
         return root;
-    }
-
-    private static async Task<int> InScope(IServiceProvider services, Func<IServiceProvider, Task<int>> action)
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await action(scope.ServiceProvider);
     }
 
     private static FileInfo ExistingFile(FileInfo file) =>

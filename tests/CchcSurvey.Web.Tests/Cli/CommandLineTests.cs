@@ -13,7 +13,7 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
     [Fact]
     public async Task User_add_creates_a_scoped_official_who_can_sign_in()
     {
-        var run = await Cli.RunAsync(factory, "user", "add", "--email", "truong.xa@anson.vn", "--password", "Mat-khau-123", "--role", "manager", "--unit", "VQ-AS");
+        var run = await CliRunner.RunAsync(factory, "user", "add", "--email", "truong.xa@anson.vn", "--password", "Mat-khau-123", "--role", "manager", "--unit", "VQ-AS");
         Assert.Equal(0, run.ExitCode);
         var official = factory.WithDatabase(db => db.Users.Include(u => u.ScopeUnit).Single(u => u.Email == "truong.xa@anson.vn"));
         Assert.Equal("VQ-AS", official.ScopeUnit!.Code);
@@ -32,7 +32,7 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
     public async Task Bad_input_exits_non_zero_with_a_one_line_reason_and_changes_nothing(params string[] args)
     {
         var users = factory.WithDatabase(db => db.Users.Count());
-        var run = await Cli.RunAsync(factory, args);
+        var run = await CliRunner.RunAsync(factory, args);
         Assert.NotEqual(0, run.ExitCode);
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
@@ -42,8 +42,8 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
     [Fact]
     public async Task Token_add_prints_a_token_alone_on_the_last_line_and_it_authenticates_the_api()
     {
-        await Cli.RunAsync(factory, "user", "add", "--email", "xem@vanquan.vn", "--password", "Mat-khau-123", "--role", "viewer", "--unit", "VQ");
-        var run = await Cli.RunAsync(factory, "token", "add", "--email", "xem@vanquan.vn");
+        await CliRunner.RunAsync(factory, "user", "add", "--email", "xem@vanquan.vn", "--password", "Mat-khau-123", "--role", "viewer", "--unit", "VQ");
+        var run = await CliRunner.RunAsync(factory, "token", "add", "--email", "xem@vanquan.vn");
         Assert.Equal(0, run.ExitCode);
         var token = run.LastLine;
         Assert.Matches("^cchc_[A-Za-z0-9_-]{40,}$", token);
@@ -62,7 +62,7 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
     {
         var file = Path.Combine(Path.GetTempPath(), $"units-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(file, "code,parent,name\nCB,,Tỉnh Cao Bằng\nCB-X1,CB,Xã Một\nCB-X2,CB,\"Xã Hai, mới\"\n");
-        var run = await Cli.RunAsync(factory, "units", "import", file);
+        var run = await CliRunner.RunAsync(factory, "units", "import", file);
         Assert.Equal(0, run.ExitCode);
         var counters = factory.WithDatabase(db => db.Counters.Where(c => c.Unit.Path.StartsWith(db.Units.Single(u => u.Code == "CB").Path)).Select(c => c.Code).OrderBy(c => c).ToList());
         Assert.Equal(["CB-X1-Q1", "CB-X2-Q1"], counters);
@@ -74,7 +74,7 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
     {
         var file = Path.Combine(Path.GetTempPath(), $"units-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(file, "code,parent,name\nHG,,Tỉnh Hà Giang\nHG-X1,XX,Xã Một\n");
-        var run = await Cli.RunAsync(factory, "units", "import", file);
+        var run = await CliRunner.RunAsync(factory, "units", "import", file);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("line 3", run.Error, StringComparison.Ordinal);
         Assert.False(factory.WithDatabase(db => db.Units.Any(u => u.Code == "HG")));
@@ -84,7 +84,7 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
     public async Task Demo_adds_the_requested_number_of_responses_with_a_progress_bar()
     {
         var before = factory.WithDatabase(db => db.Responses.Count());
-        var run = await Cli.RunAsync(factory, "demo", "--responses", "1200");
+        var run = await CliRunner.RunAsync(factory, "demo", "--responses", "1200");
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("100%", run.Output, StringComparison.Ordinal);
         Assert.Equal(before + 1200, factory.WithDatabase(db => db.Responses.Count()));
@@ -107,23 +107,23 @@ public sealed class PaperImportTests : IClassFixture<SurveyAppFactory>
     [Fact]
     public async Task The_reference_file_gives_exactly_its_per_unit_counts_and_a_rerun_adds_nothing()
     {
-        Assert.Equal(0, (await Cli.RunAsync(_factory, "units", "import", Cli.ReferenceFile("units.csv"))).ExitCode);
-        var run = await Cli.RunAsync(_factory, "import", "paper", Cli.ReferenceFile("responses.csv"));
+        Assert.Equal(0, (await CliRunner.RunAsync(_factory, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
+        var run = await CliRunner.RunAsync(_factory, "import", "paper", CliRunner.ReferenceFile("responses.csv"));
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
 
-        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Cli.ReferenceFile("expected.json")));
-        var stored = _factory.WithDatabase(db => db.Responses.GroupBy(r => new { r.Unit.Code, r.InstrumentVersion.Code })
-            .Select(g => new { g.Key.Code, g.Key.Instrument, Count = g.Count() }).ToList());
+        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(CliRunner.ReferenceFile("expected.json")));
+        var stored = _factory.WithDatabase(db => db.Responses.GroupBy(r => new { Unit = r.Unit.Code, Instrument = r.InstrumentVersion.Code })
+            .Select(g => new { g.Key.Unit, g.Key.Instrument, Count = g.Count() }).ToList());
         foreach (var leaf in new[] { "VQ-VP", "VQ-TT", "VQ-X01", "VQ-X02", "VQ-X03" })
             foreach (var instrument in expected.RootElement.GetProperty("units").GetProperty(leaf).EnumerateObject())
             {
                 var want = instrument.Value.GetProperty("responses").GetInt32();
-                var got = stored.SingleOrDefault(s => s.Code == leaf && s.Instrument == instrument.Name)?.Count ?? 0;
+                var got = stored.SingleOrDefault(s => s.Unit == leaf && s.Instrument == instrument.Name)?.Count ?? 0;
                 Assert.True(want == got, $"{leaf} {instrument.Name}: expected {want}, stored {got}");
             }
         Assert.Equal(657, stored.Sum(s => s.Count));
 
-        var again = await Cli.RunAsync(_factory, "import", "paper", Cli.ReferenceFile("responses.csv"));
+        var again = await CliRunner.RunAsync(_factory, "import", "paper", CliRunner.ReferenceFile("responses.csv"));
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("657 already present", again.Output, StringComparison.Ordinal);
         Assert.Equal(657, _factory.WithDatabase(db => db.Responses.Count()));
@@ -135,15 +135,15 @@ public sealed class PaperImportTests : IClassFixture<SurveyAppFactory>
     [InlineData(3, "submission_id", "not-a-uuid")]
     public async Task A_file_with_an_error_reports_its_line_number_and_imports_nothing(int line, string column, string value)
     {
-        await Cli.RunAsync(_factory, "units", "import", Cli.ReferenceFile("units.csv"));
+        await CliRunner.RunAsync(_factory, "units", "import", CliRunner.ReferenceFile("units.csv"));
         var before = _factory.WithDatabase(db => db.Responses.Count());
-        var lines = (await File.ReadAllLinesAsync(Cli.ReferenceFile("responses.csv"))).Take(8).ToList();
+        var lines = (await File.ReadAllLinesAsync(CliRunner.ReferenceFile("responses.csv"))).Take(8).ToList();
         var index = Array.IndexOf(lines[0].Split(','), column);
         lines[line - 1] = string.Join(',', lines[line - 1].Split(',').Select((cell, i) => i == index ? value : cell));
         var file = Path.Combine(Path.GetTempPath(), $"paper-{Guid.NewGuid():N}.csv");
         await File.WriteAllLinesAsync(file, lines);
 
-        var run = await Cli.RunAsync(_factory, "import", "paper", file);
+        var run = await CliRunner.RunAsync(_factory, "import", "paper", file);
         Assert.Equal(1, run.ExitCode);
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.Contains($"line {line}:", run.Error, StringComparison.Ordinal);

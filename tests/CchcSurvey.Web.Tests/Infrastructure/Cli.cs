@@ -7,7 +7,7 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
     public string LastLine => Output.TrimEnd().Split('\n').Last().Trim();
 }
 
-public static class Cli
+public static class CliRunner
 {
     /// <summary>Runs a command of the program against the factory's database, as `dotnet run -- …` would.</summary>
     public static async Task<CliRun> RunAsync(SurveyAppFactory factory, params string[] args)
