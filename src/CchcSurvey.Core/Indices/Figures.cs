@@ -57,7 +57,15 @@ public sealed record AggregateFigure(
     [property: JsonPropertyName("suppressed")] bool Suppressed,
     [property: JsonPropertyName("score")] double? Score);
 
-/// <summary>Figures of one instrument for one set of responses.</summary>
+/// <summary>
+/// Figures of one instrument for one set of responses. Serialising through this base type writes the concrete
+/// report's properties (no type discriminator), so an API can return <c>InstrumentReport</c> directly.
+/// </summary>
+[JsonDerivedType(typeof(SipasServiceReport))]
+[JsonDerivedType(typeof(SipasPolicyReport))]
+[JsonDerivedType(typeof(Tt01Report))]
+[JsonDerivedType(typeof(QuickRatingReport))]
+[JsonDerivedType(typeof(PapiReport))]
 public abstract record InstrumentReport([property: JsonPropertyName("responses")] long Responses);
 
 /// <summary>SIPAS-DV (§4.1–4.4, §4.12).</summary>

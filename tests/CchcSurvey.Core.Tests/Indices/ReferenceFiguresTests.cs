@@ -94,6 +94,9 @@ public class ReferenceFiguresTests
         var data = Data.Value;
         var report = IndexCalculator.Report(data.Pooled(unit, instrument), data.Options);
         AssertSame(data.Expected["units"]![unit]![instrument], report);
+        // The web app may serialise the base type; it must give the same shape.
+        var viaBase = JsonSerializer.SerializeToNode<InstrumentReport>(report);
+        Assert.Empty(JsonComparer.Differences(JsonSerializer.SerializeToNode(report, report.GetType()), viaBase, _ => 0));
     }
 
     [Fact]
