@@ -65,7 +65,8 @@ public sealed record ItemDefinition
 
     /// <summary>
     /// The role of the item in the formulas: "statement", "element-satisfaction", "overall",
-    /// "profile", "policy", "indicator", "dimension", "reasons", "comment", or null.
+    /// "profile", "policy", "indicator", "dimension", "reasons", "priorities" (SIPAS-DV MONG_DOI), "comment", or null.
+    /// The index engine finds the items each formula needs by role and <see cref="Group"/>.
     /// </summary>
     public string? Role { get; init; }
 

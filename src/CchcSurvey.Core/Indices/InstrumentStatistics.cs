@@ -1,0 +1,348 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CchcSurvey.Core.Instruments;
+
+namespace CchcSurvey.Core.Indices;
+
+/// <summary>
+/// Mergeable sufficient statistics of one instrument over any set of responses (a unit, a subtree, a day, a
+/// channel, flagged or not). Every figure of METHODOLOGY.md §4 is computed from these alone, so the web app can
+/// persist one accumulator per (unit, instrument version, day, channel, flag), add them up with
+/// <see cref="Merge"/> for any roll-up (§4.8), and never rescan raw responses.
+/// <list type="bullet">
+/// <item>likert items: counts c_1..c_K (<see cref="LevelCounts"/>);</item>
+/// <item>points items (TT01): counts of 0, 1, 2 points (<see cref="PointCounts"/>);</item>
+/// <item>choice and multi items: counts per option code (<see cref="OptionCounts"/>);</item>
+/// <item>SIPAS-DV service index: moments of r_i (§4.4); α: complete-case sums per element (§4.12);</item>
+/// <item>SIPAS-CS: moments of q_iG per group and of the per-respondent policy score (§4.5);</item>
+/// <item>TT01: distribution of complete totals 0..2·(indicators) (§4.6; bands and moments derive from it, so band
+/// thresholds can change after the fact);</item>
+/// <item>PAPI-M: moments of the per-respondent dimension value in [0, 1] (§4.7);</item>
+/// <item>the overall item's satisfied counts per profile cell, for post-stratification (§4.13).</item>
+/// </list>
+/// Serialise with <see cref="ToJson"/> and read back with <see cref="FromJson"/>.
+/// </summary>
+public sealed class InstrumentStatistics
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private InstrumentDefinition _definition = null!;
+    private InstrumentShape _shape = null!;
+
+    /// <summary>For the JSON deserialiser only; use <see cref="For"/> or <see cref="FromJson"/>.</summary>
+    [JsonConstructor]
+    public InstrumentStatistics() { }
+
+    /// <summary>An empty accumulator for this instrument.</summary>
+    public static InstrumentStatistics For(InstrumentDefinition definition)
+    {
+        var statistics = new InstrumentStatistics { Instrument = definition.Code };
+        statistics.Attach(definition);
+        return statistics;
+    }
+
+    /// <summary>Reads an accumulator written by <see cref="ToJson"/>; the definition must have the same code.</summary>
+    public static InstrumentStatistics FromJson(string json, InstrumentDefinition definition)
+    {
+        var statistics = JsonSerializer.Deserialize<InstrumentStatistics>(json, JsonOptions)
+            ?? throw new FormatException("accumulator JSON is null");
+        if (statistics.Instrument != definition.Code)
+            throw new FormatException($"accumulator is for {statistics.Instrument}, not {definition.Code}");
+        statistics.Attach(definition);
+        return statistics;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    [JsonIgnore] public InstrumentDefinition Definition => _definition;
+
+    public string Instrument { get; set; } = "";
+
+    /// <summary>Number of responses added.</summary>
+    public long Responses { get; set; }
+
+    public Dictionary<string, long[]> LevelCounts { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long[]> PointCounts { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, long>> OptionCounts { get; set; } = new(StringComparer.Ordinal);
+    public MomentSums ServiceIndex { get; set; } = new();
+    public Dictionary<string, AlphaSums> Alpha { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, MomentSums> PolicyGroups { get; set; } = new(StringComparer.Ordinal);
+    public MomentSums PolicyIndex { get; set; } = new();
+    public long[] Tt01Totals { get; set; } = [];
+    public Dictionary<string, MomentSums> Dimensions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Satisfied counts of the overall item per profile cell; the key joins the answers to the profile items
+    /// (<see cref="ProfileItems"/>, in definition order) with '|', an unanswered item giving an empty part.
+    /// </summary>
+    public Dictionary<string, SatisfiedCount> OverallByProfile { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The profile item codes behind the keys of <see cref="OverallByProfile"/>.</summary>
+    public string[] ProfileItems { get; set; } = [];
+
+    /// <summary>The overall satisfaction item (role "overall"), or null.</summary>
+    public string? OverallItem { get; set; }
+
+    /// <summary>Adds one validated response (missing items simply absent).</summary>
+    public void Add(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        Responses++;
+        foreach (var item in _shape.LikertItems)
+            if (Level(answers, item.Code) is int level) LevelCounts[item.Code][level - 1]++;
+        foreach (var item in _shape.PointItems)
+            if (Points(answers, item) is int points) PointCounts[item.Code][points]++;
+        foreach (var item in _shape.OptionItems)
+        {
+            if (!answers.TryGetValue(item.Code, out var value)) continue;
+            IEnumerable<string> codes = value.Codes ?? (value.Code is string single ? [single] : []);
+            foreach (var code in codes)
+                if (OptionCounts[item.Code].ContainsKey(code)) OptionCounts[item.Code][code]++;
+        }
+        AddServiceIndex(answers);
+        AddAlpha(answers);
+        AddPolicy(answers);
+        AddTt01Total(answers);
+        AddDimensions(answers);
+        AddProfile(answers);
+    }
+
+    /// <summary>Adds another accumulator of the same instrument (any version with the same code) into this one.</summary>
+    public void Merge(InstrumentStatistics other)
+    {
+        if (other.Instrument != Instrument) throw new InvalidOperationException($"cannot merge {other.Instrument} into {Instrument}");
+        Responses += other.Responses;
+        MergeArrays(LevelCounts, other.LevelCounts);
+        MergeArrays(PointCounts, other.PointCounts);
+        foreach (var (item, counts) in other.OptionCounts)
+        {
+            var mine = OptionCounts.TryGetValue(item, out var m) ? m : OptionCounts[item] = new(StringComparer.Ordinal);
+            foreach (var (code, count) in counts) mine[code] = mine.GetValueOrDefault(code) + count;
+        }
+        ServiceIndex.Merge(other.ServiceIndex);
+        foreach (var (group, sums) in other.Alpha)
+            if (Alpha.TryGetValue(group, out var mine)) mine.Merge(sums); else Alpha[group] = sums.Clone();
+        MergeMoments(PolicyGroups, other.PolicyGroups);
+        PolicyIndex.Merge(other.PolicyIndex);
+        var totals = Tt01Totals;
+        if (other.Tt01Totals.Length > totals.Length) { Array.Resize(ref totals, other.Tt01Totals.Length); Tt01Totals = totals; }
+        for (var t = 0; t < other.Tt01Totals.Length; t++) Tt01Totals[t] += other.Tt01Totals[t];
+        MergeMoments(Dimensions, other.Dimensions);
+        if (!other.ProfileItems.SequenceEqual(ProfileItems)) throw new InvalidOperationException("cannot merge accumulators with different profile items");
+        foreach (var (cell, count) in other.OverallByProfile)
+            if (OverallByProfile.TryGetValue(cell, out var mine)) mine.Merge(count); else OverallByProfile[cell] = count.Clone();
+    }
+
+    /// <summary>A deep copy, bound to the same definition.</summary>
+    public InstrumentStatistics Clone()
+    {
+        var copy = For(_definition);
+        copy.Merge(this);
+        return copy;
+    }
+
+    /// <summary>Merges many accumulators of one instrument into a new one (the roll-up of §4.8).</summary>
+    public static InstrumentStatistics Pool(InstrumentDefinition definition, IEnumerable<InstrumentStatistics> parts)
+    {
+        var pooled = For(definition);
+        foreach (var part in parts) pooled.Merge(part);
+        return pooled;
+    }
+
+    // ------------------------------------------------------------------ per-respondent derived values
+
+    private void AddServiceIndex(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        // §4.4: r_i = share of the respondent's answered element-satisfaction items that are 4 or 5.
+        var answered = 0;
+        var satisfied = 0;
+        foreach (var item in _shape.ElementSatisfactionItems)
+        {
+            if (Level(answers, item.Code) is not int level) continue;
+            answered++;
+            if (AnswerRules.IsSatisfied(item.Type, level)) satisfied++;
+        }
+        if (answered > 0) ServiceIndex.Add((double)satisfied / answered);
+    }
+
+    private void AddAlpha(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        foreach (var (group, items) in _shape.StatementGroups)
+        {
+            var values = new double[items.Count];
+            var complete = true;
+            for (var j = 0; j < items.Count && complete; j++)
+            {
+                if (Level(answers, items[j].Code) is int level) values[j] = level;
+                else complete = false;
+            }
+            if (complete) Alpha[group].Add(values);
+        }
+    }
+
+    private void AddPolicy(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        // §4.5: q_iG = satisfied share over the respondent's answered items of group G.
+        var scores = new List<double>();
+        foreach (var (group, items) in _shape.PolicyGroups)
+        {
+            var answered = 0;
+            var satisfied = 0;
+            foreach (var item in items)
+            {
+                if (Level(answers, item.Code) is not int level) continue;
+                answered++;
+                if (AnswerRules.IsSatisfied(item.Type, level)) satisfied++;
+            }
+            if (answered == 0) continue;
+            var q = (double)satisfied / answered;
+            PolicyGroups[group].Add(q);
+            scores.Add(q);
+        }
+        if (scores.Count > 0) PolicyIndex.Add(scores.Average());
+    }
+
+    private void AddTt01Total(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        // §4.6: only responses with every indicator answered get a total.
+        if (_shape.IndicatorItems.Count == 0) return;
+        var total = 0;
+        foreach (var item in _shape.IndicatorItems)
+        {
+            if (Points(answers, item) is not int points) return;
+            total += points;
+        }
+        Tt01Totals[total]++;
+    }
+
+    private void AddDimensions(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        // §4.7: item → [0, 1] (reversed where agreement is unfavourable); sub-dimension = mean of its answered
+        // items; dimension = mean of its answered sub-dimensions.
+        foreach (var (dimension, subDimensions) in _shape.DimensionItems)
+        {
+            var subValues = new List<double>();
+            foreach (var items in subDimensions)
+            {
+                var values = items.Select(i => UnitValue(answers, i)).OfType<double>().ToList();
+                if (values.Count > 0) subValues.Add(values.Average());
+            }
+            if (subValues.Count > 0) Dimensions[dimension].Add(subValues.Average());
+        }
+    }
+
+    private void AddProfile(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        if (_shape.OverallItem is not { } overall || Level(answers, overall.Code) is not int level) return;
+        var cell = string.Join('|', ProfileItems.Select(code => answers.TryGetValue(code, out var v) ? v.Code ?? "" : ""));
+        if (!OverallByProfile.TryGetValue(cell, out var count)) OverallByProfile[cell] = count = new SatisfiedCount();
+        count.Add(AnswerRules.IsSatisfied(overall.Type, level));
+    }
+
+    private static double? UnitValue(IReadOnlyDictionary<string, AnswerValue> answers, ItemDefinition item)
+    {
+        if (Level(answers, item.Code) is not int answer) return null;
+        double value = item.Type switch
+        {
+            AnswerType.YesNo => answer,
+            AnswerType.Likert5 => (answer - 1) / 4.0,
+            AnswerType.Likert3 => (answer - 1) / 2.0,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(value)) return null;
+        return item.Reverse ? 1 - value : value;
+    }
+
+    private static int? Level(IReadOnlyDictionary<string, AnswerValue> answers, string code) =>
+        answers.TryGetValue(code, out var value) ? value.Number : null;
+
+    private static int? Points(IReadOnlyDictionary<string, AnswerValue> answers, ItemDefinition item) =>
+        answers.TryGetValue(item.Code, out var value) && value.Code is string code ? item.FindOption(code)?.Points : null;
+
+    private static void MergeArrays(Dictionary<string, long[]> mine, Dictionary<string, long[]> other)
+    {
+        foreach (var (key, counts) in other)
+        {
+            if (!mine.TryGetValue(key, out var target)) { mine[key] = (long[])counts.Clone(); continue; }
+            if (target.Length != counts.Length) throw new InvalidOperationException($"{key}: cannot merge counts of different lengths");
+            for (var k = 0; k < counts.Length; k++) target[k] += counts[k];
+        }
+    }
+
+    private static void MergeMoments(Dictionary<string, MomentSums> mine, Dictionary<string, MomentSums> other)
+    {
+        foreach (var (key, sums) in other)
+            if (mine.TryGetValue(key, out var target)) target.Merge(sums); else mine[key] = sums.Clone();
+    }
+
+    // ------------------------------------------------------------------ binding to the definition
+
+    private void Attach(InstrumentDefinition definition)
+    {
+        _definition = definition;
+        _shape = InstrumentShape.Of(definition);
+        foreach (var item in _shape.LikertItems)
+            if (!LevelCounts.ContainsKey(item.Code)) LevelCounts[item.Code] = new long[AnswerRules.LevelCount(item.Type)];
+        foreach (var item in _shape.PointItems)
+            if (!PointCounts.ContainsKey(item.Code)) PointCounts[item.Code] = new long[3];
+        foreach (var item in _shape.OptionItems)
+        {
+            var counts = OptionCounts.TryGetValue(item.Code, out var c) ? c : OptionCounts[item.Code] = new(StringComparer.Ordinal);
+            foreach (var option in item.Options) counts.TryAdd(option.Code, 0);
+        }
+        foreach (var (group, items) in _shape.StatementGroups)
+            if (!Alpha.ContainsKey(group)) Alpha[group] = AlphaSums.ForItems(items.Count);
+        foreach (var group in _shape.PolicyGroups.Keys) PolicyGroups.TryAdd(group, new MomentSums());
+        foreach (var dimension in _shape.DimensionItems.Keys) Dimensions.TryAdd(dimension, new MomentSums());
+        var maxTotal = _shape.IndicatorItems.Sum(i => i.Options.Max(o => o.Points ?? 0));
+        if (Tt01Totals.Length < maxTotal + 1 && _shape.IndicatorItems.Count > 0)
+        {
+            var totals = Tt01Totals;
+            Array.Resize(ref totals, maxTotal + 1);
+            Tt01Totals = totals;
+        }
+        if (ProfileItems.Length == 0) ProfileItems = _shape.ProfileItems.Select(i => i.Code).ToArray();
+        OverallItem ??= _shape.OverallItem?.Code;
+    }
+}
+
+/// <summary>The items of a definition grouped the way the formulas need them (computed once per definition).</summary>
+internal sealed class InstrumentShape
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<InstrumentDefinition, InstrumentShape> Cache = new();
+
+    public required IReadOnlyList<ItemDefinition> LikertItems { get; init; }
+    public required IReadOnlyList<ItemDefinition> PointItems { get; init; }
+    public required IReadOnlyList<ItemDefinition> OptionItems { get; init; }
+    public required IReadOnlyList<ItemDefinition> ElementSatisfactionItems { get; init; }
+    public required IReadOnlyList<(string Group, IReadOnlyList<ItemDefinition> Items)> StatementGroups { get; init; }
+    public required IReadOnlyDictionary<string, IReadOnlyList<ItemDefinition>> PolicyGroups { get; init; }
+    public required IReadOnlyList<ItemDefinition> IndicatorItems { get; init; }
+    public required IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<ItemDefinition>>> DimensionItems { get; init; }
+    public required IReadOnlyList<ItemDefinition> ProfileItems { get; init; }
+    public required ItemDefinition? OverallItem { get; init; }
+
+    public static InstrumentShape Of(InstrumentDefinition definition) => Cache.GetValue(definition, Build);
+
+    private static InstrumentShape Build(InstrumentDefinition definition)
+    {
+        var items = definition.Items.ToList();
+        static bool IsLikert(ItemDefinition i) => i.Type is AnswerType.Likert5 or AnswerType.Likert3;
+        string GroupOf(ItemDefinition i) => i.Group ?? "";
+        return new InstrumentShape
+        {
+            LikertItems = items.Where(IsLikert).ToList(),
+            PointItems = items.Where(i => i.Type == AnswerType.Points).ToList(),
+            OptionItems = items.Where(i => i.Type is AnswerType.Multi or AnswerType.Choice).ToList(),
+            ElementSatisfactionItems = items.Where(i => i.Role == "element-satisfaction" && IsLikert(i)).ToList(),
+            StatementGroups = items.Where(i => i.Role == "statement" && IsLikert(i)).GroupBy(GroupOf)
+                .Select(g => (g.Key, (IReadOnlyList<ItemDefinition>)g.ToList())).ToList(),
+            PolicyGroups = items.Where(i => i.Role == "policy" && IsLikert(i)).GroupBy(GroupOf)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<ItemDefinition>)g.ToList()),
+            IndicatorItems = items.Where(i => i.Role == "indicator" && i.Type == AnswerType.Points).ToList(),
+            DimensionItems = items.Where(i => i.Role == "dimension").GroupBy(GroupOf).ToDictionary(g => g.Key,
+                g => (IReadOnlyList<IReadOnlyList<ItemDefinition>>)g.GroupBy(i => i.SubGroup ?? i.Code).Select(s => (IReadOnlyList<ItemDefinition>)s.ToList()).ToList()),
+            ProfileItems = items.Where(i => i.Role == "profile" && i.Type == AnswerType.Choice).ToList(),
+            OverallItem = items.FirstOrDefault(i => i.Role == "overall" && IsLikert(i)),
+        };
+    }
+}
