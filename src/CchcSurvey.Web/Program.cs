@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using CchcSurvey.Web.Api;
 using CchcSurvey.Web.Cli;
 using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
@@ -55,6 +56,7 @@ builder.Services.AddSingleton<InstrumentRegistry>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
+builder.Services.AddScoped<IndexQueries>();
 
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
@@ -107,6 +109,7 @@ app.UseAuthorization();
 
 app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
+app.MapIndexApi();
 app.MapQrCodes();
 app.MapRazorPages();
 

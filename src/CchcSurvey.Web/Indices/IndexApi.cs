@@ -1,0 +1,104 @@
+using System.Globalization;
+using CchcSurvey.Core.Indices;
+using CchcSurvey.Core.Instruments;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Security;
+using CchcSurvey.Web.Surveys;
+
+namespace CchcSurvey.Web.Indices;
+
+/// <summary>
+/// Officials' figures over JSON: <c>/api/v1/units/{code}/indices</c> and <c>/ranking</c>, in the shape of the
+/// reference expected.json. Outside the caller's scope every unit answers 404.
+/// </summary>
+public static class IndexApi
+{
+    public static void MapIndexApi(this IEndpointRouteBuilder app)
+    {
+        var units = app.MapGroup("/api/v1/units/{code}").RequireAuthorization(Policies.Official);
+
+        units.MapGet("/indices", async (string code, HttpRequest request, OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db, CancellationToken ct) =>
+        {
+            if (!TryParseFilter(request, out var filter, out var problem)) return problem;
+            var unit = await scope.FindVisibleUnitAsync(code, ct);
+            if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
+            var instrument = request.Query["instrument"].ToString();
+            var instruments = (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
+            if (instrument.Length > 0 && !instruments.Contains(instrument))
+                return Api.SurveyApi.Invalid($"No published instrument '{instrument}'.", "instrument");
+
+            if (instrument.Length > 0)
+                return Results.Json(IndexCalculator.Report(await queries.PoolAsync(unit, instrument, filter, ct), queries.Options));
+            var all = new Dictionary<string, InstrumentReport>(StringComparer.Ordinal);
+            foreach (var code2 in instruments)
+                all[code2] = IndexCalculator.Report(await queries.PoolAsync(unit, code2, filter, ct), queries.Options);
+            return Results.Json(all);
+        });
+
+        units.MapGet("/ranking", async (string code, HttpRequest request, OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db, CancellationToken ct) =>
+        {
+            if (!TryParseFilter(request, out var filter, out var problem)) return problem;
+            var unit = await scope.FindVisibleUnitAsync(code, ct);
+            if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
+            var instrumentCode = request.Query["instrument"].ToString() is { Length: > 0 } given ? given : "SIPAS-DV";
+            var instrument = await registry.FindAsync(db, instrumentCode, null, ct);
+            if (instrument is null) return Api.SurveyApi.Invalid($"No published instrument '{instrumentCode}'.", "instrument");
+            var item = request.Query["item"].ToString() is { Length: > 0 } itemGiven ? itemGiven : DefaultRankingItem(instrument.Definition);
+            if (instrument.Definition.FindItem(item) is not { Type: AnswerType.Likert5 or AnswerType.Likert3 })
+                return Api.SurveyApi.Invalid($"'{item}' is not a rating item of {instrumentCode}.", "item");
+
+            var children = await queries.ChildrenAsync(unit, ct);
+            var pooled = await queries.PoolSubtreesAsync(children, instrumentCode, filter, ct);
+            var inputs = children.Select(c =>
+            {
+                var satisfied = IndexCalculator.Satisfied(pooled[c.Id], item);
+                return new RankingInput(c.Code, satisfied.Satisfied, satisfied.N);
+            }).ToList();
+            return Results.Json(Ranking.EmpiricalBayes(item, inputs, queries.Options));
+        });
+    }
+
+    /// <summary>The overall satisfaction item an instrument is ranked on by default.</summary>
+    public static string DefaultRankingItem(InstrumentDefinition definition) =>
+        definition.Items.FirstOrDefault(i => i.Role == "overall")?.Code
+        ?? definition.Items.First(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3).Code;
+
+    /// <summary>Reads from, to (yyyy-MM-dd, inclusive), channel and includeFlagged; a bad value is a 400 problem.</summary>
+    public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out IResult problem)
+    {
+        filter = IndexFilter.All;
+        problem = Results.Empty;
+        DateOnly? from = null, to = null;
+        foreach (var (name, set) in new (string, Action<DateOnly>)[] { ("from", d => from = d), ("to", d => to = d) })
+        {
+            var text = request.Query[name].ToString();
+            if (text.Length == 0) continue;
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                problem = Api.SurveyApi.Invalid($"{name} must be a date yyyy-MM-dd.", name);
+                return false;
+            }
+            set(date);
+        }
+        if (from > to)
+        {
+            problem = Api.SurveyApi.Invalid("from must not be after to.", "from");
+            return false;
+        }
+        var channel = request.Query["channel"].ToString();
+        if (channel.Length > 0 && !Channels.IsValid(channel))
+        {
+            problem = Api.SurveyApi.Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
+            return false;
+        }
+        var includeFlagged = true;
+        var flagged = request.Query["includeFlagged"].ToString();
+        if (flagged.Length > 0 && !bool.TryParse(flagged, out includeFlagged))
+        {
+            problem = Api.SurveyApi.Invalid("includeFlagged must be true or false.", "includeFlagged");
+            return false;
+        }
+        filter = new IndexFilter(from, to, channel.Length > 0 ? channel : null, includeFlagged);
+        return true;
+    }
+}
