@@ -84,6 +84,28 @@ public sealed class AdminPagesTests(SurveyAppFactory factory) : IClassFixture<Su
     }
 
     [Fact]
+    public async Task Admin_tree_counts_responses_per_unit_and_subtree()
+    {
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+            var counter = await db.Counters.Include(c => c.Unit).SingleAsync(c => c.Code == "VQ-AS-Q1");
+            var version = await db.InstrumentVersions.FirstAsync(v => v.IsCurrent);
+            for (var i = 0; i < 3; i++)
+                db.Responses.Add(new Response
+                {
+                    SubmissionId = Guid.NewGuid(), UnitId = counter.UnitId, CounterId = counter.Id, InstrumentVersionId = version.Id,
+                    Channel = "qr", SubmittedHourUtc = new DateTime(2026, 1, 5, 9, 0, 0, DateTimeKind.Utc), AnswersJson = "{}", PayloadHash = $"test-{i}",
+                });
+            await db.SaveChangesAsync();
+        }
+        var client = await AdminAsync();
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync("/admin"));
+        Assert.Matches(@"id=""unit-VQ-AS"">\s*<div class=""unit-head"">(?:(?!</div>).)*\b3 phiếu", html.Replace("\n", " "));
+        Assert.Matches(@"id=""unit-VQ"">\s*<div class=""unit-head"">(?:(?!</div>).)*cả cây: 3\b", html.Replace("\n", " "));
+    }
+
+    [Fact]
     public async Task Viewer_is_refused_the_admin_pages()
     {
         const string email = "viewer.anson@test.local";
