@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Surveys;
+
+namespace CchcSurvey.Web.Pages.Admin;
+
+/// <summary>One QR code to print: where it hangs and where it leads.</summary>
+public sealed partial record QrPoster(string UnitName, string UnitCode, string CounterName, string CounterCode, bool IsActive, string SurveyUrl, string Svg)
+{
+    /// <summary>The instruction line printed under every code.</summary>
+    public const string Instruction = "Quét mã QR bằng camera điện thoại để đánh giá sự phục vụ — ẩn danh, dưới 1 phút.";
+
+    public static QrPoster For(Counter counter, Unit unit, QrCodes qr, HttpRequest request)
+    {
+        var url = qr.SurveyUrl(request, counter.Code);
+        return new QrPoster(unit.Name, unit.Code, counter.Name, counter.Code, counter.IsActive && unit.IsActive, url, ScalableSvg(QrCodes.Svg(url)));
+    }
+
+    /// <summary>
+    /// QRCoder's SVG with its fixed pixel width and height removed from the root element (it keeps its
+    /// viewBox), so that CSS sizes it in millimetres for print; no XML declaration, as it goes inline.
+    /// </summary>
+    public static string ScalableSvg(string svg)
+    {
+        svg = XmlDeclaration().Replace(svg, "");
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        if (start < 0) return svg;
+        var end = svg.IndexOf('>', start);
+        if (end < 0) return svg;
+        var root = svg[start..(end + 1)];
+        if (!root.Contains("viewBox", StringComparison.Ordinal))
+        {
+            var w = Attribute("width").Match(root);
+            var h = Attribute("height").Match(root);
+            if (!w.Success || !h.Success) return svg;
+            root = root.Replace("<svg", $"<svg viewBox=\"0 0 {w.Groups[1].Value} {h.Groups[1].Value}\"");
+        }
+        root = Attribute("width").Replace(root, "", 1);
+        root = Attribute("height").Replace(root, "", 1);
+        root = root.Replace("<svg", "<svg role=\"img\" aria-label=\"QR\" class=\"qr-code\"");
+        return svg[..start] + root + svg[(end + 1)..];
+    }
+
+    private static readonly Regex Width = new("\\swidth=\"([0-9.]+)(?:px)?\"", RegexOptions.CultureInvariant);
+    private static readonly Regex Height = new("\\sheight=\"([0-9.]+)(?:px)?\"", RegexOptions.CultureInvariant);
+    private static Regex Attribute(string name) => name == "width" ? Width : Height;
+
+    [GeneratedRegex(@"<\?xml[^>]*\?>\s*")]
+    private static partial Regex XmlDeclaration();
+}

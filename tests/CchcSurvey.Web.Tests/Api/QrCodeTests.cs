@@ -1,0 +1,70 @@
+using System.Net;
+using CchcSurvey.Web.Tests.Infrastructure;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using ZXing;
+using ZXing.Common;
+using ZXing.QrCode;
+
+namespace CchcSurvey.Web.Tests.Api;
+
+public sealed class QrCodeTests(SurveyAppFactory factory) : IClassFixture<SurveyAppFactory>
+{
+    private const string SurveyUrl = "https://khaosat.example.vn/s/VQ-AS-Q1";
+
+    [Fact]
+    public async Task Png_decodes_to_the_counters_survey_url()
+    {
+        var client = factory.CreateClient();
+        var response = await client.GetAsync("/api/v1/counters/VQ-AS-Q1/qr.png");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(SurveyUrl, Decode(await response.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task Png_download_is_an_attachment_named_after_the_counter()
+    {
+        var client = factory.CreateClient();
+        var response = await client.GetAsync("/api/v1/counters/VQ-TNMT-Q2/qr.png?download=1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("VQ-TNMT-Q2.png", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal("https://khaosat.example.vn/s/VQ-TNMT-Q2", Decode(await response.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task Svg_is_an_svg_image()
+    {
+        var client = factory.CreateClient();
+        var response = await client.GetAsync("/api/v1/counters/VQ-AS-Q1/qr.svg");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/counters/NO-SUCH-COUNTER/qr.png")]
+    [InlineData("/api/v1/counters/NO-SUCH-COUNTER/qr.svg")]
+    public async Task Unknown_counter_is_404_problem_details(string path)
+    {
+        var client = factory.CreateClient();
+        var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"status\":404", (await response.Content.ReadAsStringAsync()).Replace(" ", ""));
+    }
+
+    /// <summary>Reads a QR code from a PNG the way a phone would: pixels → luminance → binarised → decoded.</summary>
+    private static string Decode(byte[] png)
+    {
+        using var image = Image.Load<Rgba32>(png);
+        var pixels = new byte[image.Width * image.Height * 4];
+        image.CopyPixelDataTo(pixels);
+        var source = new RGBLuminanceSource(pixels, image.Width, image.Height, RGBLuminanceSource.BitmapFormat.RGBA32);
+        var result = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
+            new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true });
+        Assert.NotNull(result);
+        return result.Text;
+    }
+}
