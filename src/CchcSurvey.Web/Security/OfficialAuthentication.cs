@@ -22,7 +22,9 @@ public static class OfficialAuthentication
     {
         services.AddAuthentication(o =>
             {
+                // AddIdentity sets the authenticate/challenge defaults to its cookie; these run after it and win.
                 o.DefaultScheme = CookieOrToken;
+                o.DefaultAuthenticateScheme = CookieOrToken;
                 o.DefaultChallengeScheme = CookieOrToken;
             })
             .AddPolicyScheme(CookieOrToken, CookieOrToken, o => o.ForwardDefaultSelector = context =>
