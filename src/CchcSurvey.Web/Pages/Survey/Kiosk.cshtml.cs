@@ -1,5 +1,6 @@
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 
@@ -7,6 +8,8 @@ namespace CchcSurvey.Web.Pages.Survey;
 
 /// <summary><c>/kiosk/{counter}</c>: the same form on the counter's tablet, big buttons, channel kiosk.</summary>
 [EnableRateLimiting(SubmissionRateLimiting.Policy)]
+[RequestSizeLimit(SurveyFormModel.MaxBodyBytes)]
+[RequestFormLimits(ValueCountLimit = SurveyFormModel.MaxFormValues)]
 public sealed class KioskModel(SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, IStringLocalizer<SurveyResource> s)
     : SurveyFormModel(db, registry, submissions, s)
 {

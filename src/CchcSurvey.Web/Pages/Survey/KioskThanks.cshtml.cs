@@ -17,8 +17,8 @@ public sealed class KioskThanksModel(SubmissionService submissions) : PageModel
         if (found is null) return NotFound();
         ViewData["UnitName"] = found.Unit.Name;
         ViewData["CounterName"] = found.Name;
-        // Back to the counter's default form; the kiosk's language choice lives in the culture cookie.
-        ReturnUrl = "/kiosk/" + Uri.EscapeDataString(found.Code);
+        // Back to a fresh form of the counter, in Vietnamese again for the next citizen (resets the culture cookie).
+        ReturnUrl = "/kiosk/" + Uri.EscapeDataString(found.Code) + "?culture=vi";
         return Page();
     }
 }

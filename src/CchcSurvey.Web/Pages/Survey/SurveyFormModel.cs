@@ -30,6 +30,11 @@ public abstract class SurveyFormModel(
     public const string HoneypotField = "website";
     public const string QuickInstrument = "NHANH";
 
+    /// <summary>A filled-in form is a few kilobytes; far larger posts are refused before they are read.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public const int MaxFormValues = 500;
+
     private static readonly string[] Faces = ["😠", "🙁", "😐", "🙂", "😄"];
 
     protected IStringLocalizer<SurveyResource> S => s;

@@ -220,6 +220,22 @@ public sealed class QuickSurveyPageTests(SurveyAppFactory factory) : IClassFixtu
         Assert.DoesNotContain("<form", html);
     }
 
+    [Fact]
+    public async Task Inactive_counter_is_a_404_page()
+    {
+        factory.WithDatabase(db =>
+        {
+            var counter = db.Counters.Single(c => c.Code == "VQ-BP-Q1");
+            counter.IsActive = false;
+            return db.SaveChanges();
+        });
+
+        var response = await factory.CreateBrowserClient().GetAsync("/s/VQ-BP-Q1");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Không tìm thấy trang khảo sát", await SurveyForm.HtmlAsync(response));
+    }
+
     [Theory]
     [InlineData("/r/00000000-0000-0000-0000-000000000001")]
     [InlineData("/r/khong-phai-ma")]
