@@ -1,0 +1,17 @@
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+
+namespace CchcSurvey.Web.Pages.Survey;
+
+/// <summary><c>/s/{counter}</c> and <c>/s/{counter}/{instrument}</c>: the survey behind the counter's QR code.</summary>
+[EnableRateLimiting(SubmissionRateLimiting.Policy)]
+[RequestSizeLimit(SurveyFormModel.MaxBodyBytes)]
+[RequestFormLimits(ValueCountLimit = SurveyFormModel.MaxFormValues)]
+public sealed class IndexModel(SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, IStringLocalizer<SurveyResource> s)
+    : SurveyFormModel(db, registry, submissions, s)
+{
+    public override string Channel => "qr";
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CchcSurvey.Core.Instruments;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace CchcSurvey.Web.Pages.Survey;
+
+/// <summary>One answer option as rendered: the posted value, its label, and a face for the quick rating.</summary>
+public sealed record OptionView(string Value, string Label, string? Face = null, bool IsNoOpinion = false);
+
+/// <summary>Consecutive items of a section that share one showWhen condition (null: always shown).</summary>
+public sealed record ItemGroup(ItemCondition? Condition, IReadOnlyList<ItemDefinition> Items);
+
+/// <summary>
+/// The citizen survey form shared by <c>/s/{counter}</c> (channel qr) and <c>/kiosk/{counter}</c> (channel kiosk):
+/// a plain HTML form (works without JavaScript), validated with <see cref="AnswerValidator.ValidateForm"/>,
+/// stored through <see cref="SubmissionService"/>, then Post/Redirect/Get to a thank-you page. The hidden
+/// submission id is generated when the form is rendered, so a double submit or a refresh is idempotent.
+/// </summary>
+public abstract class SurveyFormModel(
+    SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, IStringLocalizer<SurveyResource> s) : PageModel
+{
+    public const string SubmissionIdField = "submissionId";
+    public const string HoneypotField = "website";
+    public const string QuickInstrument = "NHANH";
+
+    /// <summary>A filled-in form is a few kilobytes; far larger posts are refused before they are read.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public const int MaxFormValues = 500;
+
+    private static readonly string[] Faces = ["😠", "🙁", "😐", "🙂", "😄"];
+
+    protected IStringLocalizer<SurveyResource> S => s;
+
+    /// <summary>"qr" or "kiosk".</summary>
+    public abstract string Channel { get; }
+
+    public bool IsKiosk => Channel == "kiosk";
+
+    public Counter? Counter { get; private set; }
+
+    public PublishedInstrument? Instrument { get; private set; }
+
+    public Guid SubmissionId { get; private set; }
+
+    /// <summary>True when the counter or instrument does not exist: the page shows the 404 message.</summary>
+    public bool IsNotFound { get; private set; }
+
+    /// <summary>The posted raw values, to keep the answers when the form is shown again.</summary>
+    public Dictionary<string, IReadOnlyList<string>> Posted { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Vietnamese (or English) message per item code.</summary>
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    public string? FormMessage { get; private set; }
+
+    public string Culture => CultureInfo.CurrentUICulture.Name;
+
+    /// <summary>The quick rating: faces instead of a numeric scale, no "no opinion" option.</summary>
+    public bool IsQuick => Instrument?.Code == QuickInstrument;
+
+    public async Task<IActionResult> OnGetAsync(string counter, string? instrument, CancellationToken ct)
+    {
+        if (!await LoadAsync(counter, instrument, ct)) return NotFoundPage();
+        SubmissionId = Guid.NewGuid();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string counter, string? instrument, CancellationToken ct)
+    {
+        if (!await LoadAsync(counter, instrument, ct)) return NotFoundPage();
+        var form = Request.Form;
+        Posted = form.Where(f => f.Key != SubmissionIdField && f.Key != HoneypotField && !f.Key.StartsWith("__", StringComparison.Ordinal))
+            .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Select(v => v ?? "").ToList(), StringComparer.Ordinal);
+        SubmissionId = Guid.TryParse(form[SubmissionIdField].ToString(), out var id) && id != Guid.Empty ? id : Guid.NewGuid();
+
+        // Honeypot: people never see the field; a bot that fills it gets the thank-you page and nothing is stored.
+        if (!string.IsNullOrEmpty(form[HoneypotField].ToString())) return RedirectToThanks(SubmissionId);
+
+        var validation = AnswerValidator.ValidateForm(Instrument!.Definition, Posted);
+        if (!validation.IsValid)
+        {
+            foreach (var error in validation.Errors)
+            {
+                var item = Instrument.Definition.FindItem(error.Item);
+                Errors.TryAdd(error.Item, item?.Type == AnswerType.Text
+                    ? S["Góp ý dài quá 1000 ký tự, vui lòng rút gọn."]
+                    : S["Lựa chọn không hợp lệ, vui lòng chọn lại."]);
+            }
+            FormMessage = S["Có câu trả lời chưa hợp lệ. Vui lòng xem lại các câu được đánh dấu."];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        if (validation.Answers.Count == 0)
+        {
+            FormMessage = IsQuick
+                ? S["Vui lòng chọn một mức đánh giá rồi bấm Gửi."]
+                : S["Vui lòng trả lời ít nhất một câu hỏi rồi bấm Gửi."];
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var result = await submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers), ct);
+        if (result.Status == SubmissionStatus.Conflict)
+        {
+            // The id was used for other answers (e.g. back button, changed answer, submit again): nothing changed.
+            FormMessage = S["Phiếu này đã được gửi trước đó với câu trả lời khác, nên lần gửi này chưa được ghi nhận. Nếu muốn gửi câu trả lời mới, vui lòng bấm Gửi một lần nữa."];
+            SubmissionId = Guid.NewGuid();
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return Page();
+        }
+        return RedirectToThanks(result.SubmissionId);
+    }
+
+    private IActionResult RedirectToThanks(Guid id)
+    {
+        var code = Uri.EscapeDataString(Counter!.Code);
+        var culture = CultureQuery();
+        return Redirect(IsKiosk
+            ? $"/kiosk/{code}/cam-on{(culture.Length > 0 ? "?" + culture : "")}"
+            : $"/s/{code}/cam-on/{id}{(culture.Length > 0 ? "?" + culture : "")}");
+    }
+
+    /// <summary>"culture=en" when the request asked for a culture explicitly, so the next page keeps the language.</summary>
+    private string CultureQuery()
+    {
+        var culture = Request.Query["culture"].ToString();
+        return culture is "en" or "vi" ? "culture=" + culture : "";
+    }
+
+    private async Task<bool> LoadAsync(string counterCode, string? instrumentCode, CancellationToken ct)
+    {
+        Counter = await submissions.FindActiveCounterAsync(counterCode, ct);
+        if (Counter is null) return false;
+        var code = string.IsNullOrWhiteSpace(instrumentCode) ? Counter.DefaultInstrument : instrumentCode.Trim().ToUpperInvariant();
+        ViewData["UnitName"] = Counter.Unit.Name;
+        ViewData["CounterName"] = Counter.Name;
+        if (!Counter.Offers(code)) return false;
+        Instrument = await registry.FindAsync(db, code, null, ct);
+        if (Instrument is null) return false;
+        ViewData["Title"] = Instrument.Definition.Title.For(Culture);
+        return true;
+    }
+
+    private PageResult NotFoundPage()
+    {
+        IsNotFound = true;
+        ViewData["Title"] = S["Không tìm thấy trang khảo sát"].Value;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
+    /// <summary>Sets the anonymous device cookie (rate limiting only) and remembers an explicit language choice.</summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        ViewData["BodyClass"] = IsKiosk ? "citizen kiosk" : "citizen";
+        EnsureDeviceCookie(HttpContext);
+        RememberCulture(HttpContext);
+    }
+
+    public static void EnsureDeviceCookie(HttpContext http)
+    {
+        if (!string.IsNullOrEmpty(http.Request.Cookies[SubmissionRateLimiting.DeviceCookie])) return;
+        http.Response.Cookies.Append(SubmissionRateLimiting.DeviceCookie, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = http.Request.IsHttps,
+            IsEssential = true,
+            Path = "/",
+            MaxAge = TimeSpan.FromDays(365),
+        });
+    }
+
+    public static void RememberCulture(HttpContext http)
+    {
+        var culture = http.Request.Query["culture"].ToString();
+        if (culture is not ("en" or "vi")) return;
+        http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true, Path = "/", MaxAge = TimeSpan.FromDays(365) });
+    }
+
+    // ---------------------------------------------------------------- rendering helpers
+
+    public IEnumerable<ItemGroup> Groups(SectionDefinition section)
+    {
+        var current = new List<ItemDefinition>();
+        ItemCondition? condition = null;
+        foreach (var item in section.Items)
+        {
+            if (current.Count > 0 && item.ShowWhen != condition)
+            {
+                yield return new ItemGroup(condition, current);
+                current = [];
+            }
+            condition = item.ShowWhen;
+            current.Add(item);
+        }
+        if (current.Count > 0) yield return new ItemGroup(condition, current);
+    }
+
+    public string ConditionLabel(ItemCondition condition) => condition is { Min: null, Max: int max } && max <= 3
+        ? S["Nếu chưa hài lòng (chọn mức 1 đến {0} ở trên), ông/bà có thể cho biết thêm:", max]
+        : S["Chỉ trả lời nếu phù hợp với lựa chọn ở câu trên:"];
+
+    /// <summary>The options of a single- or multi-choice item, in order, with "Không ý kiến" where sensible.</summary>
+    public IReadOnlyList<OptionView> Options(ItemDefinition item)
+    {
+        var c = Culture;
+        var options = new List<OptionView>();
+        switch (item.Type)
+        {
+            case AnswerType.Likert5:
+            case AnswerType.Likert3:
+                var count = item.Type == AnswerType.Likert5 ? 5 : 3;
+                string[] defaults = item.Type == AnswerType.Likert5
+                    ? [S["Rất không hài lòng"], S["Không hài lòng"], S["Bình thường"], S["Hài lòng"], S["Rất hài lòng"]]
+                    : [S["Không hài lòng"], S["Hài lòng"], S["Rất hài lòng"]];
+                for (var level = 1; level <= count; level++)
+                {
+                    var label = item.Scale is { } scale && scale.Count == count ? scale[level - 1].For(c) : defaults[level - 1];
+                    var face = IsQuick && count == 5 ? Faces[level - 1] : null;
+                    options.Add(new OptionView(level.ToString(CultureInfo.InvariantCulture), label, face));
+                }
+                break;
+            case AnswerType.YesNo:
+                options.Add(new OptionView("1", S["Có"]));
+                options.Add(new OptionView("0", S["Không"]));
+                break;
+            case AnswerType.Choice:
+            case AnswerType.Points:
+            case AnswerType.Multi:
+                options.AddRange(item.Options.Select(o => new OptionView(o.Code, o.Label.For(c))));
+                break;
+        }
+        if (!IsQuick && item.Type is not (AnswerType.Multi or AnswerType.Text))
+            options.Add(new OptionView(AnswerValidator.NoOpinionValue, S["Không ý kiến"], IsNoOpinion: true));
+        return options;
+    }
+
+    public bool IsChecked(string item, string value) => Posted.TryGetValue(item, out var values) && values.Contains(value);
+
+    public string PostedText(string item) => Posted.TryGetValue(item, out var values) && values.Count > 0 ? values[0] : "";
+}
