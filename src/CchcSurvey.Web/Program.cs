@@ -77,6 +77,9 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
+// Vietnamese text goes out as UTF-8, not as &#x…; entities (smaller pages, readable source).
+builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+    o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.Services.AddResponseCompression(o => o.EnableForHttps = true);
 builder.Services.AddSubmissionRateLimiting(builder.Configuration);
 

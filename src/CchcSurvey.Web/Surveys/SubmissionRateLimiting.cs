@@ -21,14 +21,27 @@ public static class SubmissionRateLimiting
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (context, ct) =>
             {
+                var http = context.HttpContext;
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Results.Problem(statusCode: 429, title: "Too many submissions", detail: "Please wait a moment and try again.")
-                    .ExecuteAsync(context.HttpContext);
+                var seconds = (int)Math.Ceiling(retry.TotalSeconds);
+                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (http.Request.Path.StartsWithSegments("/api"))
+                {
+                    await Results.Problem(statusCode: 429, title: "Too many submissions", detail: $"Please wait {seconds} s and try again.").ExecuteAsync(http);
+                    return;
+                }
+                // A citizen at the counter gets a short page, not JSON.
+                http.Response.ContentType = "text/html; charset=utf-8";
+                await http.Response.WriteAsync(
+                    "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">" +
+                    "<title>Vui lòng thử lại sau</title><body style=\"font:1.1rem system-ui;padding:1.5rem;max-width:30rem;margin:auto\">" +
+                    $"<h1>Vui lòng thử lại sau ít phút</h1><p>Có quá nhiều lượt gửi từ thiết bị này. Hãy thử lại sau {seconds} giây.</p>" +
+                    $"<p lang=\"en\">Too many submissions from this device. Please try again in {seconds} seconds.</p></body></html>", ct);
             };
             o.AddPolicy(Policy, context =>
             {
-                if (!options.Enabled) return RateLimitPartition.GetNoLimiter("off");
+                // Only submissions count: showing the form (GET) is free.
+                if (!options.Enabled || !HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("off");
                 var device = context.Request.Cookies[DeviceCookie];
                 if (!string.IsNullOrEmpty(device))
                     return RateLimitPartition.GetFixedWindowLimiter("device:" + device, _ => Window(options.PerDevicePerMinute));

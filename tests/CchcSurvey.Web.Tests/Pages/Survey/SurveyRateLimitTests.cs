@@ -27,6 +27,9 @@ public sealed class SurveyRateLimitTests : IClassFixture<SurveyAppFactory>
 
         Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
         Assert.True(last.Headers.RetryAfter is not null);
+        // The citizen gets a short Vietnamese page, not JSON; showing the form is never limited.
+        Assert.Contains("Vui lòng thử lại", await last.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/s/VQ-AS-Q1")).StatusCode);
         Assert.Single(SurveyForm.Responses(_factory, form.SubmissionId));
 
         // Another device (no cookie yet) is not affected.
