@@ -15,7 +15,17 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@test.local";
     public const string AdminPassword = "Test-Admin-Password-1";
 
-    public string DatabaseFile { get; } = Path.Combine(Path.GetTempPath(), "cchc-tests", $"{Guid.NewGuid():N}.db");
+    public string DatabaseFile { get; }
+
+    private readonly bool _ownsDatabase;
+
+    public SurveyAppFactory() : this(Path.Combine(Path.GetTempPath(), "cchc-tests", $"{Guid.NewGuid():N}.db"), ownsDatabase: true) { }
+
+    protected SurveyAppFactory(string databaseFile, bool ownsDatabase)
+    {
+        DatabaseFile = databaseFile;
+        _ownsDatabase = ownsDatabase;
+    }
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -55,12 +65,15 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (!disposing) return;
+        if (!disposing || !_ownsDatabase) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var file in new[] { DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
             try { File.Delete(file); } catch (IOException) { }
     }
 }
+
+/// <summary>A second app on an existing database file, standing in for a restart; it leaves the file in place.</summary>
+public sealed class RestartedAppFactory(string databaseFile) : SurveyAppFactory(databaseFile, ownsDatabase: false);
 
 /// <summary>
 /// The same app on a real PostgreSQL server: a fresh database per factory, created from the server in

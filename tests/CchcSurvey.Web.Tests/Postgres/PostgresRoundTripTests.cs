@@ -46,6 +46,24 @@ public sealed class PostgresRoundTripTests(PostgresAppFactory factory) : IClassF
     }
 
     [SkippableFact]
+    public async Task The_survey_form_round_trip_stores_a_response_with_antiforgery()
+    {
+        RequireServer();
+        var citizen = factory.CreateBrowserClient();
+        var form = await Pages.Survey.SurveyForm.OpenAsync(citizen, "/s/VQ-DH-Q1");
+        var posted = await Pages.Survey.SurveyForm.PostAsync(citizen, form, ("HL", "3"), ("LY_DO", "huong_dan"), ("GOP_Y", "Cần hướng dẫn rõ hơn"));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var stored = Assert.Single(Pages.Survey.SurveyForm.Responses(factory, form.SubmissionId));
+        Assert.Equal("qr", stored.Channel);
+        Assert.Contains("huong_dan", stored.AnswersJson, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await citizen.GetAsync($"/r/{form.SubmissionId}")).StatusCode);
+
+        var official = factory.CreateBrowserClient();
+        await Http.SignInAsync(official, SurveyAppFactory.AdminEmail, SurveyAppFactory.AdminPassword);
+        Assert.Contains("data-unit=\"VQ-DH\"", await official.GetStringAsync("/dashboard"), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Concurrent_posts_of_one_submission_store_it_once()
     {
         RequireServer();
