@@ -57,6 +57,9 @@ builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 builder.Services.AddScoped<IndexQueries>();
+builder.Services.AddScoped<StatisticsLedger>();
+builder.Services.AddSingleton<ResponseWriter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
 
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)

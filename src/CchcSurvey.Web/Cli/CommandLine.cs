@@ -3,6 +3,7 @@ using CchcSurvey.Core.Instruments;
 using CchcSurvey.Core.Paper;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Demo;
+using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
@@ -18,7 +19,7 @@ namespace CchcSurvey.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import"];
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -158,6 +159,21 @@ public static class CommandLine
         }));
         root.Add(new Command("import", "Imports") { importPaper });
 
+        // stats rebuild
+        var rebuild = new Command("rebuild", "Recompute every statistics cell from the raw responses (run with the site stopped)");
+        rebuild.SetAction((result, ct) => InScope(async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var total = await db.Responses.LongCountAsync(ct);
+            var bar = new ProgressBar(output, total);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var done = await sp.GetRequiredService<StatisticsLedger>().RebuildAsync(db, new Progress<long>(bar.Report), ct);
+            bar.Done();
+            output.WriteLine($"Statistics rebuilt from {done:N0} responses in {started.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        }));
+        root.Add(new Command("stats", "Statistics cells") { rebuild });
+
         return root;
     }
 
@@ -168,13 +184,15 @@ public static class CommandLine
 }
 
 /// <summary>A one-line text progress bar that redraws itself with a carriage return.</summary>
-internal sealed class ProgressBar(TextWriter output, int total) : IProgress<int>
+internal sealed class ProgressBar(TextWriter output, long total) : IProgress<int>
 {
+    public void Report(long value) => Report((int)Math.Min(int.MaxValue, value));
+
     private int _lastPercent = -1;
 
     public void Report(int value)
     {
-        var percent = total == 0 ? 100 : (int)(100L * value / total);
+        var percent = total == 0 ? 100 : (int)Math.Min(100, 100L * value / total);
         if (percent == _lastPercent) return;
         _lastPercent = percent;
         var filled = percent / 4;

@@ -1,6 +1,7 @@
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Core.Paper;
 using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Surveys;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,7 @@ namespace CchcSurvey.Web.Cli;
 /// Imports paper questionnaires in the reference <c>responses.csv</c> format: every row is checked
 /// (answers, unit, counter, instrument) before anything is written, then all rows go in one transaction.
 /// A row whose submission id is already stored with the same payload is skipped, so a re-run is harmless.
+/// Statistics cells are updated in the same transaction, as for every other writer.
 /// </summary>
 public static class PaperImport
 {
@@ -19,6 +21,7 @@ public static class PaperImport
     public static async Task<Outcome> ImportAsync(IServiceProvider services, string path, CancellationToken ct)
     {
         var db = services.GetRequiredService<SurveyDbContext>();
+        var ledger = services.GetRequiredService<StatisticsLedger>();
         var registry = services.GetRequiredService<InstrumentRegistry>();
         var clock = services.GetRequiredService<LocalClock>();
 
@@ -35,7 +38,7 @@ public static class PaperImport
                 stored[row.SubmissionId] = row.PayloadHash;
 
         var errors = new List<string>();
-        var toAdd = new List<Response>();
+        var toAdd = new List<LedgerEntry>();
         var seen = new HashSet<Guid>();
         var skipped = 0;
         foreach (var row in read.Rows)
@@ -59,7 +62,7 @@ public static class PaperImport
                 continue;
             }
             var local = row.HourLocal;
-            toAdd.Add(new Response
+            toAdd.Add(new LedgerEntry(new Response
             {
                 SubmissionId = row.SubmissionId,
                 UnitId = unit.Id,
@@ -69,7 +72,7 @@ public static class PaperImport
                 SubmittedHourUtc = clock.ToUtc(new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0)),
                 AnswersJson = answersJson,
                 PayloadHash = hash,
-            });
+            }, row.Answers));
         }
         if (errors.Count > 0) return new Outcome(0, 0, errors);
 
@@ -77,7 +80,8 @@ public static class PaperImport
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var chunk in toAdd.Chunk(5000))
         {
-            db.Responses.AddRange(chunk);
+            db.Responses.AddRange(chunk.Select(e => e.Response));
+            await ledger.AddAsync(db, chunk, ct);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }

@@ -93,6 +93,48 @@ public sealed class Response
 
     /// <summary>SHA-256 (hex) of the canonical request, to tell a retry from a conflicting reuse of the id.</summary>
     public required string PayloadHash { get; set; }
+
+    /// <summary>Suspicion flags (a bit set; 0 = none). Flagged responses are kept and can be left out of figures.</summary>
+    public int Flags { get; set; }
+}
+
+public enum CellPeriod : byte
+{
+    Day = 0,
+    Month = 1,
+}
+
+/// <summary>
+/// Sufficient statistics (a serialised Core <c>InstrumentStatistics</c>) of every response in one unit's
+/// whole subtree, for one instrument version, one local day or month, one channel, flagged or not. Written in
+/// the same transaction as the responses they count, so figures never need the raw responses; rebuildable
+/// from them (<c>stats rebuild</c>). Each response is counted in a day and a month cell of every ancestor.
+/// </summary>
+public sealed class StatisticsCell
+{
+    public long Id { get; set; }
+
+    /// <summary>The subtree root this cell aggregates.</summary>
+    public int UnitId { get; set; }
+
+    public int InstrumentVersionId { get; set; }
+    public CellPeriod Period { get; set; }
+
+    /// <summary>The local day, or the first day of the local month.</summary>
+    public DateOnly PeriodStart { get; set; }
+
+    public required string Channel { get; set; }
+    public bool Flagged { get; set; }
+    public long Responses { get; set; }
+
+    /// <summary>n and satisfied count of the instrument's overall item (HL_CHUNG, HL), for rankings by SQL alone.</summary>
+    public long OverallN { get; set; }
+    public long OverallSatisfied { get; set; }
+
+    public required string Data { get; set; }
+
+    /// <summary>Optimistic concurrency: two app instances updating one cell cannot lose an update.</summary>
+    public int Revision { get; set; }
 }
 
 /// <summary>An official: a person who reads the figures of the units in their scope.</summary>

@@ -15,6 +15,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<InstrumentVersion> InstrumentVersions => Set<InstrumentVersion>();
     public DbSet<Response> Responses => Set<Response>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<StatisticsCell> StatisticsCells => Set<StatisticsCell>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

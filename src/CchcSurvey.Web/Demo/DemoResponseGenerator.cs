@@ -1,5 +1,6 @@
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Surveys;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace CchcSurvey.Web.Demo;
 /// has its own level of satisfaction, most answers come by QR code in office hours on working days, and
 /// low ratings sometimes carry reasons and a comment. Inserted in large batches, one transaction each.
 /// </summary>
-public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry registry, LocalClock clock)
+public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry registry, LocalClock clock, StatisticsLedger ledger)
 {
     private const int BatchSize = 5000;
 
@@ -45,6 +46,7 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
             {
                 var batch = Math.Min(BatchSize, count - written);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var entries = new List<LedgerEntry>(batch);
                 for (var i = 0; i < batch; i++)
                 {
                     var counter = counters[random.Next(counters.Count)];
@@ -53,7 +55,7 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
                     var channel = random.NextDouble() switch { < 0.7 => "qr", < 0.93 => "kiosk", _ => "paper" };
                     var command = new SubmissionCommand(NewGuid(random), counter, instrument, channel, answers);
                     var answersJson = AnswerCodec.Serialize(answers);
-                    db.Responses.Add(new Response
+                    var response = new Response
                     {
                         SubmissionId = command.SubmissionId,
                         UnitId = counter.UnitId,
@@ -63,8 +65,11 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
                         SubmittedHourUtc = RandomOfficeHour(random, startOfTodayUtc),
                         AnswersJson = answersJson,
                         PayloadHash = SubmissionService.PayloadHash(command, answersJson),
-                    });
+                    };
+                    db.Responses.Add(response);
+                    entries.Add(new LedgerEntry(response, answers));
                 }
+                await ledger.AddAsync(db, entries, ct);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 db.ChangeTracker.Clear();

@@ -48,12 +48,8 @@ public static class IndexApi
                 return Api.SurveyApi.Invalid($"'{item}' is not a rating item of {instrumentCode}.", "item");
 
             var children = await queries.ChildrenAsync(unit, ct);
-            var pooled = await queries.PoolSubtreesAsync(children, instrumentCode, filter, ct);
-            var inputs = children.Select(c =>
-            {
-                var satisfied = IndexCalculator.Satisfied(pooled[c.Id], item);
-                return new RankingInput(c.Code, satisfied.Satisfied, satisfied.N);
-            }).ToList();
+            var satisfied = await queries.SatisfiedAsync(children, instrumentCode, item, filter, ct);
+            var inputs = children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList();
             return Results.Json(Ranking.EmpiricalBayes(item, inputs, queries.Options));
         });
     }

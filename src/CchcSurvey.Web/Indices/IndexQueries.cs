@@ -18,11 +18,12 @@ public sealed record IndexFilter(DateOnly? From, DateOnly? To, string? Channel, 
 }
 
 /// <summary>
-/// Pools responses into the Core accumulators (<see cref="InstrumentStatistics"/>): a unit's figures are
+/// Pools statistics into the Core accumulators (<see cref="InstrumentStatistics"/>): a unit's figures are
 /// those of the pooled responses of its whole subtree (METHODOLOGY.md §4.8), never an average of its
-/// children. This reads the raw responses of the subtree and period.
+/// children. Reads only <see cref="StatisticsCell"/>s: whole months from month cells, the days at the
+/// edges of a period from day cells — never the raw responses.
 /// </summary>
-public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry, LocalClock clock, IOptions<SurveyOptions> options)
+public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry, IOptions<SurveyOptions> options)
 {
     public IndexOptions Options { get; } = new() { MinN = options.Value.EffectiveMinN };
 
@@ -35,22 +36,15 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         var result = units.ToDictionary(u => u.Id, _ => InstrumentStatistics.For(current.Definition));
         if (units.Count == 0) return result;
 
-        // Units by id, to credit a response to every requested unit on its path.
-        var wanted = units.ToDictionary(u => u.Id);
-        var rows = Responses(CommonRoot(units), filter).Where(r => r.InstrumentVersion.Code == instrument)
-            .Select(r => new { r.Unit.Path, r.InstrumentVersionId, r.AnswersJson })
-            .AsAsyncEnumerable();
-        var definitions = new Dictionary<int, InstrumentDefinition>();
-        await foreach (var row in rows.WithCancellation(ct))
+        var versionIds = await VersionIdsAsync(instrument, ct);
+        foreach (var chunk in units.Select(u => u.Id).Chunk(1000))
         {
-            if (!definitions.TryGetValue(row.InstrumentVersionId, out var definition))
-                definitions[row.InstrumentVersionId] = definition = (await registry.FindByIdAsync(db, row.InstrumentVersionId, ct))!.Definition;
-            IReadOnlyDictionary<string, AnswerValue>? answers = null;
-            foreach (var id in PathIds(row.Path))
+            var cells = Cells(chunk, filter).Where(c => versionIds.Contains(c.InstrumentVersionId))
+                .Select(c => new { c.UnitId, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable();
+            await foreach (var cell in cells.WithCancellation(ct))
             {
-                if (!wanted.ContainsKey(id)) continue;
-                answers ??= AnswerCodec.Deserialize(row.AnswersJson, definition);
-                result[id].Add(answers);
+                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                result[cell.UnitId].Merge(InstrumentStatistics.FromJson(cell.Data, definition));
             }
         }
         return result;
@@ -59,16 +53,41 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     public async Task<InstrumentStatistics> PoolAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct) =>
         (await PoolSubtreesAsync([unit], instrument, filter, ct))[unit.Id];
 
+    /// <summary>
+    /// Satisfied count and n of one rating item for each unit's subtree, for rankings. The instrument's
+    /// overall item (HL_CHUNG, HL) is summed by the database from the cells' columns; any other item is
+    /// read from the pooled statistics.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, SatisfiedCount>> SatisfiedAsync(IReadOnlyList<Unit> units, string instrument, string item, IndexFilter filter, CancellationToken ct)
+    {
+        var current = await registry.FindAsync(db, instrument, null, ct)
+            ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
+        if (StatisticsLedger.OverallItem(current.Definition)?.Code != item)
+            return (await PoolSubtreesAsync(units, instrument, filter, ct)).ToDictionary(p => p.Key, p => IndexCalculator.Satisfied(p.Value, item));
+
+        var result = units.ToDictionary(u => u.Id, _ => new SatisfiedCount());
+        var versionIds = await VersionIdsAsync(instrument, ct);
+        foreach (var chunk in units.Select(u => u.Id).Chunk(1000))
+        {
+            var sums = await Cells(chunk, filter).Where(c => versionIds.Contains(c.InstrumentVersionId))
+                .GroupBy(c => c.UnitId)
+                .Select(g => new { UnitId = g.Key, N = g.Sum(c => c.OverallN), Satisfied = g.Sum(c => c.OverallSatisfied) })
+                .ToListAsync(ct);
+            foreach (var sum in sums) result[sum.UnitId] = new SatisfiedCount { N = sum.N, Satisfied = sum.Satisfied };
+        }
+        return result;
+    }
+
     /// <summary>Number of responses (all instruments) in each given unit's subtree.</summary>
     public async Task<IReadOnlyDictionary<int, long>> CountSubtreesAsync(IReadOnlyList<Unit> units, IndexFilter filter, CancellationToken ct)
     {
         var result = units.ToDictionary(u => u.Id, _ => 0L);
-        if (units.Count == 0) return result;
-        var perUnit = await Responses(CommonRoot(units), filter).GroupBy(r => r.Unit.Path)
-            .Select(g => new { Path = g.Key, Count = g.LongCount() }).ToListAsync(ct);
-        foreach (var row in perUnit)
-            foreach (var id in PathIds(row.Path))
-                if (result.ContainsKey(id)) result[id] += row.Count;
+        foreach (var chunk in units.Select(u => u.Id).Chunk(1000))
+        {
+            var sums = await Cells(chunk, filter).GroupBy(c => c.UnitId)
+                .Select(g => new { UnitId = g.Key, Count = g.Sum(c => c.Responses) }).ToListAsync(ct);
+            foreach (var sum in sums) result[sum.UnitId] = sum.Count;
+        }
         return result;
     }
 
@@ -76,37 +95,59 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     public Task<List<Unit>> ChildrenAsync(Unit unit, CancellationToken ct) =>
         db.Units.AsNoTracking().Where(u => u.ParentId == unit.Id).OrderBy(u => u.SortOrder).ThenBy(u => u.Name).ToListAsync(ct);
 
-    private IQueryable<Response> Responses(string? pathPrefix, IndexFilter filter)
+    private Task<List<int>> VersionIdsAsync(string instrument, CancellationToken ct) =>
+        db.InstrumentVersions.AsNoTracking().Where(v => v.Code == instrument).Select(v => v.Id).ToListAsync(ct);
+
+    /// <summary>
+    /// The cells that together cover the filter's period exactly once: month cells for the whole months
+    /// inside it, day cells for the days of the partly covered months at its edges.
+    /// </summary>
+    private IQueryable<StatisticsCell> Cells(IReadOnlyCollection<int> unitIds, IndexFilter filter)
     {
-        var query = db.Responses.AsNoTracking();
-        if (pathPrefix is not null) query = query.Where(r => r.Unit.Path.StartsWith(pathPrefix));
-        if (filter.From is DateOnly from)
-        {
-            var start = clock.StartOfDayUtc(from);
-            query = query.Where(r => r.SubmittedHourUtc >= start);
-        }
-        if (filter.To is DateOnly to)
-        {
-            var end = clock.StartOfDayUtc(to.AddDays(1));
-            query = query.Where(r => r.SubmittedHourUtc < end);
-        }
-        if (filter.Channel is { Length: > 0 } channel) query = query.Where(r => r.Channel == channel);
+        var period = PeriodCover.Of(filter.From, filter.To);
+        var hasFirst = period.FirstMonth is not null;
+        var hasLast = period.LastMonth is not null;
+        var firstMonth = period.FirstMonth ?? DateOnly.MinValue;
+        var lastMonth = period.LastMonth ?? DateOnly.MaxValue;
+        var hasLeading = period.LeadingDays is not null;
+        var leadingFrom = period.LeadingDays?.From ?? DateOnly.MinValue;
+        var leadingTo = period.LeadingDays?.To ?? DateOnly.MinValue;
+        var hasTrailing = period.TrailingDays is not null;
+        var trailingFrom = period.TrailingDays?.From ?? DateOnly.MinValue;
+        var trailingTo = period.TrailingDays?.To ?? DateOnly.MinValue;
+
+        var query = db.StatisticsCells.AsNoTracking().Where(c => unitIds.Contains(c.UnitId));
+        query = query.Where(c =>
+            (c.Period == CellPeriod.Month && (!hasFirst || c.PeriodStart >= firstMonth) && (!hasLast || c.PeriodStart <= lastMonth))
+            || (hasLeading && c.Period == CellPeriod.Day && c.PeriodStart >= leadingFrom && c.PeriodStart <= leadingTo)
+            || (hasTrailing && c.Period == CellPeriod.Day && c.PeriodStart >= trailingFrom && c.PeriodStart <= trailingTo));
+        if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
+        if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
         return query;
     }
+}
 
-    /// <summary>The longest path prefix shared by all units (their lowest common ancestor's subtree).</summary>
-    private static string? CommonRoot(IReadOnlyList<Unit> units)
+/// <summary>
+/// Splits a period of local dates (either end open) into whole months and at most two runs of edge days,
+/// so that month cells and day cells cover it exactly once.
+/// </summary>
+public sealed record PeriodCover(DateOnly? FirstMonth, DateOnly? LastMonth, (DateOnly From, DateOnly To)? LeadingDays, (DateOnly From, DateOnly To)? TrailingDays)
+{
+    public static PeriodCover Of(DateOnly? from, DateOnly? to)
     {
-        var prefix = units[0].Path;
-        foreach (var unit in units.Skip(1))
-            while (!unit.Path.StartsWith(prefix, StringComparison.Ordinal))
-                prefix = prefix[..(prefix.TrimEnd('/').LastIndexOf('/') + 1)];
-        return prefix.Length > 1 ? prefix : null;
-    }
+        static DateOnly MonthOf(DateOnly d) => new(d.Year, d.Month, 1);
+        static DateOnly EndOfMonth(DateOnly d) => MonthOf(d).AddMonths(1).AddDays(-1);
 
-    private static IEnumerable<int> PathIds(string path)
-    {
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-            if (int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var id)) yield return id;
+        DateOnly? firstMonth = from is DateOnly f ? (f.Day == 1 ? MonthOf(f) : MonthOf(f).AddMonths(1)) : null;
+        DateOnly? lastMonth = to is DateOnly t ? (t == EndOfMonth(t) ? MonthOf(t) : MonthOf(t).AddMonths(-1)) : null;
+        (DateOnly, DateOnly)? leading = null, trailing = null;
+        if (from is DateOnly start && start.Day != 1)
+        {
+            var end = to is DateOnly t2 && t2 < EndOfMonth(start) ? t2 : EndOfMonth(start);
+            leading = (start, end);
+        }
+        if (to is DateOnly last && last != EndOfMonth(last) && (from is not DateOnly s || MonthOf(s) != MonthOf(last) || s.Day == 1))
+            trailing = (from is DateOnly s2 && MonthOf(s2) == MonthOf(last) ? s2 : MonthOf(last), last);
+        return new PeriodCover(firstMonth, lastMonth, leading, trailing);
     }
 }

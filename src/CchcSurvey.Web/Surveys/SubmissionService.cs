@@ -39,9 +39,10 @@ public sealed record SubmissionResult(SubmissionStatus Status, Guid SubmissionId
 /// <summary>
 /// Stores responses, the one path shared by the survey form and the JSON API. A response is
 /// idempotent on its client-generated submission id: a retry with the same payload is acknowledged
-/// again, a different payload under the same id is refused and changes nothing.
+/// again, a different payload under the same id is refused and changes nothing. Writing goes through
+/// the <see cref="ResponseWriter"/> queue (group commit, statistics in the same transaction).
 /// </summary>
-public sealed class SubmissionService(SurveyDbContext db, LocalClock clock)
+public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, ResponseWriter writer)
 {
     public async Task<Counter?> FindActiveCounterAsync(string code, CancellationToken ct) =>
         await db.Counters.AsNoTracking().Include(c => c.Unit)
@@ -50,13 +51,7 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock)
     public async Task<SubmissionResult> SubmitAsync(SubmissionCommand command, CancellationToken ct)
     {
         var answersJson = AnswerCodec.Serialize(command.Answers);
-        var hash = PayloadHash(command, answersJson);
-
-        var existing = await FindExistingHashAsync(command.SubmissionId, ct);
-        if (existing is not null)
-            return Outcome(existing, hash, command.SubmissionId);
-
-        db.Responses.Add(new Response
+        var response = new Response
         {
             SubmissionId = command.SubmissionId,
             UnitId = command.Counter.UnitId,
@@ -65,28 +60,11 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock)
             Channel = command.Channel,
             SubmittedHourUtc = clock.CurrentHourUtc(),
             AnswersJson = answersJson,
-            PayloadHash = hash,
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return new SubmissionResult(SubmissionStatus.Created, command.SubmissionId);
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent request with the same id won the race; decide as if it had come first.
-            db.ChangeTracker.Clear();
-            existing = await FindExistingHashAsync(command.SubmissionId, ct);
-            if (existing is null) throw;
-            return Outcome(existing, hash, command.SubmissionId);
-        }
+            PayloadHash = PayloadHash(command, answersJson),
+        };
+        var status = await writer.WriteAsync(response, command.Answers, ct);
+        return new SubmissionResult(status, command.SubmissionId);
     }
-
-    private Task<string?> FindExistingHashAsync(Guid id, CancellationToken ct) =>
-        db.Responses.AsNoTracking().Where(r => r.SubmissionId == id).Select(r => r.PayloadHash).FirstOrDefaultAsync(ct);
-
-    private static SubmissionResult Outcome(string storedHash, string hash, Guid id) =>
-        new(storedHash == hash ? SubmissionStatus.Replayed : SubmissionStatus.Conflict, id);
 
     /// <summary>SHA-256 of everything that makes a response what it is (not its time).</summary>
     public static string PayloadHash(SubmissionCommand command, string answersJson) =>

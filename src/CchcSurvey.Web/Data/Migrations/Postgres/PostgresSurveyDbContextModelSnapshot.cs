@@ -235,6 +235,9 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Property<int?>("CounterId")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Flags")
+                        .HasColumnType("integer");
+
                     b.Property<int>("InstrumentVersionId")
                         .HasColumnType("integer");
 
@@ -261,9 +264,66 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("SubmissionId")
                         .IsUnique();
 
+                    b.HasIndex("SubmittedHourUtc");
+
                     b.HasIndex("UnitId", "SubmittedHourUtc");
 
                     b.ToTable("Responses");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("InstrumentVersionId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("OverallN")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OverallSatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte>("Period")
+                        .HasColumnType("smallint");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Responses")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstrumentVersionId");
+
+                    b.HasIndex("UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged")
+                        .IsUnique();
+
+                    b.ToTable("StatisticsCells");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Unit", b =>
@@ -527,6 +587,21 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Navigation("InstrumentVersion");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.InstrumentVersion", null)
+                        .WithMany()
+                        .HasForeignKey("InstrumentVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CchcSurvey.Web.Data.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Unit", b =>

@@ -222,6 +222,9 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.Property<int?>("CounterId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Flags")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("InstrumentVersionId")
                         .HasColumnType("INTEGER");
 
@@ -248,9 +251,64 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.HasIndex("SubmissionId")
                         .IsUnique();
 
+                    b.HasIndex("SubmittedHourUtc");
+
                     b.HasIndex("UnitId", "SubmittedHourUtc");
 
                     b.ToTable("Responses");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InstrumentVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OverallN")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OverallSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte>("Period")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Responses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstrumentVersionId");
+
+                    b.HasIndex("UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged")
+                        .IsUnique();
+
+                    b.ToTable("StatisticsCells");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Unit", b =>
@@ -506,6 +564,21 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.Navigation("InstrumentVersion");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.InstrumentVersion", null)
+                        .WithMany()
+                        .HasForeignKey("InstrumentVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CchcSurvey.Web.Data.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Unit", b =>
