@@ -80,6 +80,22 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
+
+// Security: nonce-based CSP and other headers, HSTS for a year outside Development, strict cookies
+builder.Services.AddSecurityHeaders();
+builder.Services.AddHsts(o =>
+{
+    o.MaxAge = TimeSpan.FromDays(365);
+    o.IncludeSubDomains = true;
+});
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "cchc_af";
+    o.Cookie.HttpOnly = true;
+    o.Cookie.SameSite = SameSiteMode.Strict;
+    // Secure whenever the request is HTTPS (production behind TLS); dev and tests run on plain http.
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
 // Vietnamese text goes out as UTF-8, not as &#x…; entities (smaller pages, readable source).
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
     o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -99,6 +115,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(app.Services, args);
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();

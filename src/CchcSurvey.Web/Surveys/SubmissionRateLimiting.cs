@@ -34,7 +34,9 @@ public static class SubmissionRateLimiting
                 http.Response.ContentType = "text/html; charset=utf-8";
                 await http.Response.WriteAsync(
                     "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">" +
-                    "<title>Vui lòng thử lại sau</title><body style=\"font:1.1rem system-ui;padding:1.5rem;max-width:30rem;margin:auto\">" +
+                    "<title>Vui lòng thử lại sau</title>" +
+                    // The CSP allows no inline style without the request's nonce.
+                    $"<style nonce=\"{Security.CspNonce.For(http)}\">body{{font:1.1rem system-ui;padding:1.5rem;max-width:30rem;margin:auto}}</style><body>" +
                     $"<h1>Vui lòng thử lại sau ít phút</h1><p>Có quá nhiều lượt gửi từ thiết bị này. Hãy thử lại sau {seconds} giây.</p>" +
                     $"<p lang=\"en\">Too many submissions from this device. Please try again in {seconds} seconds.</p></body></html>", ct);
             };

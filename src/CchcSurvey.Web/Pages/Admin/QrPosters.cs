@@ -19,10 +19,13 @@ public sealed partial record QrPoster(string UnitName, string UnitCode, string C
     /// <summary>
     /// QRCoder's SVG with its fixed pixel width and height removed from the root element (it keeps its
     /// viewBox), so that CSS sizes it in millimetres for print; no XML declaration, as it goes inline.
+    /// Any <c>style="…"</c> attribute becomes presentation attributes (<c>fill="…"</c>): the page's CSP
+    /// forbids inline styles.
     /// </summary>
     public static string ScalableSvg(string svg)
     {
         svg = XmlDeclaration().Replace(svg, "");
+        svg = StyleAttribute().Replace(svg, m => PresentationAttributes(m.Groups[1].Value));
         var start = svg.IndexOf("<svg", StringComparison.Ordinal);
         if (start < 0) return svg;
         var end = svg.IndexOf('>', start);
@@ -44,6 +47,30 @@ public sealed partial record QrPoster(string UnitName, string UnitCode, string C
     private static readonly Regex Width = new("\\swidth=\"([0-9.]+)(?:px)?\"", RegexOptions.CultureInvariant);
     private static readonly Regex Height = new("\\sheight=\"([0-9.]+)(?:px)?\"", RegexOptions.CultureInvariant);
     private static Regex Attribute(string name) => name == "width" ? Width : Height;
+
+    private static readonly HashSet<string> SvgPresentation = new(StringComparer.Ordinal)
+    {
+        "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "opacity", "shape-rendering",
+    };
+
+    /// <summary><c>fill:#000;stroke:none</c> → <c> fill="#000" stroke="none"</c>; unknown properties are dropped.</summary>
+    private static string PresentationAttributes(string style)
+    {
+        var attributes = new System.Text.StringBuilder();
+        foreach (var declaration in style.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = declaration.IndexOf(':');
+            if (colon <= 0) continue;
+            var name = declaration[..colon].Trim().ToLowerInvariant();
+            var value = declaration[(colon + 1)..].Trim();
+            if (!SvgPresentation.Contains(name) || value.Length == 0 || value.IndexOfAny(['"', '<', '>', '&']) >= 0) continue;
+            attributes.Append(' ').Append(name).Append("=\"").Append(value).Append('"');
+        }
+        return attributes.ToString();
+    }
+
+    [GeneratedRegex("\\sstyle=\"([^\"]*)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex StyleAttribute();
 
     [GeneratedRegex(@"<\?xml[^>]*\?>\s*")]
     private static partial Regex XmlDeclaration();

@@ -185,7 +185,7 @@ public abstract class SurveyFormModel(
         if (culture is not ("en" or "vi")) return;
         http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true, Path = "/", MaxAge = TimeSpan.FromDays(365) });
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true, Path = "/", MaxAge = TimeSpan.FromDays(365) });
     }
 
     // ---------------------------------------------------------------- rendering helpers
