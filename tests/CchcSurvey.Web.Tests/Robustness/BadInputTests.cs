@@ -60,7 +60,7 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
         var byCategory = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var byStatus = new SortedDictionary<int, int>();
         var failures = new List<string>();
-        var acceptedEither = 0;
+        var acceptedEither = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var fingerprint = Fingerprint();
         foreach (var c in cases)
         {
@@ -85,7 +85,7 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
                     if (c.Expect == Expect.Reject) problem = $"accepted ({status}) a request that must be refused";
                     else if (status == 201 && after.Count != fingerprint.Count + 1) problem = $"201 but the count went {fingerprint.Count} → {after.Count}";
                     else if (status == 200 && stored) problem = "200 (replay) but the database changed";
-                    if (c.Expect == Expect.Either) acceptedEither++;
+                    if (c.Expect == Expect.Either) acceptedEither[c.Category] = acceptedEither.GetValueOrDefault(c.Category) + 1;
                 }
                 else
                 {
@@ -101,10 +101,11 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
         }
 
         output.WriteLine($"API requests: {cases.Count} ({cases.Count(c => c.Expect == Expect.Reject)} must be refused, " +
-                         $"{cases.Count(c => c.Expect == Expect.Either)} may be stored (text answers, BOM) of which {acceptedEither} were, " +
+                         $"{cases.Count(c => c.Expect == Expect.Either)} may be stored (text answers, BOM) of which {acceptedEither.Values.Sum()} were, " +
                          $"{cases.Count(c => c.Expect == Expect.Accept)} valid controls)");
         output.WriteLine("By category: " + string.Join(", ", byCategory.Select(p => $"{p.Key} {p.Value}")));
         output.WriteLine("By status: " + string.Join(", ", byStatus.Select(p => $"{p.Key}: {p.Value}")));
+        output.WriteLine("Stored although odd (valid by the rules): " + string.Join(", ", acceptedEither.Select(p => $"{p.Key} {p.Value}")));
         foreach (var f in failures.Take(50)) output.WriteLine("FAIL " + f);
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} API cases failed; first: {string.Join(" | ", failures.Take(8))}");
     }
@@ -528,6 +529,55 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
         }
     }
 
+    // Regressions found by the generator above: each of these was a 500 or was stored.
+
+    public static TheoryData<string, byte[]> UndecodableBodies => new()
+    {
+        { "invalid UTF-8 in the channel (was 500)", [.. "{\"submissionId\":\"4f6d1c1e-52b8-4d38-9a57-1f0f7c2d6a10\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"q"u8, 0xC3, 0x28, .. "r\",\"answers\":{\"HL\":4}}"u8] },
+        { "invalid UTF-8 in a field name (was 500)", [.. "{\"submissionId\":\"4f6d1c1e-52b8-4d38-9a57-1f0f7c2d6a11\",\"coun"u8, 0xFF, .. "ter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{\"HL\":4}}"u8] },
+        { "half a Vietnamese letter in a comment (was 500)", [.. "{\"submissionId\":\"4f6d1c1e-52b8-4d38-9a57-1f0f7c2d6a12\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{\"HL\":1,\"GOP_Y\":\"Ch"u8, 0xE1, 0xBB, .. "\"}}"u8] },
+        { "lone surrogate escape in an option code (was 500)", "{\"submissionId\":\"4f6d1c1e-52b8-4d38-9a57-1f0f7c2d6a13\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{\"HL\":2,\"LY_DO\":[\"\\ud800\"]}}"u8.ToArray() },
+        { "lone surrogate escape in a comment (was 500)", "{\"submissionId\":\"4f6d1c1e-52b8-4d38-9a57-1f0f7c2d6a14\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{\"HL\":1,\"GOP_Y\":\"a\\udc00\"}}"u8.ToArray() },
+        { "duplicate counter (was stored under the last one)", "{\"submissionId\":\"4f6d1c1e-52b8-4d38-9a57-1f0f7c2d6a15\",\"counter\":\"NOPE\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{\"HL\":4}}"u8.ToArray() },
+        { "duplicate answers (was stored)", "{\"submissionId\":\"4f6d1c1e-52b8-4d38-9a57-1f0f7c2d6a16\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{\"HL\":4},\"answers\":{\"HL\":1}}"u8.ToArray() },
+    };
+
+    [Theory]
+    [MemberData(nameof(UndecodableBodies))]
+    public async Task Robustness_undecodable_or_ambiguous_JSON_is_a_400_problem_and_stores_nothing(string why, byte[] body)
+    {
+        var client = factory.CreateClient();
+        var before = Fingerprint();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var response = await client.PostAsync(ApiUrl, content);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{why}: got {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(HasTitle(await response.Content.ReadAsStringAsync()), why);
+        Assert.Equal(before, Fingerprint());
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=latin1", false)]
+    [InlineData("application/json; charset=iso-8859-1", false)]
+    [InlineData("application/json; charset=utf-16", false)]
+    [InlineData("application/json-patch+json", false)]
+    [InlineData("application/jsonp", false)]
+    [InlineData("application/json", true)]
+    [InlineData("application/json; charset=utf-8", true)]
+    [InlineData("Application/JSON; charset=\"UTF-8\"", true)]
+    public async Task Robustness_only_UTF8_application_json_is_read(string contentType, bool accepted)
+    {
+        var client = factory.CreateClient();
+        var before = Fingerprint();
+        using var content = new StringContent($"{{\"submissionId\":\"{Guid.NewGuid()}\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{{\"HL\":5}}}}");
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var response = await client.PostAsync(ApiUrl, content);
+        Assert.Equal(accepted ? HttpStatusCode.Created : HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before.Count + (accepted ? 1 : 0), Fingerprint().Count);
+    }
+
     // ------------------------------------------------------------------------------------------- the form
 
     [Fact]
@@ -688,7 +738,7 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
                         AnswerType.Likert3 => ["4", "0", "abc", "3.0"],
                         AnswerType.YesNo => ["2", "-1", "yes", "true"],
                         AnswerType.Choice or AnswerType.Points => ["khong_co", item.Options[0].Code.ToUpperInvariant() + "X", "1"],
-                        AnswerType.Multi => ["khong_co", "na"],
+                        AnswerType.Multi => ["khong_co", "NA", "cho_lau,thai_do"],
                         _ => [new string('a', 1001), new string('ư', 3000)],
                     };
                     foreach (var value in bad)
@@ -765,7 +815,9 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
             foreach (var size in new[] { 70 * 1024, 1024 * 1024, 10 * 1024 * 1024 })
             {
                 Add("huge-form", $"GOP_Y of {size} chars", nhanh.Url, Form(Envelope(nhanh, [("HL", "1"), ("GOP_Y", new string('a', size))])));
-                Add("huge-form", $"unknown field of {size} chars", dv.Url, Form(Envelope(dv, [("HL_CHUNG", "1"), ("X", new string('b', size))])));
+                // Kestrel refuses a post over 64 KB with 413 ([RequestSizeLimit]); the test server has no body size limit, so here
+                // the ignored field lets the valid answer through, unless it is over the form reader's 4 MB value limit (400).
+                Add("huge-form", $"unknown field of {size} chars", dv.Url, Form(Envelope(dv, [("HL_CHUNG", "1"), ("X", new string('b', size))])), Expect.Either);
             }
             Add("huge-form", "field name of 100 000 chars", nhanh.Url, Form(Envelope(nhanh, [("HL", "4"), (new string('n', 100_000), "1")])));
             foreach (var count in new[] { 501, 1000, 2000, 5000 })
@@ -797,7 +849,8 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
             [
                 "/s/NOPE-Q1", "/s/NOPE-Q1/NHANH", $"/s/{counter.ToLowerInvariant()}", $"/s/{counter}/NOPE", $"/s/{counter}/SIPAS", "/kiosk/NOPE-Q1",
                 $"/kiosk/{counter.ToLowerInvariant()}", "/s/%27%20OR%201%3D1%20--", "/s/%3Cscript%3E", "/kiosk/%3Dcmd%7C", $"/s/{new string('Q', 300)}",
-                $"/s/{counter}/%27%3B%20DROP%20TABLE%20Responses%3B", $"/s/{counter}%00", $"/s/{Uri.EscapeDataString(counter + " ")}",
+                $"/s/{counter}/%27%3B%20DROP%20TABLE%20Responses%3B", $"/s/{counter}%2500", $"/s/{Uri.EscapeDataString(counter + " ")}",
+                // (A raw %00 in the path is refused by the test client itself, before it reaches the app.)
             ];
             foreach (var url in urls)
             {
