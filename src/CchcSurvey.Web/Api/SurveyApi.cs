@@ -57,17 +57,22 @@ public static class SurveyApi
 
     private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct)
     {
-        if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return Invalid("The body must be JSON (Content-Type: application/json).");
+        if (!IsJsonUtf8(http.Request.ContentType))
+            return Invalid("The body must be UTF-8 JSON (Content-Type: application/json).");
 
         var body = await ReadBoundedAsync(http.Request.Body, MaxBodyBytes, ct);
         if (body is null)
             return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"A response body may be at most {MaxBodyBytes} bytes.");
 
+        // The JSON reader does not check the UTF-8 inside strings; reading such a string later would throw.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            return Invalid("The body is not valid UTF-8.");
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8 });
+            // Duplicate names are ambiguous (another reader may take the other value): refused.
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 8, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -77,6 +82,7 @@ public static class SurveyApi
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return Invalid("The body must be a JSON object.");
+            if (!HasOnlyUnicodeStrings(root)) return Invalid("The body contains a string that is not valid Unicode (a lone surrogate escape).");
 
             var unknown = root.EnumerateObject().Select(p => p.Name).Except(KnownFields, StringComparer.Ordinal).ToList();
             if (unknown.Count > 0) return Invalid($"Unknown field(s): {string.Join(", ", unknown)}.");
@@ -122,6 +128,48 @@ public static class SurveyApi
                 _ => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Submission id already used",
                     detail: $"A different response was already recorded under {submissionId}; nothing was changed."),
             };
+        }
+    }
+
+    /// <summary>application/json, with no charset or UTF-8 (RFC 8259 §8.1); application/json-patch+json, text/json, charset=latin1… are not.</summary>
+    internal static bool IsJsonUtf8(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Charset) is var charset
+        && (charset.Value is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>False when a string or a property name is an escaped lone surrogate ("\ud800"): reading it would throw.</summary>
+    private static bool HasOnlyUnicodeStrings(JsonElement element)
+    {
+        try
+        {
+            return Check(element);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static bool Check(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = e.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in e.EnumerateArray()) Check(item);
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var property in e.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Check(property.Value);
+                    }
+                    return true;
+                default:
+                    return true;
+            }
         }
     }
 

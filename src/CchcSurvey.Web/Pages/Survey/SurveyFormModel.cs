@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -22,7 +23,10 @@ public sealed record ItemGroup(ItemCondition? Condition, IReadOnlyList<ItemDefin
 /// a plain HTML form (works without JavaScript), validated with <see cref="AnswerValidator.ValidateForm"/>,
 /// stored through <see cref="SubmissionService"/>, then Post/Redirect/Get to a thank-you page. The hidden
 /// submission id is generated when the form is rendered, so a double submit or a refresh is idempotent.
+/// The antiforgery token is checked in the handler, not by the framework's filter, so that a citizen whose token
+/// is stale (cookie lost, keys rotated, form reopened) gets the form back with the answers and a message, not a bare 400.
 /// </summary>
+[IgnoreAntiforgeryToken]
 public abstract class SurveyFormModel(
     SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, IStringLocalizer<SurveyResource> s) : PageModel
 {
@@ -76,10 +80,24 @@ public abstract class SurveyFormModel(
     public async Task<IActionResult> OnPostAsync(string counter, string? instrument, CancellationToken ct)
     {
         if (!await LoadAsync(counter, instrument, ct)) return NotFoundPage();
-        var form = Request.Form;
+        IFormCollection form;
+        try
+        {
+            form = Request.HasFormContentType ? await Request.ReadFormAsync(ct) : FormCollection.Empty;
+        }
+        catch (InvalidDataException)
+        {
+            // Over the form limits ([RequestFormLimits]): too many fields or a field too long.
+            return Refused(S["Phiếu gửi lên không hợp lệ hoặc quá lớn. Vui lòng điền lại."]);
+        }
+        if (!Request.HasFormContentType) return Refused(S["Phiếu gửi lên không hợp lệ hoặc quá lớn. Vui lòng điền lại."]);
         Posted = form.Where(f => f.Key != SubmissionIdField && f.Key != HoneypotField && !f.Key.StartsWith("__", StringComparison.Ordinal))
             .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Select(v => v ?? "").ToList(), StringComparer.Ordinal);
         SubmissionId = Guid.TryParse(form[SubmissionIdField].ToString(), out var id) && id != Guid.Empty ? id : Guid.NewGuid();
+
+        // Missing, stale or tampered token: nothing is stored; the page comes back with a fresh token and the answers kept.
+        if (!await HttpContext.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(HttpContext))
+            return Refused(S["Phiên làm việc đã hết hạn nên phiếu chưa được ghi nhận. Vui lòng bấm Gửi một lần nữa."]);
 
         // Honeypot: people never see the field; a bot that fills it gets the thank-you page and nothing is stored.
         if (!string.IsNullOrEmpty(form[HoneypotField].ToString())) return RedirectToThanks(SubmissionId);
@@ -117,6 +135,14 @@ public abstract class SurveyFormModel(
             return Page();
         }
         return RedirectToThanks(result.SubmissionId);
+    }
+
+    private PageResult Refused(string message)
+    {
+        FormMessage = message;
+        if (SubmissionId == Guid.Empty) SubmissionId = Guid.NewGuid();
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
     }
 
     private IActionResult RedirectToThanks(Guid id)
