@@ -12,8 +12,8 @@ using Microsoft.Extensions.Localization;
 
 namespace CchcSurvey.Web.Pages.Survey;
 
-/// <summary>One answer option as rendered: the posted value, its label, and a face for the quick rating.</summary>
-public sealed record OptionView(string Value, string Label, string? Face = null, bool IsNoOpinion = false);
+/// <summary>One answer option as rendered: the posted value, its label, and the face (level 1–5) for the quick rating.</summary>
+public sealed record OptionView(string Value, string Label, int? FaceLevel = null, bool IsNoOpinion = false);
 
 /// <summary>Consecutive items of a section that share one showWhen condition (null: always shown).</summary>
 public sealed record ItemGroup(ItemCondition? Condition, IReadOnlyList<ItemDefinition> Items);
@@ -39,7 +39,6 @@ public abstract class SurveyFormModel(
 
     public const int MaxFormValues = 500;
 
-    private static readonly string[] Faces = ["😠", "🙁", "😐", "🙂", "😄"];
 
     protected IStringLocalizer<SurveyResource> S => s;
 
@@ -253,7 +252,7 @@ public abstract class SurveyFormModel(
                 for (var level = 1; level <= count; level++)
                 {
                     var label = item.Scale is { } scale && scale.Count == count ? scale[level - 1].For(c) : defaults[level - 1];
-                    var face = IsQuick && count == 5 ? Faces[level - 1] : null;
+                    int? face = IsQuick && count == 5 ? level : null;
                     options.Add(new OptionView(level.ToString(CultureInfo.InvariantCulture), label, face));
                 }
                 break;
