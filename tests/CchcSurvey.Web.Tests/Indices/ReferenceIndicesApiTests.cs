@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using CchcSurvey.Core.Tests.Indices;
 using CchcSurvey.Web.Tests.Infrastructure;
@@ -34,17 +33,7 @@ public abstract class ReferenceIndicesApiTests<TFactory> : IClassFixture<TFactor
         await Loading.WaitAsync();
         try
         {
-            if (_client is not null) return _client;
-            if (!_factory.WithDatabase(db => db.Units.Any(u => u.Code == "LS")))
-            {
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "user", "add", "--email", "so.noivu@langson.vn", "--password", "Mat-khau-123", "--role", "viewer", "--unit", "LS")).ExitCode);
-            }
-            var token = (await CliRunner.RunAsync(_factory, "token", "add", "--email", "so.noivu@langson.vn")).LastLine;
-            var client = _factory.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return _client = client;
+            return _client ??= await CliRunner.ReferenceClientAsync(_factory, "so.noivu@langson.vn", "viewer", "LS");
         }
         finally
         {

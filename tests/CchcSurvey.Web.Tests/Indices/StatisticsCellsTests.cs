@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CchcSurvey.Core.Tests.Indices;
@@ -23,21 +22,14 @@ public sealed class StatisticsCellsTests : IClassFixture<SurveyAppFactory>
     }
 
     private static readonly SemaphoreSlim Loading = new(1, 1);
-    private static HttpClient? _client;
+    private HttpClient? _client;
 
     private async Task<HttpClient> ClientAsync()
     {
         await Loading.WaitAsync();
         try
         {
-            if (_client is not null && _factory.WithDatabase(db => db.Units.Any(u => u.Code == "LS"))) return _client;
-            Assert.Equal(0, (await CliRunner.RunAsync(_factory, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
-            Assert.Equal(0, (await CliRunner.RunAsync(_factory, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
-            Assert.Equal(0, (await CliRunner.RunAsync(_factory, "user", "add", "--email", "admin2@cells.vn", "--password", "Mat-khau-123", "--role", "admin")).ExitCode);
-            var token = (await CliRunner.RunAsync(_factory, "token", "add", "--email", "admin2@cells.vn")).LastLine;
-            var client = _factory.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return _client = client;
+            return _client ??= await CliRunner.ReferenceClientAsync(_factory, "admin2@cells.vn", "admin", null);
         }
         finally
         {

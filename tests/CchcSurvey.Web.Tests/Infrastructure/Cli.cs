@@ -19,4 +19,26 @@ public static class CliRunner
     }
 
     public static string ReferenceFile(string name) => Path.Combine(AppContext.BaseDirectory, "data", "reference", name);
+
+    /// <summary>
+    /// Loads the reference units and responses through the real import path (once per database) and
+    /// returns a client authenticated with a fresh API token of an official of the given role and scope.
+    /// </summary>
+    public static async Task<HttpClient> ReferenceClientAsync(SurveyAppFactory factory, string email, string role, string? unit)
+    {
+        if (!factory.WithDatabase(db => db.Units.Any(u => u.Code == "LS")))
+        {
+            Assert.Equal(0, (await RunAsync(factory, "units", "import", ReferenceFile("units.csv"))).ExitCode);
+            Assert.Equal(0, (await RunAsync(factory, "import", "paper", ReferenceFile("responses.csv"))).ExitCode);
+        }
+        if (!factory.WithDatabase(db => db.Users.Any(u => u.Email == email)))
+        {
+            string[] add = ["user", "add", "--email", email, "--password", "Mat-khau-123", "--role", role];
+            Assert.Equal(0, (await RunAsync(factory, unit is null ? add : [.. add, "--unit", unit])).ExitCode);
+        }
+        var token = (await RunAsync(factory, "token", "add", "--email", email)).LastLine;
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 }
