@@ -63,6 +63,21 @@ public sealed class DossierTokenService(SurveyDbContext db, TimeProvider time, I
         return (TokenState.Valid, found.Counter);
     }
 
+    /// <summary>
+    /// Marks the token used if it is unused, unexpired and bound to that counter, in the caller's transaction:
+    /// one conditional UPDATE, true when it changed the row. Of two concurrent redemptions only one succeeds:
+    /// PostgreSQL makes the second wait for the first's row lock and re-checks the condition (now false);
+    /// SQLite allows one writer at a time.
+    /// </summary>
+    public static async Task<bool> RedeemAsync(SurveyDbContext db, string tokenHash, int? counterId, DateTime nowUtc)
+    {
+        var hour = new DateTime(nowUtc.Year, nowUtc.Month, nowUtc.Day, nowUtc.Hour, 0, 0, DateTimeKind.Utc);
+        var changed = await db.DossierTokens
+            .Where(t => t.TokenHash == tokenHash && t.UsedHourUtc == null && t.ExpiresUtc > nowUtc && t.CounterId == counterId)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedHourUtc, hour));
+        return changed == 1;
+    }
+
     private static DateTime CeilingHour(DateTime utc)
     {
         var floor = new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);

@@ -94,7 +94,6 @@ public sealed class ResponseWriter(
         var ledger = scope.ServiceProvider.GetRequiredService<StatisticsLedger>();
         var clock = scope.ServiceProvider.GetRequiredService<LocalClock>();
         var now = time.GetUtcNow().UtcDateTime;
-        var nowHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);
 
         // The day's sighting secrets are read (or created) before the write transaction, in their own context.
         byte[] today = [], yesterday = [];
@@ -125,10 +124,7 @@ public sealed class ResponseWriter(
             {
                 // Single use: only the first UPDATE finds the token unused (PostgreSQL re-checks the row after
                 // waiting for a concurrent transaction's lock; SQLite serialises writers).
-                var redeemed = await db.DossierTokens
-                    .Where(t => t.TokenHash == tokenHash && t.UsedHourUtc == null && t.ExpiresUtc > now && t.CounterId == response.CounterId)
-                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedHourUtc, nowHour));
-                if (redeemed == 0)
+                if (!await DossierTokenService.RedeemAsync(db, tokenHash, response.CounterId, now))
                 {
                     outcomes[i] = SubmissionStatus.TokenRejected;
                     continue;

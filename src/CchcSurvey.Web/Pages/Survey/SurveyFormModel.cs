@@ -83,6 +83,9 @@ public abstract class SurveyFormModel(
     /// <summary>The per-dossier token the submission redeems (the <c>/t/{token}</c> page), or null.</summary>
     protected virtual string? TokenForSubmission => null;
 
+    /// <summary>Whether the submission's token was refused because it expired (rather than because it was used).</summary>
+    protected virtual Task<bool> TokenExpiredAsync(CancellationToken ct) => Task.FromResult(false);
+
     /// <summary>A message shown instead of the form (e.g. a used token), with the page's status code.</summary>
     public (string Title, string Message)? Unavailable { get; protected set; }
 
@@ -145,7 +148,7 @@ public abstract class SurveyFormModel(
         var result = await submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers,
             TokenForSubmission, string.IsNullOrEmpty(device) ? null : device, ElapsedSinceRender(form[RenderedField].ToString())), ct);
         if (result.Status == SubmissionStatus.TokenRejected)
-            return TokenUnavailablePage(used: true);
+            return TokenUnavailablePage(used: !await TokenExpiredAsync(ct));
         if (result.Status == SubmissionStatus.Conflict)
         {
             // The id was used for other answers (e.g. back button, changed answer, submit again): nothing changed.

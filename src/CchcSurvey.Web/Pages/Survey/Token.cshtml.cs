@@ -24,6 +24,9 @@ public sealed class TokenModel(SurveyDbContext db, InstrumentRegistry registry, 
 
     protected override string? TokenForSubmission => _token;
 
+    protected override async Task<bool> TokenExpiredAsync(CancellationToken ct) =>
+        (await tokens.FindAsync(_token, ct)).State == TokenState.Expired;
+
     protected override async Task<IActionResult?> LoadTargetAsync(bool posting, CancellationToken ct)
     {
         _token = RouteData.Values["token"]?.ToString();
