@@ -9,10 +9,17 @@ using static CchcSurvey.Web.Tests.Integrity.IntegrityTestHelpers;
 
 namespace CchcSurvey.Web.Tests.Integrity;
 
-/// <summary>The app with a burst threshold of 3 responses per counter and hour.</summary>
+/// <summary>
+/// The app with a burst threshold of 3 responses per counter and hour, and a TooFast threshold of 120 s for
+/// NHANH, so that a form posted right after it was shown is "too fast" even on a slow, loaded test machine.
+/// </summary>
 public sealed class LowBurstAppFactory : SurveyAppFactory
 {
-    public LowBurstAppFactory() => ExtraSettings["Integrity:BurstPerCounterPerHour"] = "3";
+    public LowBurstAppFactory()
+    {
+        ExtraSettings["Integrity:BurstPerCounterPerHour"] = "3";
+        ExtraSettings["Integrity:TooFastSeconds:NHANH"] = "120";
+    }
 }
 
 /// <summary>
@@ -77,7 +84,7 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
     {
         var fastTop = await PostAsync("VQ-DG-Q1", 5, elapsed: 1);
         var fastMiddle = await PostAsync("VQ-DG-Q1", 3, elapsed: 1);
-        var slowTop = await PostAsync("VQ-DG-Q1", 5, elapsed: 10);
+        var slowTop = await PostAsync("VQ-DG-Q1", 5, elapsed: 300);
         var unknownTop = await PostAsync("VQ-TD-Q1", 5);
         Assert.True(FlagsOf(fastTop).HasFlag(ResponseFlags.TooFast));
         Assert.False(FlagsOf(fastMiddle).HasFlag(ResponseFlags.TooFast));
@@ -87,9 +94,15 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
         // The form measures the time since it was shown itself: sent at once with the top face → TooFast.
         var browser = factory.CreateBrowserClient();
         var form = await SurveyForm.OpenAsync(browser, "/s/VQ-TD-Q1");
-        Assert.Contains("name=\"__rendered\"", form.Html);
-        Assert.Equal(HttpStatusCode.Redirect, (await SurveyForm.PostAsync(browser, form, ("HL", "5"))).StatusCode);
+        var rendered = System.Text.RegularExpressions.Regex.Match(form.Html, "name=\"__rendered\" value=\"([^\"]+)\"");
+        Assert.True(rendered.Success, "the form has no __rendered field");
+        Assert.Equal(HttpStatusCode.Redirect, (await SurveyForm.PostAsync(browser, form, ("HL", "5"), ("__rendered", rendered.Groups[1].Value))).StatusCode);
         Assert.True(FlagsOf(form.SubmissionId).HasFlag(ResponseFlags.TooFast));
+
+        // A forged or missing stamp measures nothing: not flagged.
+        var forged = await SurveyForm.OpenAsync(browser, "/s/VQ-TD-Q1");
+        Assert.Equal(HttpStatusCode.Redirect, (await SurveyForm.PostAsync(browser, forged, ("HL", "5"), ("__rendered", "CfDJ8forged"))).StatusCode);
+        Assert.False(FlagsOf(forged.SubmissionId).HasFlag(ResponseFlags.TooFast));
         Assert.Equal(HttpStatusCode.BadRequest, (await _client.PostAsJsonAsync("/api/v1/responses", Nhanh(Guid.NewGuid(), 5, counter: "VQ-TD-Q1", elapsed: -1))).StatusCode);
     }
 
@@ -154,8 +167,8 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
     [Fact]
     public async Task Flagged_responses_are_left_out_of_the_figures_only_with_includeFlagged_false()
     {
-        await PostAsync("VQ-HB-Q1", 4, elapsed: 30);
-        await PostAsync("VQ-HB-Q1", 2, elapsed: 30);
+        await PostAsync("VQ-HB-Q1", 4, elapsed: 300);
+        await PostAsync("VQ-HB-Q1", 2, elapsed: 300);
         var flagged = await PostAsync("VQ-HB-Q1", 5, elapsed: 1);
         Assert.NotEqual(ResponseFlags.None, FlagsOf(flagged));
 
