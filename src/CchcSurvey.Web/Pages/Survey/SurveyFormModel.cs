@@ -110,6 +110,7 @@ public abstract class SurveyFormModel(
             return Refused(S["Phiếu gửi lên không hợp lệ hoặc quá lớn. Vui lòng điền lại."]);
         }
         if (!Request.HasFormContentType) return Refused(S["Phiếu gửi lên không hợp lệ hoặc quá lớn. Vui lòng điền lại."]);
+        _postedStamp = form[RenderedField].ToString();
         Posted = form.Where(f => f.Key != SubmissionIdField && f.Key != HoneypotField && !f.Key.StartsWith("__", StringComparison.Ordinal))
             .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Select(v => v ?? "").ToList(), StringComparer.Ordinal);
         SubmissionId = Guid.TryParse(form[SubmissionIdField].ToString(), out var id) && id != Guid.Empty ? id : Guid.NewGuid();
@@ -146,7 +147,7 @@ public abstract class SurveyFormModel(
 
         var device = Request.Cookies[SubmissionRateLimiting.DeviceCookie];
         var result = await submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers,
-            TokenForSubmission, string.IsNullOrEmpty(device) ? null : device, ElapsedSinceRender(form[RenderedField].ToString())), ct);
+            TokenForSubmission, string.IsNullOrEmpty(device) ? null : device, ElapsedSinceRender(_postedStamp)), ct);
         if (result.Status == SubmissionStatus.TokenRejected)
             return TokenUnavailablePage(used: !await TokenExpiredAsync(ct));
         if (result.Status == SubmissionStatus.Conflict)
@@ -258,6 +259,8 @@ public abstract class SurveyFormModel(
 
     private long NowMs => HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
 
+    private string? _postedStamp;
+
     private long? RenderedAt(string stamp)
     {
         if (string.IsNullOrEmpty(stamp)) return null;
@@ -282,7 +285,8 @@ public abstract class SurveyFormModel(
     {
         get
         {
-            var posted = Request.HasFormContentType ? Request.Form[RenderedField].ToString() : "";
+            // Only a form that was read successfully counts (reading an over-limit form again would throw).
+            var posted = _postedStamp ?? "";
             return RenderedAt(posted) is not null ? posted : Protector.Protect(NowMs.ToString(CultureInfo.InvariantCulture));
         }
     }
