@@ -79,8 +79,13 @@ public sealed class IntegrityOptions
     /// <summary>Responses from one counter in one hour beyond this count are flagged Burst.</summary>
     public int BurstPerCounterPerHour { get; set; } = 60;
 
-    /// <summary>Hours within which the same device at the same counter is flagged RepeatDevice.</summary>
+    /// <summary>
+    /// Hours within which the same device at the same counter is flagged RepeatDevice; at most 24, because device
+    /// keys rotate daily and only the previous day's key is used for matching.
+    /// </summary>
     public int RepeatDeviceHours { get; set; } = 24;
+
+    public int EffectiveRepeatDeviceHours => Math.Clamp(RepeatDeviceHours, 1, 24);
 
     /// <summary>All-top answers sent in fewer seconds than this are flagged TooFast, per instrument code.</summary>
     public Dictionary<string, double> TooFastSeconds { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["NHANH"] = 3 };

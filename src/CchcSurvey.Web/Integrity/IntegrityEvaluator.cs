@@ -85,7 +85,7 @@ public sealed class IntegrityEvaluator
             }
             if (keys.Count > 0)
             {
-                var since = firstHour.AddHours(-options.RepeatDeviceHours);
+                var since = firstHour.AddHours(-options.EffectiveRepeatDeviceHours);
                 var keyList = keys.ToList();
                 var seen = await db.DeviceSightings.AsNoTracking().Where(s => keyList.Contains(s.KeyHash) && s.HourUtc > since)
                     .Select(s => new { s.KeyHash, s.CounterId, s.HourUtc }).ToListAsync(ct);
@@ -114,7 +114,7 @@ public sealed class IntegrityEvaluator
             {
                 var todayKey = DeviceKeys.SightingKey(_today, device, counterId);
                 var yesterdayKey = _yesterday.Length > 0 ? DeviceKeys.SightingKey(_yesterday, device, counterId) : null;
-                var since = hour.AddHours(-_options.RepeatDeviceHours);
+                var since = hour.AddHours(-_options.EffectiveRepeatDeviceHours);
                 if (_sightings.Any(s => s.CounterId == counterId && s.HourUtc > since && (s.KeyHash == todayKey || s.KeyHash == yesterdayKey)))
                     flags |= ResponseFlags.RepeatDevice;
                 var sighting = new DeviceSighting { KeyHash = todayKey, CounterId = counterId, HourUtc = hour };

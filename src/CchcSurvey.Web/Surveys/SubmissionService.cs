@@ -78,7 +78,9 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
             && ResponseFlagReasons.AllRatingsAtTop(command.Instrument.Definition, command.Answers))
             flags |= ResponseFlags.TooFast;
         var tokenHash = command.Token is null ? null : DossierTokenService.Hash(command.Token);
-        var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, command.Device, (int)flags), ct);
+        // A kiosk tablet (or a paper clerk) is one device for many citizens: its cookie says nothing about repeats.
+        var device = command.Channel is "kiosk" or "paper" ? null : command.Device;
+        var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags), ct);
         return new SubmissionResult(status, command.SubmissionId);
     }
 

@@ -77,6 +77,17 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.Redirect, (await SurveyForm.PostAsync(browser, again, ("HL", "2"))).StatusCode);
         Assert.False(FlagsOf(form.SubmissionId).HasFlag(ResponseFlags.RepeatDevice));
         Assert.True(FlagsOf(again.SubmissionId).HasFlag(ResponseFlags.RepeatDevice));
+
+        // A kiosk tablet serves many citizens with one cookie: never a repeat device.
+        var kiosk = factory.CreateBrowserClient();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 2; i++)
+        {
+            var kioskForm = await SurveyForm.OpenAsync(kiosk, "/kiosk/VQ-TPH-Q1");
+            Assert.Equal(HttpStatusCode.Redirect, (await SurveyForm.PostAsync(kiosk, kioskForm, ("HL", "3"))).StatusCode);
+            ids.Add(kioskForm.SubmissionId);
+        }
+        Assert.All(ids, id => Assert.False(FlagsOf(id).HasFlag(ResponseFlags.RepeatDevice)));
     }
 
     [Fact]
