@@ -5,6 +5,7 @@ using CchcSurvey.Web.Cli;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Integrity;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.DataProtection;
@@ -24,6 +25,8 @@ builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(Dat
 builder.Services.Configure<SurveyOptions>(builder.Configuration.GetSection(SurveyOptions.Section));
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.Section));
 builder.Services.Configure<RateLimitingOptions>(builder.Configuration.GetSection(RateLimitingOptions.Section));
+builder.Services.Configure<DossierTokenOptions>(builder.Configuration.GetSection(DossierTokenOptions.Section));
+builder.Services.Configure<IntegrityOptions>(builder.Configuration.GetSection(IntegrityOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
 
@@ -61,6 +64,11 @@ builder.Services.AddScoped<StatisticsLedger>();
 builder.Services.AddSingleton<ResponseWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
 
+// Integrity: single-use dossier tokens, hashed device sightings (deleted after 72 h), suspicion flags
+builder.Services.AddScoped<DossierTokenService>();
+builder.Services.AddSingleton<DeviceKeys>();
+builder.Services.AddSingleton<SightingCleanup>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>());
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -78,6 +86,7 @@ builder.Services.AddRazorPages(o =>
 {
     o.Conventions.AuthorizeFolder("/Dashboard");
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+    o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
 
@@ -133,6 +142,7 @@ app.UseAuthorization();
 app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
 app.MapIndexApi();
+app.MapIntegrityApi();
 app.MapQrCodes();
 app.MapRazorPages();
 

@@ -55,7 +55,8 @@ public static class SurveyApi
     
     }
 
-    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct)
+    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions,
+        Integrity.DossierTokenService tokens, CancellationToken ct)
     {
         if (!IsJsonUtf8(http.Request.ContentType))
             return Invalid("The body must be UTF-8 JSON (Content-Type: application/json).");
@@ -89,9 +90,17 @@ public static class SurveyApi
 
             if (!TryGetString(root, "submissionId", out var idText) || !Guid.TryParse(idText, out var submissionId) || submissionId == Guid.Empty)
                 return Invalid("submissionId must be a UUID.", "submissionId");
+            string? token = null;
+            var counterCode = "";
             if (root.TryGetProperty("token", out _))
-                return Invalid("Per-dossier tokens are not accepted by this server yet; send the counter code.", "token");
-            if (!TryGetString(root, "counter", out var counterCode))
+            {
+                if (!TryGetString(root, "token", out var tokenText))
+                    return Invalid("token must be the per-dossier token printed on the receipt.", "token");
+                if (root.TryGetProperty("counter", out _))
+                    return Invalid("Send either counter or token, not both: a token is bound to its counter.", "counter");
+                token = tokenText;
+            }
+            else if (!TryGetString(root, "counter", out counterCode))
                 return Invalid("counter must be a counter code.", "counter");
             if (!TryGetString(root, "instrument", out var instrumentCode))
                 return Invalid("instrument must be an instrument code.", "instrument");
@@ -104,10 +113,29 @@ public static class SurveyApi
                     return Invalid("version must be a positive integer.", "version");
                 version = v;
             }
+            double? elapsed = null;
+            if (root.TryGetProperty("elapsedSeconds", out var elapsedElement) && elapsedElement.ValueKind != JsonValueKind.Null)
+            {
+                if (elapsedElement.ValueKind != JsonValueKind.Number || !elapsedElement.TryGetDouble(out var e) || !double.IsFinite(e) || e < 0)
+                    return Invalid("elapsedSeconds must be a number of seconds ≥ 0.", "elapsedSeconds");
+                elapsed = e;
+            }
             if (!root.TryGetProperty("answers", out var answers) || answers.ValueKind != JsonValueKind.Object)
                 return Invalid("answers must be an object of item codes.", "answers");
 
-            var counter = await submissions.FindActiveCounterAsync(counterCode, ct);
+            Counter? counter;
+            if (token is not null)
+            {
+                // Used or expired tokens go on to the writer: a retry of the response that used it is still a 200.
+                var (state, bound) = await tokens.FindAsync(token, ct);
+                if (state == Integrity.TokenState.Unknown || bound is null) return NotFound("No such survey token.");
+                counter = bound;
+                counterCode = bound.Code;
+            }
+            else
+            {
+                counter = await submissions.FindActiveCounterAsync(counterCode, ct);
+            }
             if (counter is null) return Invalid($"No active counter '{counterCode}'.", "counter");
             if (!counter.Offers(instrumentCode)) return Invalid($"Counter '{counterCode}' does not offer instrument '{instrumentCode}'.", "instrument");
             var instrument = await instruments.FindAsync(db, instrumentCode, version, ct);
@@ -119,12 +147,16 @@ public static class SurveyApi
                     validation.Errors.GroupBy(e => e.Item).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
                     title: "Invalid answers", detail: string.Join("; ", validation.Errors.Select(e => e.Message)));
 
-            var result = await submissions.SubmitAsync(new SubmissionCommand(submissionId, counter, instrument, channel, validation.Answers), ct);
+            var device = http.Request.Cookies[SubmissionRateLimiting.DeviceCookie];
+            var result = await submissions.SubmitAsync(new SubmissionCommand(submissionId, counter, instrument, channel, validation.Answers,
+                token, string.IsNullOrEmpty(device) ? null : device, elapsed), ct);
             var accepted = new Accepted(result.SubmissionId, result.Receipt);
             return result.Status switch
             {
                 SubmissionStatus.Created => Results.Created(result.Receipt, accepted),
                 SubmissionStatus.Replayed => Results.Ok(accepted),
+                SubmissionStatus.TokenRejected => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Survey token used or expired",
+                    detail: "This per-dossier survey token was already used or has expired; nothing was stored."),
                 _ => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Submission id already used",
                     detail: $"A different response was already recorded under {submissionId}; nothing was changed."),
             };
@@ -173,9 +205,9 @@ public static class SurveyApi
         }
     }
 
-    private static readonly string[] KnownFields = ["submissionId", "counter", "token", "instrument", "version", "channel", "answers"];
+    private static readonly string[] KnownFields = ["submissionId", "counter", "token", "instrument", "version", "channel", "answers", "elapsedSeconds"];
 
-    private static bool TryGetString(JsonElement root, string name, out string value)
+    internal static bool TryGetString(JsonElement root, string name, out string value)
     {
         value = "";
         if (!root.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.String) return false;
@@ -183,7 +215,7 @@ public static class SurveyApi
         return value.Length is > 0 and <= 100;
     }
 
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
+    internal static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];

@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats"];
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -173,6 +173,43 @@ public static class CommandLine
             return 0;
         }));
         root.Add(new Command("stats", "Statistics cells") { rebuild });
+
+        // dossiers import FILE.csv
+        var dossiersFile = new Argument<FileInfo>("file") { Description = "CSV with unit,month,count (month as yyyy-MM)" };
+        var dossiersImport = new Command("import", "Dossiers received per unit and local month (all or nothing)") { dossiersFile };
+        dossiersImport.SetAction((result, ct) => InScope(async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var file = ExistingFile(result.GetValue(dossiersFile)!);
+            var errors = new List<string>();
+            List<Integrity.DossierCountRow> rows;
+            using (var reader = new StreamReader(file.FullName)) rows = Integrity.DossierCounts.ReadCsv(reader, errors);
+            if (errors.Count > 0) throw new CommandException($"{file.Name}: {errors[0]}{More(errors)}");
+            var (written, applyErrors) = await Integrity.DossierCounts.ApplyAsync(db, rows, _ => true, ct);
+            if (applyErrors.Count > 0) throw new CommandException($"{file.Name}: {applyErrors[0]}{More(applyErrors)}");
+            output.WriteLine($"Dossier counts: {written} row(s) imported.");
+            return 0;
+        }));
+        root.Add(new Command("dossiers", "Dossier counts (for the more-than-dossiers flag)") { dossiersImport });
+
+        // counters hours CODE "Mon-Fri 07:30-11:30,13:30-17:00" (or "always")
+        var hoursCounter = new Argument<string>("counter") { Description = "Counter code" };
+        var hoursText = new Argument<string>("hours") { Description = "e.g. \"Mon-Fri 07:30-11:30,13:30-17:00; Sat 07:30-11:30\", or \"always\"" };
+        var counterHours = new Command("hours", "Set a counter's opening hours (responses outside them are flagged)") { hoursCounter, hoursText };
+        counterHours.SetAction((result, ct) => InScope(async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var code = result.GetValue(hoursCounter)!;
+            var text = result.GetValue(hoursText)!.Trim();
+            var counter = await db.Counters.FirstOrDefaultAsync(c => c.Code == code, ct) ?? throw new CommandException($"no counter with code '{code}'");
+            if (text.Equals("always", StringComparison.OrdinalIgnoreCase)) counter.OpeningHours = null;
+            else if (!CchcSurvey.Core.Integrity.OpeningHours.TryParse(text, out _, out var error)) throw new CommandException(error);
+            else counter.OpeningHours = text;
+            await db.SaveChangesAsync(ct);
+            output.WriteLine($"{counter.Code}: {counter.OpeningHours ?? "always open"}.");
+            return 0;
+        }));
+        root.Add(new Command("counters", "Counters") { counterHours });
 
         return root;
     }

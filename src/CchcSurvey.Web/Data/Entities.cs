@@ -44,6 +44,9 @@ public sealed class Counter
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>Opening hours, e.g. "Mon-Fri 07:30-11:30,13:30-17:00" (Core <c>OpeningHours</c>); null = always open.</summary>
+    public string? OpeningHours { get; set; }
+
     public IReadOnlyList<string> InstrumentCodes =>
         Instruments.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -156,6 +159,58 @@ public sealed class ApiToken
     public DateTime CreatedUtc { get; set; }
     public DateTime? LastUsedUtc { get; set; }
     public DateTime? RevokedUtc { get; set; }
+}
+
+/// <summary>
+/// A single-use survey token printed on one dossier's receipt slip (<c>/t/{token}</c>). Only the SHA-256 of
+/// the token is stored; nothing about the dossier is. Times are whole hours, so that a token cannot be tied
+/// to the minute a dossier was received.
+/// </summary>
+public sealed class DossierToken
+{
+    public long Id { get; set; }
+    public required string TokenHash { get; set; }
+    public int CounterId { get; set; }
+    public Counter Counter { get; set; } = null!;
+
+    /// <summary>The end of the hour in which the token stops working (UTC).</summary>
+    public DateTime ExpiresUtc { get; set; }
+
+    /// <summary>The hour it was redeemed; null while unused. Set only by the response writer, with a conditional UPDATE.</summary>
+    public DateTime? UsedHourUtc { get; set; }
+}
+
+/// <summary>
+/// "This device answered at this counter in this hour", for the repeat-device flag. The key is an HMAC of
+/// the device cookie and the counter under a secret of the day (<see cref="SightingSecret"/>); the cookie
+/// itself is never stored. Rows older than 72 hours are deleted by <c>SightingCleanup</c>.
+/// </summary>
+public sealed class DeviceSighting
+{
+    public long Id { get; set; }
+    public required string KeyHash { get; set; }
+    public int CounterId { get; set; }
+    public DateTime HourUtc { get; set; }
+}
+
+/// <summary>A random per-day HMAC key for device sightings; deleted with the sightings, so old keys cannot be recomputed.</summary>
+public sealed class SightingSecret
+{
+    public DateOnly Day { get; set; }
+    public required byte[] Secret { get; set; }
+}
+
+/// <summary>Dossiers a unit received in one local month (imported), the ceiling for the more-than-dossiers flag.</summary>
+public sealed class DossierCount
+{
+    public int Id { get; set; }
+    public int UnitId { get; set; }
+    public Unit Unit { get; set; } = null!;
+
+    /// <summary>The first day of the local month.</summary>
+    public DateOnly Month { get; set; }
+
+    public int Count { get; set; }
 }
 
 public static class Roles

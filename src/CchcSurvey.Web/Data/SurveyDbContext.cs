@@ -16,6 +16,10 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Response> Responses => Set<Response>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<StatisticsCell> StatisticsCells => Set<StatisticsCell>();
+    public DbSet<DossierToken> DossierTokens => Set<DossierToken>();
+    public DbSet<DeviceSighting> DeviceSightings => Set<DeviceSighting>();
+    public DbSet<SightingSecret> SightingSecrets => Set<SightingSecret>();
+    public DbSet<DossierCount> DossierCounts => Set<DossierCount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

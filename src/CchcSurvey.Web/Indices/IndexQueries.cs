@@ -10,7 +10,7 @@ namespace CchcSurvey.Web.Indices;
 
 /// <summary>
 /// Which responses a figure is about: local dates (inclusive), channel, and whether flagged responses
-/// count. Nothing is flagged before the integrity layer exists, so includeFlagged changes nothing yet.
+/// count (flags are set by the response writer when a response is stored; cells are split by flagged or not).
 /// </summary>
 public sealed record IndexFilter(DateOnly? From, DateOnly? To, string? Channel, bool IncludeFlagged = true)
 {

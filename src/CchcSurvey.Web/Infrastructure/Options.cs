@@ -61,3 +61,41 @@ public sealed class RateLimitingOptions
     /// <summary>Submissions one counter may receive per minute, all devices together.</summary>
     public int PerCounterPerMinute { get; set; } = 120;
 }
+
+/// <summary><c>Tokens:*</c> — per-dossier single-use survey tokens.</summary>
+public sealed class DossierTokenOptions
+{
+    public const string Section = "Tokens";
+
+    /// <summary>Days a printed token stays valid.</summary>
+    public double LifetimeDays { get; set; } = 7;
+}
+
+/// <summary><c>Integrity:*</c> — when a response is flagged as suspect (never deleted).</summary>
+public sealed class IntegrityOptions
+{
+    public const string Section = "Integrity";
+
+    /// <summary>Responses from one counter in one hour beyond this count are flagged Burst.</summary>
+    public int BurstPerCounterPerHour { get; set; } = 60;
+
+    /// <summary>
+    /// Hours within which the same device at the same counter is flagged RepeatDevice; at most 24, because device
+    /// keys rotate daily and only the previous day's key is used for matching.
+    /// </summary>
+    public int RepeatDeviceHours { get; set; } = 24;
+
+    public int EffectiveRepeatDeviceHours => Math.Clamp(RepeatDeviceHours, 1, 24);
+
+    /// <summary>All-top answers sent in fewer seconds than this are flagged TooFast, per instrument code.</summary>
+    public Dictionary<string, double> TooFastSeconds { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["NHANH"] = 3 };
+
+    /// <summary>The TooFast threshold of instruments not listed in <see cref="TooFastSeconds"/> (the long questionnaires).</summary>
+    public double TooFastSecondsDefault { get; set; } = 20;
+
+    /// <summary>Device sightings (hashed) and their daily secrets are deleted after this many hours.</summary>
+    public int SightingRetentionHours { get; set; } = 72;
+
+    public double TooFastThreshold(string instrument) =>
+        TooFastSeconds.TryGetValue(instrument, out var seconds) ? seconds : TooFastSecondsDefault;
+}

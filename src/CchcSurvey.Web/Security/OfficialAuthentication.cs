@@ -8,6 +8,12 @@ public static class Policies
 {
     public const string Admin = "admin";
     public const string Official = "official";
+
+    /// <summary>Counter staff who print dossier tokens: managers and administrators, signed in.</summary>
+    public const string Staff = "staff";
+
+    /// <summary>The same, for systems calling the API with a personal API token (Bearer) only.</summary>
+    public const string StaffApi = "staff-api";
 }
 
 public static class OfficialAuthentication
@@ -50,7 +56,10 @@ public static class OfficialAuthentication
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Official, p => p.RequireAuthenticatedUser());
+            .AddPolicy(Policies.Official, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Manager))
+            .AddPolicy(Policies.StaffApi, p => p.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser().RequireRole(Roles.Admin, Roles.Manager));
         return services;
     }
 

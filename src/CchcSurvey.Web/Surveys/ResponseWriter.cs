@@ -2,7 +2,10 @@ using System.Threading.Channels;
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
+using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Integrity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CchcSurvey.Web.Surveys;
 
@@ -11,12 +14,19 @@ namespace CchcSurvey.Web.Surveys;
 /// statistics cells — in one transaction. A submission is acknowledged only after its batch is committed,
 /// so an acknowledged response survives a crash, and throughput stays high because a batch pays for one
 /// commit (one fsync) whatever its size.
+/// Integrity lives here too, because only here is it race-free: a per-dossier token is redeemed with a
+/// conditional UPDATE in the same transaction as its response (two submissions with one token store one
+/// response), and the suspicion flags are computed against what is already stored before the insert.
 /// </summary>
-public sealed class ResponseWriter(IServiceScopeFactory scopes, ILogger<ResponseWriter> logger) : BackgroundService
+public sealed class ResponseWriter(
+    IServiceScopeFactory scopes, DeviceKeys deviceKeys, TimeProvider time, IOptions<IntegrityOptions> integrity, ILogger<ResponseWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 
-    private sealed record Pending(Response Response, IReadOnlyDictionary<string, AnswerValue> Answers, TaskCompletionSource<SubmissionStatus> Done);
+    private sealed record Pending(ResponseWrite Write, TaskCompletionSource<SubmissionStatus> Done)
+    {
+        public Response Response => Write.Response;
+    }
 
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(20_000)
     {
@@ -25,9 +35,13 @@ public sealed class ResponseWriter(IServiceScopeFactory scopes, ILogger<Response
     });
 
     /// <summary>Queues a response and waits until it is committed (Created) or found already stored (Replayed / Conflict).</summary>
-    public async Task<SubmissionStatus> WriteAsync(Response response, IReadOnlyDictionary<string, AnswerValue> answers, CancellationToken ct)
+    public Task<SubmissionStatus> WriteAsync(Response response, IReadOnlyDictionary<string, AnswerValue> answers, CancellationToken ct) =>
+        WriteAsync(new ResponseWrite(response, answers), ct);
+
+    /// <summary>Queues a response (with its token and device, if any) and waits for the outcome.</summary>
+    public async Task<SubmissionStatus> WriteAsync(ResponseWrite write, CancellationToken ct)
     {
-        var pending = new Pending(response, answers, new TaskCompletionSource<SubmissionStatus>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(write, new TaskCompletionSource<SubmissionStatus>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, ct);
         // Not cancellable once queued: the response will be stored, and a retry with the same id is answered 200.
         return await pending.Done.Task;
@@ -78,24 +92,57 @@ public sealed class ResponseWriter(IServiceScopeFactory scopes, ILogger<Response
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
         var ledger = scope.ServiceProvider.GetRequiredService<StatisticsLedger>();
+        var clock = scope.ServiceProvider.GetRequiredService<LocalClock>();
+        var now = time.GetUtcNow().UtcDateTime;
+
+        // The day's sighting secrets are read (or created) before the write transaction, in their own context.
+        byte[] today = [], yesterday = [];
+        if (batch.Any(p => p.Write.Device is not null))
+        {
+            var day = DateOnly.FromDateTime(now);
+            today = await deviceKeys.SecretAsync(day, create: true, CancellationToken.None);
+            yesterday = await deviceKeys.SecretAsync(day.AddDays(-1), create: false, CancellationToken.None);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync();
 
         var ids = batch.Select(p => p.Response.SubmissionId).Distinct().ToList();
         var stored = await db.Responses.AsNoTracking().Where(r => ids.Contains(r.SubmissionId))
             .Select(r => new { r.SubmissionId, r.PayloadHash }).ToDictionaryAsync(r => r.SubmissionId, r => r.PayloadHash);
         var outcomes = new SubmissionStatus[batch.Count];
-        var fresh = new List<LedgerEntry>();
+        var accepted = new List<Pending>();
         for (var i = 0; i < batch.Count; i++)
         {
             var response = batch[i].Response;
+            // Idempotency first: a retry of a stored response is acknowledged even though its token is now used.
             if (stored.TryGetValue(response.SubmissionId, out var hash))
             {
                 outcomes[i] = hash == response.PayloadHash ? SubmissionStatus.Replayed : SubmissionStatus.Conflict;
                 continue;
             }
+            if (batch[i].Write.TokenHash is { } tokenHash)
+            {
+                // Single use: only the first UPDATE finds the token unused (PostgreSQL re-checks the row after
+                // waiting for a concurrent transaction's lock; SQLite serialises writers).
+                if (!await DossierTokenService.RedeemAsync(db, tokenHash, response.CounterId, now))
+                {
+                    outcomes[i] = SubmissionStatus.TokenRejected;
+                    continue;
+                }
+            }
             stored[response.SubmissionId] = response.PayloadHash;
             outcomes[i] = SubmissionStatus.Created;
-            fresh.Add(new LedgerEntry(response, batch[i].Answers));
+            accepted.Add(batch[i]);
+        }
+
+        var evaluator = await IntegrityEvaluator.PrepareAsync(db, accepted.Select(p => (p.Response, p.Write.Device)).ToList(),
+            today, yesterday, integrity.Value, clock, CancellationToken.None);
+        var fresh = new List<LedgerEntry>(accepted.Count);
+        foreach (var pending in accepted)
+        {
+            // Recomputed from the initial flags, so a retry after a failed batch does not keep stale bits.
+            pending.Response.Flags = pending.Write.InitialFlags | (int)evaluator.Evaluate(db, pending.Response, pending.Write.Device);
+            fresh.Add(new LedgerEntry(pending.Response, pending.Write.Answers));
         }
         db.Responses.AddRange(fresh.Select(e => e.Response));
         await ledger.AddAsync(db, fresh, CancellationToken.None);
@@ -104,3 +151,14 @@ public sealed class ResponseWriter(IServiceScopeFactory scopes, ILogger<Response
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
     }
 }
+
+/// <summary>
+/// One response for the writer: the response, its decoded answers, the SHA-256 of a per-dossier token to
+/// redeem, the raw device cookie (only hashed, never stored) and flags already known (TooFast).
+/// </summary>
+public sealed record ResponseWrite(
+    Response Response,
+    IReadOnlyDictionary<string, AnswerValue> Answers,
+    string? TokenHash = null,
+    string? Device = null,
+    int InitialFlags = 0);

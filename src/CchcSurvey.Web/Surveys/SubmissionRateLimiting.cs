@@ -46,7 +46,8 @@ public static class SubmissionRateLimiting
                 if (!options.Enabled || !HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("off");
                 var device = context.Request.Cookies[DeviceCookie];
                 if (!string.IsNullOrEmpty(device))
-                    return RateLimitPartition.GetFixedWindowLimiter("device:" + device, _ => Window(options.PerDevicePerMinute));
+                    // Keyed by a hash: the raw cookie is not kept even in memory as a dictionary key.
+                    return RateLimitPartition.GetFixedWindowLimiter("device:" + Integrity.DeviceKeys.RateLimitKey(device), _ => Window(options.PerDevicePerMinute));
                 var counter = context.Request.RouteValues["counter"]?.ToString() ?? context.Request.Path.Value ?? "";
                 return RateLimitPartition.GetFixedWindowLimiter("counter:" + counter, _ => Window(options.PerCounterPerMinute));
             });

@@ -3,7 +3,10 @@ using System.Text;
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Core.Integrity;
+using CchcSurvey.Web.Integrity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CchcSurvey.Web.Surveys;
 
@@ -14,12 +17,18 @@ public static class Channels
 }
 
 /// <summary>A validated response ready to be stored.</summary>
+/// <param name="Token">The per-dossier token it redeems (plain text; only its hash goes further), or null.</param>
+/// <param name="Device">The anonymous device cookie, or null; used only hashed, for the repeat-device flag.</param>
+/// <param name="ElapsedSeconds">Seconds between showing the form and sending it, when known (TooFast flag).</param>
 public sealed record SubmissionCommand(
     Guid SubmissionId,
     Counter Counter,
     PublishedInstrument Instrument,
     string Channel,
-    IReadOnlyDictionary<string, AnswerValue> Answers);
+    IReadOnlyDictionary<string, AnswerValue> Answers,
+    string? Token = null,
+    string? Device = null,
+    double? ElapsedSeconds = null);
 
 public enum SubmissionStatus
 {
@@ -29,6 +38,8 @@ public enum SubmissionStatus
     Replayed,
     /// <summary>The id was stored before with another payload (HTTP 422); nothing changed.</summary>
     Conflict,
+    /// <summary>The per-dossier token was already used or has expired (HTTP 409); nothing changed.</summary>
+    TokenRejected,
 }
 
 public sealed record SubmissionResult(SubmissionStatus Status, Guid SubmissionId)
@@ -42,7 +53,7 @@ public sealed record SubmissionResult(SubmissionStatus Status, Guid SubmissionId
 /// again, a different payload under the same id is refused and changes nothing. Writing goes through
 /// the <see cref="ResponseWriter"/> queue (group commit, statistics in the same transaction).
 /// </summary>
-public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, ResponseWriter writer)
+public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, ResponseWriter writer, IOptions<IntegrityOptions> integrity)
 {
     public async Task<Counter?> FindActiveCounterAsync(string code, CancellationToken ct) =>
         await db.Counters.AsNoTracking().Include(c => c.Unit)
@@ -62,13 +73,23 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
             AnswersJson = answersJson,
             PayloadHash = PayloadHash(command, answersJson),
         };
-        var status = await writer.WriteAsync(response, command.Answers, ct);
+        var flags = ResponseFlags.None;
+        if (command.ElapsedSeconds is double elapsed && elapsed < integrity.Value.TooFastThreshold(command.Instrument.Code)
+            && ResponseFlagReasons.AllRatingsAtTop(command.Instrument.Definition, command.Answers))
+            flags |= ResponseFlags.TooFast;
+        var tokenHash = command.Token is null ? null : DossierTokenService.Hash(command.Token);
+        // A kiosk tablet (or a paper clerk) is one device for many citizens: its cookie says nothing about repeats.
+        var device = command.Channel is "kiosk" or "paper" ? null : command.Device;
+        var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags), ct);
         return new SubmissionResult(status, command.SubmissionId);
     }
 
-    /// <summary>SHA-256 of everything that makes a response what it is (not its time).</summary>
+    /// <summary>
+    /// SHA-256 of everything that makes a response what it is (not its time). A token response is bound to
+    /// its token instead of the counter code: the same id with the same token and answers is a retry.
+    /// </summary>
     public static string PayloadHash(SubmissionCommand command, string answersJson) =>
-        PayloadHash(command.Counter.Code, command.Instrument.Code, command.Instrument.Version, command.Channel, answersJson);
+        PayloadHash(command.Token is null ? command.Counter.Code : "t:" + DossierTokenService.Hash(command.Token), command.Instrument.Code, command.Instrument.Version, command.Channel, answersJson);
 
     /// <param name="place">The counter code, or the unit code of a paper response without counter.</param>
     public static string PayloadHash(string place, string instrument, int version, string channel, string answersJson) =>

@@ -12,6 +12,7 @@ public sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>
         counter.Property(c => c.Name).HasMaxLength(200);
         counter.Property(c => c.DefaultInstrument).HasMaxLength(32);
         counter.Property(c => c.Instruments).HasMaxLength(200);
+        counter.Property(c => c.OpeningHours).HasMaxLength(200);
         counter.Ignore(c => c.InstrumentCodes);
         counter.HasOne(c => c.Unit).WithMany(u => u.Counters).HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -4,6 +4,7 @@ using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -47,7 +48,7 @@ public abstract class SurveyFormModel(
 
     public bool IsKiosk => Channel == "kiosk";
 
-    public Counter? Counter { get; private set; }
+    public Counter? Counter { get; protected set; }
 
     public PublishedInstrument? Instrument { get; private set; }
 
@@ -69,16 +70,35 @@ public abstract class SurveyFormModel(
     /// <summary>The quick rating: faces instead of a numeric scale, no "no opinion" option.</summary>
     public bool IsQuick => Instrument?.Code == QuickInstrument;
 
-    public async Task<IActionResult> OnGetAsync(string counter, string? instrument, CancellationToken ct)
+    /// <summary>The survey's counter and instrument from the route (<c>{counter}/{instrument?}</c>); null when found, else the page to show.</summary>
+    protected virtual async Task<IActionResult?> LoadTargetAsync(bool posting, CancellationToken ct)
     {
-        if (!await LoadAsync(counter, instrument, ct)) return NotFoundPage();
+        var counter = RouteData.Values["counter"]?.ToString() ?? "";
+        var instrument = RouteData.Values["instrument"]?.ToString();
+        Counter = await submissions.FindActiveCounterAsync(counter, ct);
+        if (Counter is null) return NotFoundPage();
+        return await LoadInstrumentAsync(instrument, ct) ? null : NotFoundPage();
+    }
+
+    /// <summary>The per-dossier token the submission redeems (the <c>/t/{token}</c> page), or null.</summary>
+    protected virtual string? TokenForSubmission => null;
+
+    /// <summary>Whether the submission's token was refused because it expired (rather than because it was used).</summary>
+    protected virtual Task<bool> TokenExpiredAsync(CancellationToken ct) => Task.FromResult(false);
+
+    /// <summary>A message shown instead of the form (e.g. a used token), with the page's status code.</summary>
+    public (string Title, string Message)? Unavailable { get; protected set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadTargetAsync(posting: false, ct) is { } page) return page;
         SubmissionId = Guid.NewGuid();
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string counter, string? instrument, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (!await LoadAsync(counter, instrument, ct)) return NotFoundPage();
+        if (await LoadTargetAsync(posting: true, ct) is { } page) return page;
         IFormCollection form;
         try
         {
@@ -90,6 +110,7 @@ public abstract class SurveyFormModel(
             return Refused(S["Phiếu gửi lên không hợp lệ hoặc quá lớn. Vui lòng điền lại."]);
         }
         if (!Request.HasFormContentType) return Refused(S["Phiếu gửi lên không hợp lệ hoặc quá lớn. Vui lòng điền lại."]);
+        _postedStamp = form[RenderedField].ToString();
         Posted = form.Where(f => f.Key != SubmissionIdField && f.Key != HoneypotField && !f.Key.StartsWith("__", StringComparison.Ordinal))
             .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Select(v => v ?? "").ToList(), StringComparer.Ordinal);
         SubmissionId = Guid.TryParse(form[SubmissionIdField].ToString(), out var id) && id != Guid.Empty ? id : Guid.NewGuid();
@@ -124,7 +145,11 @@ public abstract class SurveyFormModel(
             return Page();
         }
 
-        var result = await submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers), ct);
+        var device = Request.Cookies[SubmissionRateLimiting.DeviceCookie];
+        var result = await submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers,
+            TokenForSubmission, string.IsNullOrEmpty(device) ? null : device, ElapsedSinceRender(_postedStamp)), ct);
+        if (result.Status == SubmissionStatus.TokenRejected)
+            return TokenUnavailablePage(used: !await TokenExpiredAsync(ct));
         if (result.Status == SubmissionStatus.Conflict)
         {
             // The id was used for other answers (e.g. back button, changed answer, submit again): nothing changed.
@@ -160,9 +185,9 @@ public abstract class SurveyFormModel(
         return culture is "en" or "vi" ? "culture=" + culture : "";
     }
 
-    private async Task<bool> LoadAsync(string counterCode, string? instrumentCode, CancellationToken ct)
+    /// <summary>Loads the instrument (the counter's default when none is named) of the already loaded <see cref="Counter"/>.</summary>
+    protected async Task<bool> LoadInstrumentAsync(string? instrumentCode, CancellationToken ct)
     {
-        Counter = await submissions.FindActiveCounterAsync(counterCode, ct);
         if (Counter is null) return false;
         var code = string.IsNullOrWhiteSpace(instrumentCode) ? Counter.DefaultInstrument : instrumentCode.Trim().ToUpperInvariant();
         ViewData["UnitName"] = Counter.Unit.Name;
@@ -174,8 +199,20 @@ public abstract class SurveyFormModel(
         return true;
     }
 
-    private PageResult NotFoundPage()
+    /// <summary>The 409 page of a per-dossier token that was already used or has expired: nothing is stored.</summary>
+    protected PageResult TokenUnavailablePage(bool used)
     {
+        Unavailable = used
+            ? (S["Mã khảo sát đã được sử dụng"].Value, S["Mã khảo sát in trên phiếu hẹn này đã được dùng để gửi đánh giá, mỗi mã chỉ dùng được một lần. Cảm ơn ông/bà đã tham gia."].Value)
+            : (S["Mã khảo sát đã hết hạn"].Value, S["Mã khảo sát in trên phiếu hẹn này đã hết hạn. Ông/bà vẫn có thể đánh giá bằng mã QR dán tại quầy."].Value);
+        ViewData["Title"] = Unavailable.Value.Title;
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    protected PageResult NotFoundPage(string? message = null)
+    {
+        if (message is not null) ViewData["NotFoundMessage"] = message;
         IsNotFound = true;
         ViewData["Title"] = S["Không tìm thấy trang khảo sát"].Value;
         Response.StatusCode = StatusCodes.Status404NotFound;
@@ -211,6 +248,47 @@ public abstract class SurveyFormModel(
         http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true, Path = "/", MaxAge = TimeSpan.FromDays(365) });
+    }
+
+    // ---------------------------------------------------------------- time since the form was shown
+
+    /// <summary>Hidden field with the protected time the form was first shown ("__" keeps it out of the answers).</summary>
+    public const string RenderedField = "__rendered";
+
+    private IDataProtector Protector => HttpContext.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("CchcSurvey.SurveyForm.Rendered");
+
+    private long NowMs => HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
+
+    private string? _postedStamp;
+
+    private long? RenderedAt(string stamp)
+    {
+        if (string.IsNullOrEmpty(stamp)) return null;
+        try
+        {
+            return long.TryParse(Protector.Unprotect(stamp), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : null;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Seconds since the form was first shown, from the server's own protected stamp (cannot be forged, needs no
+    /// JavaScript, never stored); null when the stamp is missing or tampered with.
+    /// </summary>
+    private double? ElapsedSinceRender(string stamp) => RenderedAt(stamp) is long ms ? Math.Max(0, (NowMs - ms) / 1000.0) : null;
+
+    /// <summary>The stamp to render: the posted one when valid (the form shown again keeps its first time), else now.</summary>
+    public string RenderedStamp
+    {
+        get
+        {
+            // Only a form that was read successfully counts (reading an over-limit form again would throw).
+            var posted = _postedStamp ?? "";
+            return RenderedAt(posted) is not null ? posted : Protector.Protect(NowMs.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     // ---------------------------------------------------------------- rendering helpers

@@ -94,6 +94,10 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("OpeningHours")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int>("UnitId")
                         .HasColumnType("integer");
 
@@ -105,6 +109,93 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("UnitId");
 
                     b.ToTable("Counters");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DeviceSighting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("HourUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("HourUtc");
+
+                    b.HasIndex("KeyHash", "CounterId", "HourUtc");
+
+                    b.ToTable("DeviceSightings");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierCount", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "Month")
+                        .IsUnique();
+
+                    b.ToTable("DossierCounts");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierToken", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedHourUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("DossierTokens");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.InstrumentVersion", b =>
@@ -269,6 +360,21 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("UnitId", "SubmittedHourUtc");
 
                     b.ToTable("Responses");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.SightingSecret", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<byte[]>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("SightingSecrets");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>
@@ -551,6 +657,37 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DeviceSighting", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", null)
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierCount", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierToken", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", "Counter")
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Counter");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>

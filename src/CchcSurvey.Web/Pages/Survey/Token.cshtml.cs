@@ -1,0 +1,41 @@
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Integrity;
+using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+
+namespace CchcSurvey.Web.Pages.Survey;
+
+/// <summary>
+/// <c>/t/{token}</c>: the survey of one dossier's single-use token (printed on the receipt slip), at the token's
+/// counter with its default instrument, channel qr. Unknown → 404; used or expired → 409 with a clear message.
+/// The token is redeemed only when the response is stored (see <see cref="ResponseWriter"/>).
+/// </summary>
+[EnableRateLimiting(SubmissionRateLimiting.Policy)]
+[RequestSizeLimit(SurveyFormModel.MaxBodyBytes)]
+[RequestFormLimits(ValueCountLimit = SurveyFormModel.MaxFormValues)]
+public sealed class TokenModel(SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, DossierTokenService tokens, IStringLocalizer<SurveyResource> s)
+    : SurveyFormModel(db, registry, submissions, s)
+{
+    public override string Channel => "qr";
+
+    private string? _token;
+
+    protected override string? TokenForSubmission => _token;
+
+    protected override async Task<bool> TokenExpiredAsync(CancellationToken ct) =>
+        (await tokens.FindAsync(_token, ct)).State == TokenState.Expired;
+
+    protected override async Task<IActionResult?> LoadTargetAsync(bool posting, CancellationToken ct)
+    {
+        _token = RouteData.Values["token"]?.ToString();
+        var (state, counter) = await tokens.FindAsync(_token, ct);
+        var unknown = S["Mã khảo sát không đúng. Vui lòng quét lại mã QR in trên phiếu hẹn, hoặc quét mã QR dán tại quầy."].Value;
+        if (state == TokenState.Unknown || counter is null) return NotFoundPage(unknown);
+        Counter = counter;
+        // A post with a used token still goes to the writer: a double submit of the same answers is a retry (thank-you page).
+        if (!posting && state is TokenState.Used or TokenState.Expired) return TokenUnavailablePage(used: state == TokenState.Used);
+        return await LoadInstrumentAsync(null, ct) ? null : NotFoundPage(unknown);
+    }
+}
