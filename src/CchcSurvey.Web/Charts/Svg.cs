@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
 
 namespace CchcSurvey.Web.Charts;
@@ -19,7 +18,9 @@ public static class Svg
     public static string N(double value) =>
         double.IsFinite(value) ? Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture) : "0";
 
-    private static string E(string text) => HtmlEncoder.Default.Encode(text);
+    /// <summary>Escapes the five markup characters only, so Vietnamese text stays readable in the source.</summary>
+    private static string E(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
 
     private static StringBuilder Open(string label, double width, double height, string cssClass) =>
         new StringBuilder()

@@ -102,4 +102,16 @@ public sealed class DashboardScopeTests : IClassFixture<SurveyAppFactory>
             Assert.Equal("Chủ trì: Văn phòng HĐND và UBND", Lead(html, "TC"));
         }
     }
+
+    [Fact]
+    public async Task The_page_reads_in_English_with_the_same_numbers()
+    {
+        var client = _factory.CreateBrowserClient();
+        await Http.SignInAsync(client, SurveyAppFactory.AdminEmail, SurveyAppFactory.AdminPassword);
+        var html = await client.GetStringAsync("/dashboard?unit=VQ&culture=en");
+        Assert.Contains("Satisfaction by unit", html, StringComparison.Ordinal);
+        Assert.Contains("Units × the five SIPAS elements", html, StringComparison.Ordinal);
+        Assert.Contains("Lead: ", html, StringComparison.Ordinal);
+        Assert.DoesNotMatch(" style=\"", html);
+    }
 }
