@@ -32,6 +32,18 @@ public static class Svg
         svg.Append("<text x=\"").Append(N(x)).Append("\" y=\"").Append(N(y)).Append("\" text-anchor=\"").Append(anchor)
             .Append("\" class=\"").Append(cssClass).Append("\">").Append(E(text)).Append("</text>");
 
+    /// <summary>A right-aligned row label, shortened with "…" past <paramref name="maxChars"/> (the full text in its tooltip and in the table).</summary>
+    private static void Label(StringBuilder svg, double x, double y, string text, int maxChars)
+    {
+        if (text.Length <= maxChars)
+        {
+            Text(svg, x, y, text, "label", "end");
+            return;
+        }
+        svg.Append("<text x=\"").Append(N(x)).Append("\" y=\"").Append(N(y)).Append("\" text-anchor=\"end\" class=\"label\"><title>")
+            .Append(E(text)).Append("</title>").Append(E(text[..(maxChars - 1)].TrimEnd())).Append("…</text>");
+    }
+
     private static void Line(StringBuilder svg, double x1, double y1, double x2, double y2, string cssClass) =>
         svg.Append("<line x1=\"").Append(N(x1)).Append("\" y1=\"").Append(N(y1)).Append("\" x2=\"").Append(N(x2))
             .Append("\" y2=\"").Append(N(y2)).Append("\" class=\"").Append(cssClass).Append("\"/>");
@@ -64,7 +76,7 @@ public static class Svg
             var bar = bars[i];
             var y = top + i * rowHeight;
             var mid = y + rowHeight / 2;
-            Text(svg, labelWidth - 6, mid + 4, bar.Label, "label", "end");
+            Label(svg, labelWidth - 6, mid + 4, bar.Label, 30);
             if (bar.Value is not double value || !double.IsFinite(value))
             {
                 Text(svg, labelWidth + 4, mid + 4, bar.Missing, "missing");
@@ -105,7 +117,7 @@ public static class Svg
         {
             var row = rows[i];
             var y = top + i * rowHeight;
-            Text(svg, labelWidth - 6, y + rowHeight / 2 + 4, row.Label, "label", "end");
+            Label(svg, labelWidth - 6, y + rowHeight / 2 + 4, row.Label, 16);
             var total = row.Counts?.Sum() ?? 0;
             if (row.Counts is null || total <= 0)
             {

@@ -84,7 +84,7 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
             if (end > To) end = To;
             var label = Period == "quarter"
                 ? $"Q{(start.Month - 1) / 3 + 1}/{start.Year}"
-                : start.ToString("MM/yyyy", CultureInfo.InvariantCulture);
+                : start.ToString("MM/yy", CultureInfo.InvariantCulture);
             buckets.Add((label, start, end));
         }
         return buckets;

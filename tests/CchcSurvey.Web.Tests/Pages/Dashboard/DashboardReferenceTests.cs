@@ -212,6 +212,7 @@ public sealed class DashboardReferenceTests : IClassFixture<DashboardReferenceTe
             Assert.Contains("<table", figure, StringComparison.Ordinal);
         });
         Assert.DoesNotMatch(" style=\"", html);
+        Assert.All(Regex.Matches(html, "<(script|style)[^>]*>").Select(m => m.Value), tag => Assert.Contains("nonce=\"", tag, StringComparison.Ordinal));
         Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Infinity", html, StringComparison.Ordinal);
         Assert.DoesNotContain("∞", html, StringComparison.Ordinal);
