@@ -1,8 +1,10 @@
-using System.Globalization;
 using CchcSurvey.Core.Indices;
+using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
+using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Security;
+using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -10,61 +12,216 @@ using Microsoft.EntityFrameworkCore;
 namespace CchcSurvey.Web.Pages.Dashboard;
 
 /// <summary>
-/// Every unit in the official's scope, each over its whole subtree: responses, the SIPAS service index
-/// (§4.4) and the five element indices (§4.3) with their intervals, and the quick-rating share (NHANH).
+/// The officials' dashboard for one unit (its whole subtree, §4.8) and one period: the SIPAS service index
+/// with its change against the previous period (§4.10), the children ranked fairly (§4.11), the units ×
+/// elements heatmap with each element's lead department, the trend, the answer distribution per item, TT01
+/// and the quick-rating reasons. Every figure comes from the statistics cells through <see cref="IndexQueries"/>
+/// (one pooled query for the unit and all its children at once); only the per-counter counts read responses.
+/// Which units may be read is decided by <see cref="OfficialScope"/> alone: outside it, 404.
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, IndexQueries queries) : PageModel
+public sealed class IndexModel(OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db,
+    LocalClock clock, IConfiguration configuration) : PageModel
 {
     public static readonly string[] Elements = ["TC", "TT", "CC", "KQ", "PA"];
+    public const string Service = "SIPAS-DV";
+    public const string Quick = "NHANH";
+    public const string Tt01Code = "TT01";
 
-    public sealed record UnitRow(Unit Unit, int Depth, long Responses, SipasServiceReport Service, QuickRatingReport Quick);
+    /// <summary>One unit of the heatmap: the unit itself (first) or a child.</summary>
+    public sealed record UnitRow(Unit Unit, bool IsSelf, long Responses, SipasServiceReport? Service, QuickRatingReport? Quick);
+
+    /// <summary>A ranking row in display order: ranked units first (by p̃), then the insufficient ones.</summary>
+    public sealed record RankingRow(Unit Unit, RankedUnit? Ranked, long N, double? Lo, double? Hi);
+
+    public sealed record TrendRow(string Label, DateOnly From, DateOnly To, long N, double? Value, double? Lo, double? Hi);
+
+    public sealed record ItemRow(ItemDefinition Item, ItemFigure Figure);
+
+    public sealed record CounterRow(Counter Counter, long Responses, long InstrumentResponses);
+
+    public List<string> Errors { get; } = [];
+    public DashboardQuery Query { get; private set; } = null!;
+    public int MinN => queries.Options.MinN;
+    public Unit? Unit { get; private set; }
+    public IReadOnlyList<Unit> Breadcrumbs { get; private set; } = [];
+    public IReadOnlyList<PublishedInstrument> Instruments { get; private set; } = [];
+    public PublishedInstrument? Chosen { get; private set; }
+
+    public long Responses { get; private set; }
+    public SipasServiceReport? ServiceReport { get; private set; }
+    public SipasServiceReport? PreviousServiceReport { get; private set; }
+    public ComparisonResult? Change { get; private set; }
+    public SatisfiedCount CurrentOverall { get; private set; } = new();
+    public SatisfiedCount PreviousOverall { get; private set; } = new();
+    public QuickRatingReport? QuickReport { get; private set; }
+    public Tt01Report? Tt01Report { get; private set; }
 
     public IReadOnlyList<UnitRow> Rows { get; private set; } = [];
-    public int MinN => queries.Options.MinN;
+    public IReadOnlyDictionary<string, string?> Leads { get; private set; } = new Dictionary<string, string?>();
+    public string RankingItem { get; private set; } = "";
+    public RankingResult? Ranking { get; private set; }
+    public IReadOnlyList<RankingRow> RankingRows { get; private set; } = [];
+    public string TrendMetric { get; private set; } = "";
+    public IReadOnlyList<TrendRow> Trend { get; private set; } = [];
+    public IReadOnlyList<ItemRow> Items { get; private set; } = [];
+    public IReadOnlyList<CounterRow> Counters { get; private set; } = [];
 
-    [BindProperty(SupportsGet = true)] public string? From { get; set; }
-    [BindProperty(SupportsGet = true)] public string? To { get; set; }
-    public string? FilterError { get; private set; }
-
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var filter = ParseFilter();
-        var units = (await (await scope.VisibleUnitsAsync(ct)).AsNoTracking().ToListAsync(ct))
-            .OrderBy(u => u.Path, StringComparer.Ordinal).ToList();
-        if (units.Count == 0) return;
-        var counts = await queries.CountSubtreesAsync(units, filter, ct);
-        var service = await queries.PoolSubtreesAsync(units, "SIPAS-DV", filter, ct);
-        var quick = await queries.PoolSubtreesAsync(units, "NHANH", filter, ct);
-        var topDepth = units.Min(Depth);
-        Rows = TreeOrder(units).Select(u => new UnitRow(u, Depth(u) - topDepth, counts[u.Id],
-            IndexCalculator.SipasService(service[u.Id], queries.Options),
-            IndexCalculator.QuickRating(quick[u.Id], queries.Options))).ToList();
-    }
+        Query = DashboardQuery.Parse(Request.Query, clock.Today(), Errors);
+        Instruments = await registry.CurrentAsync(db, ct);
+        Chosen = Instruments.FirstOrDefault(i => i.Code == Query.Instrument);
+        if (Chosen is null) Errors.Add("instrument");
 
-    private IndexFilter ParseFilter()
-    {
-        DateOnly? Parse(string? text, string name)
+        var unit = Query.Unit is { } code ? await scope.FindVisibleUnitAsync(code, ct) : await DefaultUnitAsync(ct);
+        if (unit is null) return Query.Unit is null ? Page() : NotFound();
+        if (Errors.Count > 0)
         {
-            if (string.IsNullOrWhiteSpace(text)) return null;
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-            FilterError = $"{name}: {text}";
-            return null;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
         }
-        var from = Parse(From, "from");
-        var to = Parse(To, "to");
-        return new IndexFilter(from, to, null);
+        Unit = unit;
+        Query = Query with { Unit = unit.Code };
+        await LoadAsync(unit, Chosen!, ct);
+        return Page();
     }
 
-    private static int Depth(Unit unit) => unit.Path.Count(c => c == '/');
-
-    /// <summary>Depth-first order, siblings by their sort order, so the table reads as the tree.</summary>
-    private static IEnumerable<Unit> TreeOrder(IReadOnlyList<Unit> units)
+    /// <summary>The official's scope root, or for an administrator the first top-level unit.</summary>
+    private async Task<Unit?> DefaultUnitAsync(CancellationToken ct)
     {
-        var ids = units.Select(u => u.Id).ToHashSet();
-        var children = units.ToLookup(u => u.ParentId is int p && ids.Contains(p) ? p : (int?)null);
-        IEnumerable<Unit> Walk(int? parent) =>
-            children[parent].OrderBy(u => u.SortOrder).ThenBy(u => u.Name, StringComparer.Ordinal)
-                .SelectMany(u => Walk(u.Id).Prepend(u));
-        return Walk(null);
+        if (await scope.RootAsync(ct) is { } root) return root;
+        if (!scope.IsAdmin) return null;
+        return await db.Units.AsNoTracking().Where(u => u.ParentId == null)
+            .OrderBy(u => u.SortOrder).ThenBy(u => u.Name).FirstOrDefaultAsync(ct);
     }
+
+    private bool Published(string code) => Instruments.Any(i => i.Code == code);
+
+    private async Task LoadAsync(Unit unit, PublishedInstrument chosen, CancellationToken ct)
+    {
+        var filter = Query.Filter;
+        var options = queries.Options;
+
+        // Ancestors (for the breadcrumbs and the lead departments' per-unit settings), only those in scope shown.
+        var ancestorIds = unit.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var ancestors = await db.Units.AsNoTracking().Where(u => ancestorIds.Contains(u.Id)).ToListAsync(ct);
+        var chain = ancestorIds.Select(id => ancestors.FirstOrDefault(a => a.Id == id)).OfType<Unit>().ToList();
+        if (chain.Count == 0 || chain[^1].Id != unit.Id) chain.Add(unit);
+        Breadcrumbs = chain.Where(scope.CanSee).ToList();
+        var leads = new ElementLeads(configuration);
+        var codesUp = chain.Select(u => u.Code).Reverse().ToList();
+        Leads = Elements.ToDictionary(e => e, e => leads.For(e, codesUp));
+
+        var children = await queries.ChildrenAsync(unit, ct);
+        var rows = children.Prepend(unit).ToList();
+        var counts = await queries.CountSubtreesAsync(rows, filter, ct);
+        Responses = counts[unit.Id];
+
+        IReadOnlyDictionary<int, InstrumentStatistics>? service = null, quick = null;
+        if (Published(Service))
+        {
+            service = await queries.PoolSubtreesAsync(rows, Service, filter, ct);
+            ServiceReport = IndexCalculator.SipasService(service[unit.Id], options);
+            var previous = await queries.PoolAsync(unit, Service, Query.PreviousFilter, ct);
+            PreviousServiceReport = IndexCalculator.SipasService(previous, options);
+            var overall = IndexApi.DefaultRankingItem(service[unit.Id].Definition);
+            CurrentOverall = IndexCalculator.Satisfied(service[unit.Id], overall);
+            PreviousOverall = IndexCalculator.Satisfied(previous, overall);
+            Change = Comparison.TwoProportion(unit.Code, "previous", overall, CurrentOverall, PreviousOverall, options);
+        }
+        if (Published(Quick))
+        {
+            quick = await queries.PoolSubtreesAsync(rows, Quick, filter, ct);
+            QuickReport = IndexCalculator.QuickRating(quick[unit.Id], options);
+        }
+        if (Published(Tt01Code))
+            Tt01Report = IndexCalculator.Tt01(await queries.PoolAsync(unit, Tt01Code, filter, ct), options);
+
+        Rows = rows.Select(u => new UnitRow(u, u.Id == unit.Id, counts[u.Id],
+            service is null ? null : IndexCalculator.SipasService(service[u.Id], options),
+            quick is null ? null : IndexCalculator.QuickRating(quick[u.Id], options))).ToList();
+
+        // The chosen instrument: ranking of the children, distribution per item, trend.
+        var statistics = chosen.Code == Service && service is not null ? service[unit.Id]
+            : chosen.Code == Quick && quick is not null ? quick[unit.Id]
+            : await queries.PoolAsync(unit, chosen.Code, filter, ct);
+        Items = chosen.Definition.Items.Where(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3)
+            .Select(i => new ItemRow(i, IndexCalculator.Item(statistics.LevelCounts[i.Code], options))).ToList();
+
+        RankingItem = IndexApi.DefaultRankingItem(chosen.Definition);
+        if (children.Count > 0)
+        {
+            var satisfied = await queries.SatisfiedAsync(children, chosen.Code, RankingItem, filter, ct);
+            Ranking = Core.Indices.Ranking.EmpiricalBayes(RankingItem,
+                children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList(), options);
+            var byCode = children.ToDictionary(c => c.Code, StringComparer.Ordinal);
+            RankingRows = Ranking.Units.Select(r =>
+                {
+                    var wilson = Estimators.Wilson(r.C, r.N);
+                    return new RankingRow(byCode[r.Unit], r, r.N, wilson is { } w ? 100 * w.Lo : null, wilson is { } w2 ? 100 * w2.Hi : null);
+                })
+                .Concat(Ranking.Insufficient.Select(i => new RankingRow(byCode[i.Unit], null, i.N, null, null)))
+                .ToList();
+        }
+
+        await LoadTrendAsync(unit, chosen, ct);
+        await LoadCountersAsync(unit, chosen, ct);
+    }
+
+    /// <summary>
+    /// The trend of the chosen instrument's headline figure per month or quarter: the SIPAS service or policy
+    /// index (t interval), otherwise the satisfied share of the overall item (Wilson). One pooled read per bucket.
+    /// </summary>
+    private async Task LoadTrendAsync(Unit unit, PublishedInstrument chosen, CancellationToken ct)
+    {
+        var options = queries.Options;
+        TrendMetric = chosen.Code switch { Service => "service", "SIPAS-CS" => "policy", _ => RankingItem };
+        var trend = new List<TrendRow>();
+        foreach (var (label, from, to) in Query.TrendBuckets())
+        {
+            var statistics = await queries.PoolAsync(unit, chosen.Code, Query.Filter with { From = from, To = to }, ct);
+            IndexFigure? index = chosen.Code switch
+            {
+                Service => IndexCalculator.SipasService(statistics, options).Index,
+                "SIPAS-CS" => IndexCalculator.SipasPolicy(statistics, options).Index,
+                _ => null,
+            };
+            if (index is not null)
+                trend.Add(new TrendRow(label, from, to, index.N, index.Value, index.Lo, index.Hi));
+            else
+            {
+                var item = IndexCalculator.Item(statistics.LevelCounts[RankingItem], options);
+                trend.Add(new TrendRow(label, from, to, item.N, item.P, item.PLo, item.PHi));
+            }
+        }
+        Trend = trend;
+    }
+
+    /// <summary>
+    /// Responses per counter of the unit itself in the period. Counters have no statistics cells, so this is
+    /// the one grouped count over responses (by counter and hour, indexed); it counts, it never reads answers.
+    /// </summary>
+    private async Task LoadCountersAsync(Unit unit, PublishedInstrument chosen, CancellationToken ct)
+    {
+        var counters = await db.Counters.AsNoTracking().Where(c => c.UnitId == unit.Id)
+            .OrderBy(c => c.Code).ToListAsync(ct);
+        if (counters.Count == 0) return;
+        var startUtc = clock.StartOfDayUtc(Query.From);
+        var endUtc = clock.StartOfDayUtc(Query.To.AddDays(1));
+        var ids = counters.Select(c => c.Id).ToList();
+        var responses = db.Responses.AsNoTracking()
+            .Where(r => r.CounterId != null && ids.Contains(r.CounterId.Value) && r.SubmittedHourUtc >= startUtc && r.SubmittedHourUtc < endUtc);
+        if (Query.Channel is { } channel) responses = responses.Where(r => r.Channel == channel);
+        if (!Query.IncludeFlagged) responses = responses.Where(r => r.Flags == 0);
+        var sums = await responses.GroupBy(r => new { r.CounterId, r.InstrumentVersionId })
+            .Select(g => new { g.Key.CounterId, g.Key.InstrumentVersionId, Count = g.LongCount() }).ToListAsync(ct);
+        var chosenVersions = await db.InstrumentVersions.AsNoTracking().Where(v => v.Code == chosen.Code).Select(v => v.Id).ToListAsync(ct);
+        Counters = counters.Select(c => new CounterRow(c,
+            sums.Where(s => s.CounterId == c.Id).Sum(s => s.Count),
+            sums.Where(s => s.CounterId == c.Id && chosenVersions.Contains(s.InstrumentVersionId)).Sum(s => s.Count))).ToList();
+    }
+
+    /// <summary>Colour band of a satisfied share for the heatmap (classes heat-0 … heat-4; heat-na when suppressed).</summary>
+    public static string HeatClass(ItemFigure? figure) => figure is null || figure.Suppressed || figure.P is not double p ? "heat-na"
+        : p >= 90 ? "heat-4" : p >= 80 ? "heat-3" : p >= 65 ? "heat-2" : p >= 50 ? "heat-1" : "heat-0";
 }
