@@ -13,7 +13,7 @@ namespace CchcSurvey.Browser.Tests.Accessibility;
 /// </summary>
 public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("/s/VQ-AS-Q1")]
     [InlineData("/s/VQ-AS-Q1?culture=en")]
     [InlineData("/s/VQ-AS-Q1/SIPAS-DV")]
@@ -22,6 +22,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
     [InlineData("/public")]
     public async Task Public_page_has_no_serious_accessibility_violation(string path)
     {
+        BrowserFixture.RequireChromium();
         await using var context = await fixture.PhoneAsync(bypassCsp: true);
         var page = await context.NewPageAsync();
         var response = await page.GotoAsync(path);
@@ -34,9 +35,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
         await AssertNoSeriousViolationsAsync(page, path);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Survey_with_the_reasons_shown_has_no_serious_accessibility_violation()
     {
+        BrowserFixture.RequireChromium();
         await using var context = await fixture.PhoneAsync(bypassCsp: true);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/s/VQ-AS-Q1");
@@ -45,9 +47,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture, ITestOutputHelper
         await AssertNoSeriousViolationsAsync(page, "/s/VQ-AS-Q1 (rated 1, reasons shown)");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Dashboard_signed_in_has_no_serious_accessibility_violation()
     {
+        BrowserFixture.RequireChromium();
         await using var context = await fixture.DesktopAsync(bypassCsp: true);
         var page = await context.NewPageAsync();
         await BrowserFixture.SignInAsync(page);
