@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using CchcSurvey.Browser.Tests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CchcSurvey.Browser.Tests.Dashboard;
+
+/// <summary>An official at a desk sees a citizen's quick rating counted for the commune.</summary>
+public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+{
+    [SkippableFact]
+    public async Task Official_signs_in_and_sees_An_Son_counting_a_citizens_quick_rating()
+    {
+        BrowserFixture.RequireChromium();
+        // A citizen rates at Xã An Sơn's counter from a phone.
+        await using (var phone = await fixture.PhoneAsync())
+        {
+            var citizen = await phone.NewPageAsync();
+            await citizen.GotoAsync("/s/VQ-AS-Q1");
+            await citizen.Locator("label.opt:has(input[name=HL][value='5'])").TapAsync();
+            await citizen.Locator("button.send").TapAsync();
+            await citizen.WaitForURLAsync(new Regex("/cam-on/"));
+        }
+
+        await using var desk = await fixture.DesktopAsync();
+        var page = await desk.NewPageAsync();
+        await page.GotoAsync("/dashboard");
+        await page.WaitForURLAsync(new Regex("/account/login"));
+        await page.Locator("#email").FillAsync(KestrelAppFactory.AdminEmail);
+        await page.Locator("#password").FillAsync(KestrelAppFactory.AdminPassword);
+        await page.Locator("form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/dashboard$"));
+
+        var row = page.Locator("tr[data-unit='VQ-AS']");
+        await Assertions.Expect(row.Locator("th")).ToContainTextAsync("Xã An Sơn");
+        await Assertions.Expect(row.Locator("td[data-responses]")).ToHaveAttributeAsync("data-responses", "1");
+        // The last column is the quick rating (NHANH): n = 1 (below the minimum n, so no share is shown).
+        await Assertions.Expect(row.Locator("td").Last).ToContainTextAsync("n=1");
+        await row.ScrollIntoViewIfNeededAsync();
+        output.WriteLine($"screenshot: {await BrowserFixture.ScreenshotAsync(page, "official-dashboard")}");
+    }
+}
