@@ -61,6 +61,10 @@ builder.Services.AddScoped<StatisticsLedger>();
 builder.Services.AddSingleton<ResponseWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
 
+// Administration: audit log (other areas call AuditLog.WriteAsync), unit tree operations
+builder.Services.AddScoped<CchcSurvey.Web.Administration.AuditLog>();
+builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
+
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");

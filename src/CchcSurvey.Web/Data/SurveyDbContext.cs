@@ -17,6 +17,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<StatisticsCell> StatisticsCells => Set<StatisticsCell>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
