@@ -30,9 +30,9 @@ public sealed class AuditPageTests(SurveyAppFactory factory) : IClassFixture<Sur
         Assert.Contains("120 mục · trang 1/3", first);
         Assert.True(first.IndexOf("bulk-119", StringComparison.Ordinal) < first.IndexOf("bulk-118", StringComparison.Ordinal));
         Assert.DoesNotContain("bulk-069", first);
-        Assert.Contains("href=\"/admin/audit?action=export&actor=system&page=2\"", first);
+        Assert.Contains("href=\"/admin/audit?action=export&actor=system&p=2\"", first);
 
-        var last = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/audit?action=export&actor=system&page=3"));
+        var last = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/audit?action=export&actor=system&p=3"));
         Assert.Equal(20, Rows(last));
         Assert.Contains("bulk-000", last);
         Assert.DoesNotContain("exporter@test.local", last);
@@ -52,7 +52,7 @@ public sealed class AuditPageTests(SurveyAppFactory factory) : IClassFixture<Sur
         Assert.Equal(0, Rows(await admin.GetStringAsync($"/admin/audit?from={tomorrow}")));
         Assert.Equal(50, Rows(await admin.GetStringAsync($"/admin/audit?from={today}&to={today}&action=export")));
         // Bad page numbers and dates are harmless.
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/audit?page=-4&from=not-a-date")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/audit?p=-4&from=not-a-date")).StatusCode);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CchcSurvey.Web.Pages.Admin.Audit;
 
-/// <summary>The audit log, newest first, filtered by action, actor, target and UTC date range, 50 entries a page.</summary>
+/// <summary>The audit log, newest first, filtered by action, actor, target and UTC date range, 50 entries a page (<c>?p=</c>).</summary>
 public sealed class IndexModel(SurveyDbContext db) : PageModel
 {
     public const int PageSize = 50;
@@ -23,7 +23,7 @@ public sealed class IndexModel(SurveyDbContext db) : PageModel
     public string? From { get; private set; }
     public string? To { get; private set; }
 
-    public async Task OnGetAsync(string? action, string? actor, string? target, string? from, string? to, int? page, CancellationToken ct)
+    public async Task OnGetAsync(string? action, string? actor, string? target, string? from, string? to, int? p, CancellationToken ct)
     {
         (Action, Actor, Target) = (Clean(action), Clean(actor), Clean(target));
         var query = db.AuditEntries.AsNoTracking();
@@ -43,7 +43,7 @@ public sealed class IndexModel(SurveyDbContext db) : PageModel
             query = query.Where(e => e.UtcTime < end);
         }
         Total = await query.CountAsync(ct);
-        PageNumber = Math.Clamp(page ?? 1, 1, Pages);
+        PageNumber = Math.Clamp(p ?? 1, 1, Pages);
         Entries = await query.OrderByDescending(e => e.Id).Skip((PageNumber - 1) * PageSize).Take(PageSize).ToListAsync(ct);
         Actions = AuditActions.Known.Union(await db.AuditEntries.AsNoTracking().Select(e => e.Action).Distinct().ToListAsync(ct)).Order().ToList();
     }
@@ -54,7 +54,8 @@ public sealed class IndexModel(SurveyDbContext db) : PageModel
         var parts = new List<string>();
         void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) parts.Add($"{name}={Uri.EscapeDataString(value)}"); }
         Add("action", Action); Add("actor", Actor); Add("target", Target); Add("from", From); Add("to", To);
-        parts.Add($"page={page.ToString(CultureInfo.InvariantCulture)}");
+        // "p", not "page": Razor Pages reserves the "page" route value.
+        parts.Add($"p={page.ToString(CultureInfo.InvariantCulture)}");
         return "/admin/audit?" + string.Join('&', parts);
     }
 

@@ -25,7 +25,8 @@ public sealed class CounterForm
     public string? Check(IReadOnlyCollection<string> published)
     {
         Name = Name?.Trim() ?? "";
-        Instruments = Instruments.Select(i => i.Trim()).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        // An empty field binds as a null element.
+        Instruments = (Instruments ?? []).Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => i.Trim()).Distinct(StringComparer.Ordinal).ToList();
         if (Name.Length is 0 or > 200) return "Tên quầy phải có từ 1 đến 200 ký tự.";
         if (Instruments.Count == 0) return "Hãy chọn ít nhất một phiếu khảo sát.";
         if (Instruments.Any(i => !published.Contains(i))) return "Có phiếu khảo sát chưa được xuất bản.";
