@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using CchcSurvey.Web.Administration;
 using CchcSurvey.Web.Tests.Infrastructure;
@@ -65,5 +67,23 @@ public sealed class AuditPageTests(SurveyAppFactory factory) : IClassFixture<Sur
         Assert.DoesNotContain(token, entries[0].Details);
         Assert.Contains("cchc_…", entries[0].Details);
         Assert.Equal(1000, entries[1].Details.Length);
+    }
+    [Fact]
+    public async Task The_actor_is_the_email_for_a_cookie_and_the_token_id_for_a_bearer_token()
+    {
+        Assert.Equal("anonymous", AuditLog.ActorOf(new ClaimsPrincipal()));
+        var cookie = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "a@b.vn")], "Identity.Application"));
+        Assert.Equal("a@b.vn", AuditLog.ActorOf(cookie));
+
+        // The bearer-token handler names the token on its principal.
+        Assert.Equal(0, (await CliRunner.RunAsync(factory, "user", "add", "--email", "api@audit.vn", "--password", "Mat-khau-123", "--role", "admin")).ExitCode);
+        var token = (await CliRunner.RunAsync(factory, "token", "add", "--email", "api@audit.vn")).LastLine;
+        var id = factory.WithDatabase(db => db.ApiTokens.Single(t => t.Official.Email == "api@audit.vn").Id);
+        using var scope = factory.Services.CreateScope();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token).ToString();
+        var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, CchcSurvey.Web.Security.ApiTokenAuthenticationHandler.SchemeName);
+        Assert.True(result.Succeeded);
+        Assert.Equal($"api-token:{id}", AuditLog.ActorOf(result.Principal));
     }
 }
