@@ -70,6 +70,11 @@ builder.Services.AddSingleton<DeviceKeys>();
 builder.Services.AddSingleton<SightingCleanup>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>());
 
+// Administration: audit log (other areas call AuditLog.WriteAsync), unit tree operations
+builder.Services.AddScoped<CchcSurvey.Web.Administration.AuditLog>();
+builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
+
+
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
 builder.Services.Configure<RequestLocalizationOptions>(o =>

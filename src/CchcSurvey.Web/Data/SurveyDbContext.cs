@@ -21,6 +21,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<SightingSecret> SightingSecrets => Set<SightingSecret>();
     public DbSet<DossierCount> DossierCounts => Set<DossierCount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -54,6 +54,8 @@ public sealed class ApiTokenAuthenticationHandler(
         token.LastUsedUtc = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(Context.RequestAborted);
         var principal = await principals.CreateAsync(token.Official);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(principal.Identities.Select(i => new ClaimsIdentity(i.Claims, SchemeName))), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(principal.Identities.Select(i => new ClaimsIdentity(
+            // The token's id, so that the audit log names the token ("api-token:{id}") and not only its owner.
+            i.Claims.Append(new Claim(Administration.AuditLog.TokenIdClaim, token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))), SchemeName))), SchemeName));
     }
 }

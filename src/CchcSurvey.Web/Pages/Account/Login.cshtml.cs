@@ -1,3 +1,4 @@
+using CchcSurvey.Web.Administration;
 using CchcSurvey.Web.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Localization;
 
 namespace CchcSurvey.Web.Pages.Account;
 
-public sealed class LoginModel(SignInManager<Official> signIn, IStringLocalizer<SharedResource> text) : PageModel
+public sealed class LoginModel(SignInManager<Official> signIn, IStringLocalizer<SharedResource> text, AuditLog audit) : PageModel
 {
     public string? Error { get; private set; }
     public string? Email { get; private set; }
@@ -24,7 +25,20 @@ public sealed class LoginModel(SignInManager<Official> signIn, IStringLocalizer<
             return Page();
         }
         var result = await signIn.PasswordSignInAsync(email, password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded) return LocalRedirect(ReturnUrl);
+        // The typed name is logged only when it is a real account: people sometimes type their password
+        // into the e-mail field, and the audit log must never hold a password.
+        var account = await signIn.UserManager.FindByNameAsync(email);
+        var actor = account?.Email ?? AuditLog.Anonymous;
+        if (result.Succeeded)
+        {
+            await audit.WriteAsync(actor, AuditActions.SignIn, actor, "", HttpContext.RequestAborted);
+            return LocalRedirect(ReturnUrl);
+        }
+        if (result.IsLockedOut)
+            await audit.WriteAsync(actor, AuditActions.Lockout, actor, "locked after repeated failed sign-ins", HttpContext.RequestAborted);
+        else
+            await audit.WriteAsync(actor, AuditActions.SignInFailed, account is null ? "" : actor,
+                account is null ? "unknown account" : result.IsNotAllowed ? "not allowed" : "wrong password", HttpContext.RequestAborted);
         Error = result.IsLockedOut
             ? text["Tài khoản tạm khoá do đăng nhập sai nhiều lần. Hãy thử lại sau 15 phút."]
             : text["Thư điện tử hoặc mật khẩu không đúng."];

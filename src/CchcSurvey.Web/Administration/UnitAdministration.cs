@@ -1,0 +1,183 @@
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Administration;
+
+/// <summary>The outcome of a tree operation: an error message (Vietnamese resource key) or success; nothing is changed on error.</summary>
+public sealed record UnitResult(string? Error, long? RebuiltResponses = null)
+{
+    public bool Ok => Error is null;
+    public static readonly UnitResult Success = new((string?)null);
+    public static UnitResult Fail(string error) => new(error);
+}
+
+/// <summary>
+/// Changes to the organisation tree: create, rename, move, merge. Each checks everything first, then writes
+/// the change, the recomputed paths and its audit entry in one transaction.
+/// <para>
+/// Statistics cells aggregate whole subtrees, so a move or a merge changes which ancestors count a unit's
+/// responses. Both therefore rebuild the cells from the raw responses (<see cref="StatisticsLedger.RebuildAsync"/>)
+/// inside the same transaction: the figures are right the moment the page answers, and a failure leaves the
+/// old tree and the old cells. Rebuilding is proportional to the number of responses; one rebuild runs at a time.
+/// </para>
+/// <para>
+/// A merge makes the merged unit an inactive child of its successor with <see cref="Unit.SuccessorId"/> set:
+/// its history (responses keep their unit) then pools into the successor's subtree, and its own children move
+/// with it. Its counters are handed to the successor, so printed QR codes keep working and new responses
+/// count for the successor directly.
+/// </para>
+/// </summary>
+public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledger, AuditLog audit)
+{
+    private static readonly SemaphoreSlim OneRebuild = new(1, 1);
+
+    public const int MaxName = 200;
+    public const int MaxLevel = 50;
+
+    public async Task<UnitResult> CreateAsync(string actor, string? parentCode, string? code, string? name, string? levelName, CancellationToken ct)
+    {
+        code = code?.Trim() ?? "";
+        name = name?.Trim() ?? "";
+        levelName = levelName?.Trim() ?? "";
+        if (!UnitImport.IsValidCode(code)) return UnitResult.Fail("Mã đơn vị phải gồm 1–32 chữ cái, chữ số, '-' hoặc '_'.");
+        if (name.Length is 0 or > MaxName) return UnitResult.Fail("Tên đơn vị phải có từ 1 đến 200 ký tự.");
+        if (levelName.Length > MaxLevel) return UnitResult.Fail("Tên cấp tối đa 50 ký tự.");
+        if (await db.Units.AnyAsync(u => u.Code == code, ct)) return UnitResult.Fail("Mã đơn vị này đã có.");
+        Unit? parent = null;
+        if (!string.IsNullOrWhiteSpace(parentCode))
+        {
+            parent = await db.Units.FirstOrDefaultAsync(u => u.Code == parentCode, ct);
+            if (parent is null) return UnitResult.Fail("Không tìm thấy đơn vị cấp trên.");
+            if (!parent.IsActive) return UnitResult.Fail("Đơn vị cấp trên đã ngừng hoạt động.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var unit = new Unit { Code = code, Name = name, LevelName = levelName, ParentId = parent?.Id, SortOrder = await db.Units.CountAsync(ct) };
+        db.Units.Add(unit);
+        await db.SaveChangesAsync(ct);
+        unit.Path = (parent?.Path ?? "/") + unit.Id + "/";
+        audit.Add(actor, AuditActions.UnitCreate, code, $"{name} ({(levelName.Length > 0 ? levelName + ", " : "")}parent {parent?.Code ?? "-"})");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return UnitResult.Success;
+    }
+
+    public async Task<UnitResult> RenameAsync(string actor, string code, string? name, string? levelName, CancellationToken ct)
+    {
+        name = name?.Trim() ?? "";
+        levelName = levelName?.Trim() ?? "";
+        var unit = await db.Units.FirstOrDefaultAsync(u => u.Code == code, ct);
+        if (unit is null) return UnitResult.Fail("Không tìm thấy đơn vị.");
+        if (name.Length is 0 or > MaxName) return UnitResult.Fail("Tên đơn vị phải có từ 1 đến 200 ký tự.");
+        if (levelName.Length > MaxLevel) return UnitResult.Fail("Tên cấp tối đa 50 ký tự.");
+        if (unit.Name == name && unit.LevelName == levelName) return UnitResult.Success;
+        audit.Add(actor, AuditActions.UnitRename, code, $"'{unit.Name}' ({unit.LevelName}) → '{name}' ({levelName})");
+        unit.Name = name;
+        unit.LevelName = levelName;
+        await db.SaveChangesAsync(ct);
+        return UnitResult.Success;
+    }
+
+    /// <summary>Moves a unit (with its subtree) under another parent, or to the top when <paramref name="parentCode"/> is empty.</summary>
+    public async Task<UnitResult> MoveAsync(string actor, string code, string? parentCode, CancellationToken ct)
+    {
+        var unit = await db.Units.FirstOrDefaultAsync(u => u.Code == code, ct);
+        if (unit is null) return UnitResult.Fail("Không tìm thấy đơn vị.");
+        Unit? parent = null;
+        if (!string.IsNullOrWhiteSpace(parentCode))
+        {
+            parent = await db.Units.FirstOrDefaultAsync(u => u.Code == parentCode, ct);
+            if (parent is null) return UnitResult.Fail("Không tìm thấy đơn vị cấp trên.");
+            if (parent.Id == unit.Id || parent.Path.StartsWith(unit.Path, StringComparison.Ordinal))
+                return UnitResult.Fail("Không thể chuyển đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.");
+            if (!parent.IsActive) return UnitResult.Fail("Đơn vị cấp trên đã ngừng hoạt động.");
+        }
+        if (unit.ParentId == parent?.Id) return UnitResult.Fail("Đơn vị đã ở dưới đơn vị cấp trên này.");
+        var from = unit.ParentId is int p ? await db.Units.Where(u => u.Id == p).Select(u => u.Code).FirstAsync(ct) : "-";
+        return await ReshapeAsync(() =>
+        {
+            unit.ParentId = parent?.Id;
+            audit.Add(actor, AuditActions.UnitMove, code, $"parent {from} → {parent?.Code ?? "-"}");
+        }, ct);
+    }
+
+    /// <summary>Merges a unit into its successor (see the class summary for what that means).</summary>
+    public async Task<UnitResult> MergeAsync(string actor, string code, string? successorCode, CancellationToken ct)
+    {
+        var unit = await db.Units.FirstOrDefaultAsync(u => u.Code == code, ct);
+        if (unit is null) return UnitResult.Fail("Không tìm thấy đơn vị.");
+        if (!unit.IsActive) return UnitResult.Fail("Đơn vị này đã ngừng hoạt động hoặc đã được sáp nhập.");
+        if (string.IsNullOrWhiteSpace(successorCode)) return UnitResult.Fail("Hãy chọn đơn vị kế thừa.");
+        var successor = await db.Units.FirstOrDefaultAsync(u => u.Code == successorCode, ct);
+        if (successor is null) return UnitResult.Fail("Không tìm thấy đơn vị kế thừa.");
+        if (successor.Id == unit.Id || successor.Path.StartsWith(unit.Path, StringComparison.Ordinal))
+            return UnitResult.Fail("Không thể sáp nhập đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.");
+        if (!successor.IsActive) return UnitResult.Fail("Đơn vị kế thừa đã ngừng hoạt động.");
+        var counters = await db.Counters.Where(c => c.UnitId == unit.Id).ToListAsync(ct);
+        return await ReshapeAsync(() =>
+        {
+            unit.ParentId = successor.Id;
+            unit.SuccessorId = successor.Id;
+            unit.IsActive = false;
+            foreach (var counter in counters) counter.UnitId = successor.Id;
+            audit.Add(actor, AuditActions.UnitMerge, code,
+                $"into {successor.Code}; counters handed over: {(counters.Count == 0 ? "-" : string.Join(' ', counters.Select(c => c.Code)))}");
+        }, ct);
+    }
+
+    /// <summary>Applies a change of parent links, then recomputes paths and statistics cells, all in one transaction.</summary>
+    private async Task<UnitResult> ReshapeAsync(Action change, CancellationToken ct)
+    {
+        await OneRebuild.WaitAsync(ct);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            change();
+            await db.SaveChangesAsync(ct);
+            await UnitTree.RebuildPathsAsync(db, ct);
+            var rebuilt = await ledger.RebuildAsync(db, null, ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            return new UnitResult(null, rebuilt);
+        }
+        finally
+        {
+            OneRebuild.Release();
+        }
+    }
+
+    /// <summary>Units as (code, "name (code)") choices, active ones only unless asked otherwise, in tree order.</summary>
+    public async Task<IReadOnlyList<UnitChoice>> ChoicesAsync(bool activeOnly, CancellationToken ct)
+    {
+        var units = await db.Units.AsNoTracking().Where(u => !activeOnly || u.IsActive).ToListAsync(ct);
+        return TreeOrder(units).Select(u => new UnitChoice(u.Code, u.Name, Depth(u))).ToList();
+    }
+
+    public static int Depth(Unit unit) => Math.Max(0, unit.Path.Count(c => c == '/') - 2);
+
+    /// <summary>Depth-first order following the materialised paths, siblings by sort order then code.</summary>
+    public static IReadOnlyList<Unit> TreeOrder(IReadOnlyList<Unit> units)
+    {
+        var ids = units.Select(u => u.Id).ToHashSet();
+        var children = units.ToLookup(u => u.ParentId is int p && ids.Contains(p) ? p : (int?)null);
+        var ordered = new List<Unit>(units.Count);
+        var seen = new HashSet<int>();
+        void Visit(int? parent)
+        {
+            foreach (var unit in children[parent].OrderBy(u => u.SortOrder).ThenBy(u => u.Code, StringComparer.Ordinal))
+            {
+                if (!seen.Add(unit.Id)) continue;
+                ordered.Add(unit);
+                Visit(unit.Id);
+            }
+        }
+        Visit(null);
+        return ordered;
+    }
+}
+
+public sealed record UnitChoice(string Code, string Name, int Depth)
+{
+    public string Label => new string('\u00a0', Math.Min(Depth, 8) * 3) + $"{Name} ({Code})";
+}
