@@ -31,12 +31,19 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         await page.Locator("form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("/dashboard$"));
 
+        // The province's dashboard lists the district; drill down to the district, then to the commune.
+        await page.Locator("tr[data-unit='VQ'] a").First.ClickAsync();
         var row = page.Locator("tr[data-unit='VQ-AS']");
         await Assertions.Expect(row.Locator("th")).ToContainTextAsync("Xã An Sơn");
         await Assertions.Expect(row.Locator("td[data-responses]")).ToHaveAttributeAsync("data-responses", "1");
-        // The last column is the quick rating (NHANH): n = 1 (below the minimum n, so no share is shown).
-        await Assertions.Expect(row.Locator("td").Last).ToContainTextAsync("n=1");
         await row.ScrollIntoViewIfNeededAsync();
-        output.WriteLine($"screenshot: {await BrowserFixture.ScreenshotAsync(page, "official-dashboard")}");
+        output.WriteLine($"screenshot: {await BrowserFixture.ScreenshotAsync(page, "official-dashboard-district")}");
+
+        await row.Locator("a").First.ClickAsync();
+        await page.WaitForURLAsync(new Regex("unit=VQ-AS"));
+        // The commune's quick rating counts the citizen's answer: n = 1, below the minimum n, so no share is shown.
+        await Assertions.Expect(page.Locator("#headline-quick")).ToHaveAttributeAsync("data-n", "1");
+        await Assertions.Expect(page.Locator("#headline-quick")).ToContainTextAsync("chưa đủ dữ liệu");
+        output.WriteLine($"screenshot: {await BrowserFixture.ScreenshotAsync(page, "official-dashboard-commune")}");
     }
 }

@@ -26,6 +26,23 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UtcTime = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Details = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -55,6 +72,18 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_InstrumentVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SightingSecrets",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Secret = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SightingSecrets", x => x.Day);
                 });
 
             migrationBuilder.CreateTable(
@@ -153,13 +182,70 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     UnitId = table.Column<int>(type: "INTEGER", nullable: false),
                     DefaultInstrument = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     Instruments = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false)
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    OpeningHours = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Counters", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Counters_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierCounts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Month = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierCounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DossierCounts_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StatisticsCells",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    InstrumentVersionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Period = table.Column<byte>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Flagged = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Responses = table.Column<long>(type: "INTEGER", nullable: false),
+                    OverallN = table.Column<long>(type: "INTEGER", nullable: false),
+                    OverallSatisfied = table.Column<long>(type: "INTEGER", nullable: false),
+                    Data = table.Column<string>(type: "TEXT", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StatisticsCells", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StatisticsCells_InstrumentVersions_InstrumentVersionId",
+                        column: x => x.InstrumentVersionId,
+                        principalTable: "InstrumentVersions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_StatisticsCells_Units_UnitId",
                         column: x => x.UnitId,
                         principalTable: "Units",
                         principalColumn: "Id",
@@ -276,6 +362,49 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "DeviceSightings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    KeyHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CounterId = table.Column<int>(type: "INTEGER", nullable: false),
+                    HourUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeviceSightings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DeviceSightings_Counters_CounterId",
+                        column: x => x.CounterId,
+                        principalTable: "Counters",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierTokens",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CounterId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpiresUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UsedHourUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DossierTokens_Counters_CounterId",
+                        column: x => x.CounterId,
+                        principalTable: "Counters",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Responses",
                 columns: table => new
                 {
@@ -288,7 +417,8 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     Channel = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     SubmittedHourUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
                     AnswersJson = table.Column<string>(type: "TEXT", nullable: false),
-                    PayloadHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    PayloadHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Flags = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -367,6 +497,21 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Action_UtcTime",
+                table: "AuditEntries",
+                columns: new[] { "Action", "UtcTime" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Actor_UtcTime",
+                table: "AuditEntries",
+                columns: new[] { "Actor", "UtcTime" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_UtcTime",
+                table: "AuditEntries",
+                column: "UtcTime");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Counters_Code",
                 table: "Counters",
                 column: "Code",
@@ -376,6 +521,38 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 name: "IX_Counters_UnitId",
                 table: "Counters",
                 column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceSightings_CounterId",
+                table: "DeviceSightings",
+                column: "CounterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceSightings_HourUtc",
+                table: "DeviceSightings",
+                column: "HourUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceSightings_KeyHash_CounterId_HourUtc",
+                table: "DeviceSightings",
+                columns: new[] { "KeyHash", "CounterId", "HourUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DossierCounts_UnitId_Month",
+                table: "DossierCounts",
+                columns: new[] { "UnitId", "Month" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DossierTokens_CounterId",
+                table: "DossierTokens",
+                column: "CounterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DossierTokens_TokenHash",
+                table: "DossierTokens",
+                column: "TokenHash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_InstrumentVersions_Code_Version",
@@ -400,9 +577,25 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Responses_SubmittedHourUtc",
+                table: "Responses",
+                column: "SubmittedHourUtc");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Responses_UnitId_SubmittedHourUtc",
                 table: "Responses",
                 columns: new[] { "UnitId", "SubmittedHourUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StatisticsCells_InstrumentVersionId",
+                table: "StatisticsCells",
+                column: "InstrumentVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StatisticsCells_UnitId_InstrumentVersionId_Period_PeriodStart_Channel_Flagged",
+                table: "StatisticsCells",
+                columns: new[] { "UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Units_Code",
@@ -448,10 +641,28 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "DeviceSightings");
+
+            migrationBuilder.DropTable(
+                name: "DossierCounts");
+
+            migrationBuilder.DropTable(
+                name: "DossierTokens");
+
+            migrationBuilder.DropTable(
                 name: "Responses");
+
+            migrationBuilder.DropTable(
+                name: "SightingSecrets");
+
+            migrationBuilder.DropTable(
+                name: "StatisticsCells");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CchcSurvey.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSurveyDbContext))]
-    [Migration("20261125040723_Initial")]
+    [Migration("20261125053809_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -66,6 +66,48 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.ToTable("ApiTokens");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UtcTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UtcTime");
+
+                    b.HasIndex("Action", "UtcTime");
+
+                    b.HasIndex("Actor", "UtcTime");
+
+                    b.ToTable("AuditEntries");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Counter", b =>
                 {
                     b.Property<int>("Id")
@@ -97,6 +139,10 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("OpeningHours")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<int>("UnitId")
                         .HasColumnType("integer");
 
@@ -108,6 +154,93 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("UnitId");
 
                     b.ToTable("Counters");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DeviceSighting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("HourUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("HourUtc");
+
+                    b.HasIndex("KeyHash", "CounterId", "HourUtc");
+
+                    b.ToTable("DeviceSightings");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierCount", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "Month")
+                        .IsUnique();
+
+                    b.ToTable("DossierCounts");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierToken", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedHourUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("DossierTokens");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.InstrumentVersion", b =>
@@ -238,6 +371,9 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Property<int?>("CounterId")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Flags")
+                        .HasColumnType("integer");
+
                     b.Property<int>("InstrumentVersionId")
                         .HasColumnType("integer");
 
@@ -264,9 +400,81 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("SubmissionId")
                         .IsUnique();
 
+                    b.HasIndex("SubmittedHourUtc");
+
                     b.HasIndex("UnitId", "SubmittedHourUtc");
 
                     b.ToTable("Responses");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.SightingSecret", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<byte[]>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("SightingSecrets");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("InstrumentVersionId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("OverallN")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OverallSatisfied")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte>("Period")
+                        .HasColumnType("smallint");
+
+                    b.Property<DateOnly>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<long>("Responses")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstrumentVersionId");
+
+                    b.HasIndex("UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged")
+                        .IsUnique();
+
+                    b.ToTable("StatisticsCells");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Unit", b =>
@@ -496,6 +704,37 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Navigation("Unit");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.DeviceSighting", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", null)
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierCount", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.DossierToken", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", "Counter")
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Counter");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>
                 {
                     b.HasOne("CchcSurvey.Web.Data.Unit", "ScopeUnit")
@@ -530,6 +769,21 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Navigation("InstrumentVersion");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.InstrumentVersion", null)
+                        .WithMany()
+                        .HasForeignKey("InstrumentVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CchcSurvey.Web.Data.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Unit", b =>

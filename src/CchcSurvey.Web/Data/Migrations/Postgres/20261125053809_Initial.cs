@@ -27,6 +27,23 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UtcTime = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Target = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Details = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -56,6 +73,18 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_InstrumentVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SightingSecrets",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Secret = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SightingSecrets", x => x.Day);
                 });
 
             migrationBuilder.CreateTable(
@@ -154,13 +183,70 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     UnitId = table.Column<int>(type: "integer", nullable: false),
                     DefaultInstrument = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Instruments = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    OpeningHours = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Counters", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Counters_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierCounts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<int>(type: "integer", nullable: false),
+                    Month = table.Column<DateOnly>(type: "date", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierCounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DossierCounts_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StatisticsCells",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UnitId = table.Column<int>(type: "integer", nullable: false),
+                    InstrumentVersionId = table.Column<int>(type: "integer", nullable: false),
+                    Period = table.Column<byte>(type: "smallint", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "date", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Flagged = table.Column<bool>(type: "boolean", nullable: false),
+                    Responses = table.Column<long>(type: "bigint", nullable: false),
+                    OverallN = table.Column<long>(type: "bigint", nullable: false),
+                    OverallSatisfied = table.Column<long>(type: "bigint", nullable: false),
+                    Data = table.Column<string>(type: "text", nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StatisticsCells", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StatisticsCells_InstrumentVersions_InstrumentVersionId",
+                        column: x => x.InstrumentVersionId,
+                        principalTable: "InstrumentVersions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_StatisticsCells_Units_UnitId",
                         column: x => x.UnitId,
                         principalTable: "Units",
                         principalColumn: "Id",
@@ -277,6 +363,49 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DeviceSightings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    KeyHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CounterId = table.Column<int>(type: "integer", nullable: false),
+                    HourUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeviceSightings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DeviceSightings_Counters_CounterId",
+                        column: x => x.CounterId,
+                        principalTable: "Counters",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierTokens",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CounterId = table.Column<int>(type: "integer", nullable: false),
+                    ExpiresUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UsedHourUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierTokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DossierTokens_Counters_CounterId",
+                        column: x => x.CounterId,
+                        principalTable: "Counters",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Responses",
                 columns: table => new
                 {
@@ -289,7 +418,8 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     Channel = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     SubmittedHourUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     AnswersJson = table.Column<string>(type: "text", nullable: false),
-                    PayloadHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    PayloadHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Flags = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -368,6 +498,21 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Action_UtcTime",
+                table: "AuditEntries",
+                columns: new[] { "Action", "UtcTime" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Actor_UtcTime",
+                table: "AuditEntries",
+                columns: new[] { "Actor", "UtcTime" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_UtcTime",
+                table: "AuditEntries",
+                column: "UtcTime");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Counters_Code",
                 table: "Counters",
                 column: "Code",
@@ -377,6 +522,38 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                 name: "IX_Counters_UnitId",
                 table: "Counters",
                 column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceSightings_CounterId",
+                table: "DeviceSightings",
+                column: "CounterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceSightings_HourUtc",
+                table: "DeviceSightings",
+                column: "HourUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceSightings_KeyHash_CounterId_HourUtc",
+                table: "DeviceSightings",
+                columns: new[] { "KeyHash", "CounterId", "HourUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DossierCounts_UnitId_Month",
+                table: "DossierCounts",
+                columns: new[] { "UnitId", "Month" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DossierTokens_CounterId",
+                table: "DossierTokens",
+                column: "CounterId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DossierTokens_TokenHash",
+                table: "DossierTokens",
+                column: "TokenHash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_InstrumentVersions_Code_Version",
@@ -401,9 +578,25 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Responses_SubmittedHourUtc",
+                table: "Responses",
+                column: "SubmittedHourUtc");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Responses_UnitId_SubmittedHourUtc",
                 table: "Responses",
                 columns: new[] { "UnitId", "SubmittedHourUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StatisticsCells_InstrumentVersionId",
+                table: "StatisticsCells",
+                column: "InstrumentVersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StatisticsCells_UnitId_InstrumentVersionId_Period_PeriodSta~",
+                table: "StatisticsCells",
+                columns: new[] { "UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Units_Code",
@@ -449,10 +642,28 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "DeviceSightings");
+
+            migrationBuilder.DropTable(
+                name: "DossierCounts");
+
+            migrationBuilder.DropTable(
+                name: "DossierTokens");
+
+            migrationBuilder.DropTable(
                 name: "Responses");
+
+            migrationBuilder.DropTable(
+                name: "SightingSecrets");
+
+            migrationBuilder.DropTable(
+                name: "StatisticsCells");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
