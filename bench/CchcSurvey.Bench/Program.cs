@@ -113,13 +113,15 @@ public static class BenchMain
                 sampler.Reset();
                 var random = new Random(42);
                 var year = $"from={BulkLoader.FirstDay:yyyy-MM-dd}&to={BulkLoader.LastDay:yyyy-MM-dd}";
+                var loadBefore = LoadAverage().Split(' ')[0];
                 var a = await TimeAsync(client, runs, () => $"/api/v1/units/{BenchApp.CommuneCode(random.Next(1, Communes + 1))}/indices?instrument=SIPAS-DV&from=2025-04-01&to=2025-06-30");
                 var b = await TimeAsync(client, runs, () => $"/api/v1/units/P/indices?instrument=SIPAS-DV&{year}");
                 var c = await TimeAsync(client, rankingRuns, () => $"/api/v1/units/P/ranking?instrument=SIPAS-DV&{year}");
                 var queryPeak = sampler.Snapshot();
 
                 var result = new StepResult(provider, size, load.Elapsed, rebuild.Elapsed, cells, a, b, c,
-                    loadPeak, rebuildPeak, queryPeak, Process.GetCurrentProcess().PeakWorkingSet64, await DatabaseBytesAsync(app));
+                    loadPeak, rebuildPeak, queryPeak, Process.GetCurrentProcess().PeakWorkingSet64, await DatabaseBytesAsync(app),
+                    $"{loadBefore} → {LoadAverage().Split(' ')[0]}");
                 results.Add(result);
                 Log(result.ToString());
                 if (output.Length > 0) await File.AppendAllTextAsync(output, result.MarkdownRow() + Environment.NewLine, ct);
@@ -185,7 +187,11 @@ public static class BenchMain
 
     public static string Mb(long bytes) => $"{bytes / 1048576.0:N0} MB";
 
-    private static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+    private static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}  (load average {LoadAverage()})");
+
+    /// <summary>The 1-, 5- and 15-minute load averages: the machine is shared, so every figure says how busy it was.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private sealed class Progress(Action<long> report) : IProgress<long>
     {
@@ -207,18 +213,18 @@ public sealed record Timing(double P50, double P95, double Max, int Runs)
 }
 
 public sealed record StepResult(string Provider, long Responses, TimeSpan Load, TimeSpan Rebuild, long Cells, Timing A, Timing B, Timing C,
-    MemoryPeak LoadPeak, MemoryPeak RebuildPeak, MemoryPeak QueryPeak, long ProcessPeakWorkingSet, long DatabaseBytes)
+    MemoryPeak LoadPeak, MemoryPeak RebuildPeak, MemoryPeak QueryPeak, long ProcessPeakWorkingSet, long DatabaseBytes, string LoadAverage)
 {
     public const string MarkdownHeader =
-        "| provider | responses | (a) commune, quarter p50 / p95 ms | (b) root, 12 months p50 / p95 ms | (c) ranking 3,321 p50 / p95 ms | (d) rebuild s | cells | load s | database |\n" +
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+        "| provider | responses | (a) commune, quarter p50 / p95 ms | (b) root, 12 months p50 / p95 ms | (c) ranking 3,321 p50 / p95 ms | (d) rebuild s | cells | load s | database | load average (1 min) during (a)–(c) |\n" +
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|";
 
     public const string MemoryHeader =
         "| provider | responses | peak working set: load / rebuild / queries | peak GC heap: load / rebuild / queries | process peak working set (whole run so far) |\n" +
         "|---|---:|---:|---:|---:|";
 
     public string MarkdownRow() => FormattableString.Invariant(
-        $"| {Provider} | {Responses:N0} | {A} | {B} | {C} | {Rebuild.TotalSeconds:0.0} | {Cells:N0} | {Load.TotalSeconds:0.0} | {BenchMain.Mb(DatabaseBytes)} |");
+        $"| {Provider} | {Responses:N0} | {A} | {B} | {C} | {Rebuild.TotalSeconds:0.0} | {Cells:N0} | {Load.TotalSeconds:0.0} | {BenchMain.Mb(DatabaseBytes)} | {LoadAverage} |");
 
     public string MemoryRow() => FormattableString.Invariant(
         $"| {Provider} | {Responses:N0} | {BenchMain.Mb(LoadPeak.WorkingSet)} / {BenchMain.Mb(RebuildPeak.WorkingSet)} / {BenchMain.Mb(QueryPeak.WorkingSet)} | {BenchMain.Mb(LoadPeak.GcHeap)} / {BenchMain.Mb(RebuildPeak.GcHeap)} / {BenchMain.Mb(QueryPeak.GcHeap)} | {BenchMain.Mb(ProcessPeakWorkingSet)} |");
