@@ -76,6 +76,10 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
         var bounds = await db.Responses.GroupBy(_ => 1).Select(g => new { First = g.Min(r => r.SubmittedHourUtc), Last = g.Max(r => r.SubmittedHourUtc) }).FirstOrDefaultAsync(ct);
         if (bounds is null) return 0;
         var ancestry = await AncestryAsync(db, null, ct);
+        // Loaded before the responses are streamed: the context cannot run a second query while one is open.
+        var definitions = new Dictionary<int, InstrumentDefinition>();
+        foreach (var versionId in await db.InstrumentVersions.AsNoTracking().Select(v => v.Id).ToListAsync(ct))
+            definitions[versionId] = await DefinitionAsync(db, versionId, ct);
         var previousDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         long done = 0;
@@ -88,24 +92,25 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
                 var dayDeltas = new CellDeltas();
                 var start = clock.StartOfDayUtc(day);
                 var end = clock.StartOfDayUtc(day.AddDays(1));
-                long afterId = 0;
-                while (true)
-                {
-                    var page = await db.Responses.AsNoTracking()
-                        .Where(r => r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end && r.Id > afterId)
-                        .OrderBy(r => r.Id).Take(20_000).ToListAsync(ct);
-                    if (page.Count == 0) break;
-                    foreach (var response in page)
+                // One streamed range read of the SubmittedHourUtc index per day. (Paging by "Id > last ORDER BY
+                // Id" made SQLite walk the whole table by rowid for every day: O(responses × days).)
+                var responses = db.Responses.AsNoTracking()
+                    .Where(r => r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end)
+                    .Select(r => new Response
                     {
-                        var definition = await DefinitionAsync(db, response.InstrumentVersionId, ct);
-                        var answers = AnswerCodec.Deserialize(response.AnswersJson, definition);
-                        dayDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Day);
-                        monthDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Month);
-                    }
-                    afterId = page[^1].Id;
-                    done += page.Count;
-                    progress?.Report(done);
+                        Id = r.Id, UnitId = r.UnitId, InstrumentVersionId = r.InstrumentVersionId, Channel = r.Channel,
+                        SubmittedHourUtc = r.SubmittedHourUtc, Flags = r.Flags, AnswersJson = r.AnswersJson, PayloadHash = "",
+                    })
+                    .AsAsyncEnumerable();
+                await foreach (var response in responses.WithCancellation(ct))
+                {
+                    var definition = definitions[response.InstrumentVersionId];
+                    var answers = AnswerCodec.Deserialize(response.AnswersJson, definition);
+                    dayDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Day);
+                    monthDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Month);
+                    if (++done % 10_000 == 0) progress?.Report(done);
                 }
+                progress?.Report(done);
                 await InsertAsync(db, dayDeltas, ct);
                 if (day.AddDays(1).Day == 1 || day == lastDay)
                 {

@@ -1,0 +1,84 @@
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Security;
+using CchcSurvey.Web.Surveys;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CchcSurvey.Bench;
+
+/// <summary>
+/// The real app, hosted in-process on a TestServer (as the web tests do), on the benchmark's database:
+/// no demo data, no rate limiting, logging at Warning so that the console does not time itself.
+/// </summary>
+public sealed class BenchApp(string provider, string connectionString) : WebApplicationFactory<Program>
+{
+    public bool IsPostgres => provider == "postgres";
+
+    public string ConnectionString => connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseContentRoot(WebProjectDirectory());
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = IsPostgres ? "Postgres" : "Sqlite",
+            ["ConnectionStrings:Survey"] = connectionString,
+            ["Demo:Enabled"] = "false",
+            ["RateLimiting:Enabled"] = "false",
+            ["Survey:PublicBaseUrl"] = "https://khaosat.example.vn",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        };
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>Creates an administrator and returns a personal API token for it.</summary>
+    public async Task<string> AdminTokenAsync(CancellationToken ct)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Official>>();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+        const string email = "bench-admin@bench.local";
+        var admin = await users.FindByEmailAsync(email);
+        if (admin is null)
+        {
+            admin = new Official { UserName = email, Email = email, EmailConfirmed = true };
+            var created = await users.CreateAsync(admin, "Bench-Admin-Password-1");
+            if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+            await users.AddToRoleAsync(admin, Roles.Admin);
+        }
+        return await ApiTokenService.IssueAsync(db, admin, "bench", DateTime.UtcNow, ct);
+    }
+
+    /// <summary>The province root P and its communes P-0001 … P-{n}, each with one counter, through UnitImport.</summary>
+    public async Task ImportUnitsAsync(int communes, CancellationToken ct)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+        if (await db.Units.AnyAsync(ct)) return;
+        var csv = new System.Text.StringBuilder("code,parent,name\nP,,Tỉnh P\n");
+        for (var i = 1; i <= communes; i++) csv.Append($"{CommuneCode(i)},P,Xã {i:0000}\n");
+        var rows = UnitImport.Read(new StringReader(csv.ToString()), out var errors);
+        if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors));
+        var registry = scope.ServiceProvider.GetRequiredService<InstrumentRegistry>();
+        var instruments = (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
+        var result = await UnitImport.ApplyAsync(db, rows, instruments, ct);
+        if (result.Errors.Count > 0) throw new InvalidOperationException(string.Join("; ", result.Errors));
+    }
+
+    /// <summary>src/CchcSurvey.Web, found by walking up from the binaries to the repository root.</summary>
+    private static string WebProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CchcSurvey.sln")))
+                return Path.Combine(dir.FullName, "src", "CchcSurvey.Web");
+        throw new InvalidOperationException("Run the benchmark from within the repository (CchcSurvey.sln not found above the binaries).");
+    }
+
+    public static string CommuneCode(int i) => $"P-{i:0000}";
+}

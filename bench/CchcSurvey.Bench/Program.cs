@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CchcSurvey.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/CchcSurvey.Bench -- indices --provider sqlite|postgres --responses 100000,1000000,10000000</c>
+/// Loads responses over 3,321 communes and 12 months in growing steps and, at each step, rebuilds the statistics
+/// cells (measurement d) and times the figures API (a)–(c) through the real HTTP pipeline. See docs/performance.md.
+/// </summary>
+public static class BenchMain
+{
+    private const int Communes = 3321;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "indices")
+        {
+            Console.Error.WriteLine("usage: indices --provider sqlite|postgres --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--out FILE.md]");
+            return 2;
+        }
+        string Option(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        var provider = Option("--provider", "sqlite").ToLowerInvariant();
+        if (provider is not ("sqlite" or "postgres")) { Console.Error.WriteLine("--provider must be sqlite or postgres"); return 2; }
+        var sizes = Option("--responses", "100000,1000000,10000000").Split(',').Select(s => long.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).Order().ToArray();
+        var runs = int.Parse(Option("--runs", "50"), CultureInfo.InvariantCulture);
+        var rankingRuns = int.Parse(Option("--ranking-runs", "20"), CultureInfo.InvariantCulture);
+        var keep = args.Contains("--keep");
+        var output = Option("--out", "");
+        var ct = CancellationToken.None;
+
+        using var sampler = new MemorySampler();
+        string connectionString;
+        Action cleanUp;
+        if (provider == "postgres")
+        {
+            var server = Option("--server", Environment.GetEnvironmentVariable("CCHC_BENCH_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=cchc;Password=cchc;Database=postgres");
+            const string database = "cchc_bench";
+            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+            connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, CommandTimeout = 3600 }.ToString();
+            cleanUp = () =>
+            {
+                NpgsqlConnection.ClearAllPools();
+                if (!keep) ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)").GetAwaiter().GetResult();
+            };
+        }
+        else
+        {
+            var file = Option("--file", Path.Combine(Path.GetTempPath(), "cchc-bench", "bench.db"));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+            connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 3600 }.ToString();
+            cleanUp = () =>
+            {
+                SqliteConnection.ClearAllPools();
+                if (!keep) foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+            };
+        }
+
+        var results = new List<StepResult>();
+        try
+        {
+            using var app = new BenchApp(provider, connectionString);
+            var client = app.CreateClient();
+            var setup = Stopwatch.StartNew();
+            await app.ImportUnitsAsync(Communes, ct);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.AdminTokenAsync(ct));
+            var loader = await BulkLoader.CreateAsync(app, ct);
+            Log($"{provider}: app up, {Communes} communes imported in {setup.Elapsed.TotalSeconds:0.0} s; peak working set so far {Mb(Process.GetCurrentProcess().PeakWorkingSet64)}");
+
+            foreach (var size in sizes)
+            {
+                sampler.Reset();
+                var load = Stopwatch.StartNew();
+                var lastLog = Stopwatch.StartNew();
+                await loader.LoadUpToAsync(size, new Progress(n =>
+                {
+                    if (lastLog.Elapsed.TotalSeconds < 30) return;
+                    lastLog.Restart();
+                    Log($"  loaded {n:N0} ({n / Math.Max(1, load.Elapsed.TotalSeconds):N0}/s)");
+                }), ct);
+                load.Stop();
+                var loadPeak = sampler.Snapshot();
+                Log($"{provider} {size:N0}: loaded in {load.Elapsed.TotalSeconds:0.0} s; rebuilding statistics …");
+
+                sampler.Reset();
+                var rebuild = Stopwatch.StartNew();
+                long rebuilt;
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+                    rebuilt = await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().RebuildAsync(db, null, ct);
+                }
+                rebuild.Stop();
+                var rebuildPeak = sampler.Snapshot();
+                long cells;
+                await using (var scope = app.Services.CreateAsyncScope())
+                    cells = await scope.ServiceProvider.GetRequiredService<SurveyDbContext>().StatisticsCells.LongCountAsync(ct);
+                Log($"{provider} {size:N0}: rebuilt {rebuilt:N0} responses into {cells:N0} cells in {rebuild.Elapsed.TotalSeconds:0.0} s; measuring …");
+
+                sampler.Reset();
+                var random = new Random(42);
+                var year = $"from={BulkLoader.FirstDay:yyyy-MM-dd}&to={BulkLoader.LastDay:yyyy-MM-dd}";
+                var loadBefore = LoadAverage().Split(' ')[0];
+                var a = await TimeAsync(client, runs, () => $"/api/v1/units/{BenchApp.CommuneCode(random.Next(1, Communes + 1))}/indices?instrument=SIPAS-DV&from=2025-04-01&to=2025-06-30");
+                var b = await TimeAsync(client, runs, () => $"/api/v1/units/P/indices?instrument=SIPAS-DV&{year}");
+                var c = await TimeAsync(client, rankingRuns, () => $"/api/v1/units/P/ranking?instrument=SIPAS-DV&{year}");
+                var queryPeak = sampler.Snapshot();
+
+                var result = new StepResult(provider, size, load.Elapsed, rebuild.Elapsed, cells, a, b, c,
+                    loadPeak, rebuildPeak, queryPeak, Process.GetCurrentProcess().PeakWorkingSet64, await DatabaseBytesAsync(app),
+                    $"{loadBefore} → {LoadAverage().Split(' ')[0]}");
+                results.Add(result);
+                Log(result.ToString());
+                if (output.Length > 0) await File.AppendAllTextAsync(output, result.MarkdownRow() + Environment.NewLine, ct);
+            }
+        }
+        finally
+        {
+            cleanUp();
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(StepResult.MarkdownHeader);
+        foreach (var r in results) Console.WriteLine(r.MarkdownRow());
+        Console.WriteLine();
+        Console.WriteLine(StepResult.MemoryHeader);
+        foreach (var r in results) Console.WriteLine(r.MemoryRow());
+        return 0;
+    }
+
+    /// <summary>Warm-up (5 requests, not counted), then <paramref name="runs"/> timed requests, each read to the end.</summary>
+    private static async Task<Timing> TimeAsync(HttpClient client, int runs, Func<string> url)
+    {
+        for (var i = 0; i < 5; i++) await GetAsync(client, url());
+        var times = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var u = url();
+            var watch = Stopwatch.StartNew();
+            await GetAsync(client, u);
+            times[i] = watch.Elapsed.TotalMilliseconds;
+        }
+        return Timing.Of(times);
+    }
+
+    private static async Task GetAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
+    }
+
+    private static async Task<long> DatabaseBytesAsync(BenchApp app)
+    {
+        if (app.IsPostgres)
+        {
+            await using var connection = new NpgsqlConnection(app.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        var file = new SqliteConnectionStringBuilder(app.ConnectionString).DataSource;
+        return new[] { file, file + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static string Mb(long bytes) => $"{bytes / 1048576.0:N0} MB";
+
+    private static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}  (load average {LoadAverage()})");
+
+    /// <summary>The 1-, 5- and 15-minute load averages: the machine is shared, so every figure says how busy it was.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}
+
+public sealed record Timing(double P50, double P95, double Max, int Runs)
+{
+    /// <summary>Nearest-rank percentiles.</summary>
+    public static Timing Of(double[] times)
+    {
+        var sorted = times.Order().ToArray();
+        double Rank(double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new Timing(Rank(0.50), Rank(0.95), sorted[^1], sorted.Length);
+    }
+
+    public override string ToString() => FormattableString.Invariant($"{P50:0.0} / {P95:0.0}");
+}
+
+public sealed record StepResult(string Provider, long Responses, TimeSpan Load, TimeSpan Rebuild, long Cells, Timing A, Timing B, Timing C,
+    MemoryPeak LoadPeak, MemoryPeak RebuildPeak, MemoryPeak QueryPeak, long ProcessPeakWorkingSet, long DatabaseBytes, string LoadAverage)
+{
+    public const string MarkdownHeader =
+        "| provider | responses | (a) commune, quarter p50 / p95 ms | (b) root, 12 months p50 / p95 ms | (c) ranking 3,321 p50 / p95 ms | (d) rebuild s | cells | load s | database | load average (1 min) during (a)–(c) |\n" +
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|";
+
+    public const string MemoryHeader =
+        "| provider | responses | peak working set: load / rebuild / queries | peak GC heap: load / rebuild / queries | process peak working set (whole run so far) |\n" +
+        "|---|---:|---:|---:|---:|";
+
+    public string MarkdownRow() => FormattableString.Invariant(
+        $"| {Provider} | {Responses:N0} | {A} | {B} | {C} | {Rebuild.TotalSeconds:0.0} | {Cells:N0} | {Load.TotalSeconds:0.0} | {BenchMain.Mb(DatabaseBytes)} | {LoadAverage} |");
+
+    public string MemoryRow() => FormattableString.Invariant(
+        $"| {Provider} | {Responses:N0} | {BenchMain.Mb(LoadPeak.WorkingSet)} / {BenchMain.Mb(RebuildPeak.WorkingSet)} / {BenchMain.Mb(QueryPeak.WorkingSet)} | {BenchMain.Mb(LoadPeak.GcHeap)} / {BenchMain.Mb(RebuildPeak.GcHeap)} / {BenchMain.Mb(QueryPeak.GcHeap)} | {BenchMain.Mb(ProcessPeakWorkingSet)} |");
+
+    public override string ToString() => MarkdownRow() + Environment.NewLine + MemoryRow();
+}
+
+public readonly record struct MemoryPeak(long WorkingSet, long GcHeap);
+
+/// <summary>Samples the process's working set and GC heap every 50 ms and keeps the peaks since the last reset.</summary>
+public sealed class MemorySampler : IDisposable
+{
+    private readonly Timer _timer;
+    private long _workingSet, _gcHeap;
+
+    public MemorySampler() => _timer = new Timer(_ => Sample(), null, 0, 50);
+
+    private void Sample()
+    {
+        using var process = Process.GetCurrentProcess();
+        var ws = process.WorkingSet64;
+        var heap = GC.GetGCMemoryInfo().HeapSizeBytes;
+        var total = GC.GetTotalMemory(false);
+        InterlockedMax(ref _workingSet, ws);
+        InterlockedMax(ref _gcHeap, Math.Max(heap, total));
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while (value > (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _workingSet, 0);
+        Interlocked.Exchange(ref _gcHeap, 0);
+        Sample();
+    }
+
+    public MemoryPeak Snapshot()
+    {
+        Sample();
+        return new MemoryPeak(Interlocked.Read(ref _workingSet), Interlocked.Read(ref _gcHeap));
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
