@@ -51,8 +51,13 @@ public sealed class ApiTokenAuthenticationHandler(
         var token = await db.ApiTokens.Include(t => t.Official).FirstOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
         if (token is null || token.RevokedUtc is not null || token.Official.LockoutEnd > time.GetUtcNow())
             return AuthenticateResult.Fail("Invalid or revoked token.");
-        token.LastUsedUtc = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(Context.RequestAborted);
+        // "Last used" to the minute is enough; writing it on every request would cost a commit per read.
+        var now = time.GetUtcNow().UtcDateTime;
+        if (token.LastUsedUtc is not DateTime last || now - last > TimeSpan.FromMinutes(1))
+        {
+            token.LastUsedUtc = now;
+            await db.SaveChangesAsync(Context.RequestAborted);
+        }
         var principal = await principals.CreateAsync(token.Official);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(principal.Identities.Select(i => new ClaimsIdentity(
             // The token's id, so that the audit log names the token ("api-token:{id}") and not only its owner.
