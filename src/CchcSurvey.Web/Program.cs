@@ -7,6 +7,7 @@ using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
+using CchcSurvey.Web.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -60,6 +61,9 @@ builder.Services.AddScoped<IndexQueries>();
 builder.Services.AddScoped<StatisticsLedger>();
 builder.Services.AddSingleton<ResponseWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
+
+// Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
+builder.Services.AddWorkspace(builder.Configuration);
 
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)

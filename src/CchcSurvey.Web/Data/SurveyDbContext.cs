@@ -17,6 +17,10 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<StatisticsCell> StatisticsCells => Set<StatisticsCell>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<CommentNote> CommentNotes => Set<CommentNote>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<FollowUpCase> Cases => Set<FollowUpCase>();
+    public DbSet<Publication> Publications => Set<Publication>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
