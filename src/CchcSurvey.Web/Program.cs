@@ -8,6 +8,7 @@ using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Integrity;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
+using CchcSurvey.Web.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -73,6 +74,9 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>()
 // Administration: audit log (other areas call AuditLog.WriteAsync), unit tree operations
 builder.Services.AddScoped<CchcSurvey.Web.Administration.AuditLog>();
 builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
+
+// Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
+builder.Services.AddWorkspace(builder.Configuration);
 
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)

@@ -22,6 +22,10 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<DossierCount> DossierCounts => Set<DossierCount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<CommentNote> CommentNotes => Set<CommentNote>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<FollowUpCase> Cases => Set<FollowUpCase>();
+    public DbSet<Publication> Publications => Set<Publication>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

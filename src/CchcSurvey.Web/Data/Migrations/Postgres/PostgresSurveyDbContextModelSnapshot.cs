@@ -22,6 +22,61 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("AcknowledgedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EmailedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long?>("ResponseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("WeekStart")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("UnitId", "AcknowledgedUtc");
+
+                    b.ToTable("Alerts");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -103,6 +158,31 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("Actor", "UtcTime");
 
                     b.ToTable("AuditEntries");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.CommentNote", b =>
+                {
+                    b.Property<long>("ResponseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Handled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("HandledBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("HandledUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("ResponseId");
+
+                    b.ToTable("CommentNotes");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Counter", b =>
@@ -240,6 +320,65 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.ToTable("DossierTokens");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.FollowUpCase", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("AnsweredUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AssigneeId")
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("InternalNotes")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("OpenedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublicAnswer")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("ResponseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte>("Status")
+                        .HasColumnType("smallint");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssigneeId");
+
+                    b.HasIndex("ResponseId");
+
+                    b.HasIndex("UnitId", "Status");
+
+                    b.ToTable("Cases", (string)null);
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.InstrumentVersion", b =>
                 {
                     b.Property<int>("Id")
@@ -346,6 +485,43 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("ScopeUnitId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.Publication", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FiguresJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("PublishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Quarter")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId", "Year", "Quarter")
+                        .IsUnique();
+
+                    b.ToTable("Publications");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Response", b =>
@@ -470,6 +646,9 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
 
                     b.HasIndex("UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged")
                         .IsUnique();
+
+                    b.HasIndex("UnitId", "Period", "PeriodStart", "InstrumentVersionId", "Channel", "Flagged", "OverallN", "OverallSatisfied", "Responses")
+                        .HasDatabaseName("IX_StatisticsCells_Covering");
 
                     b.ToTable("StatisticsCells");
                 });
@@ -679,6 +858,17 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.Alert", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Unit");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.ApiToken", b =>
                 {
                     b.HasOne("CchcSurvey.Web.Data.Official", "Official")
@@ -688,6 +878,17 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Official");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.CommentNote", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Response", "Response")
+                        .WithOne()
+                        .HasForeignKey("CchcSurvey.Web.Data.CommentNote", "ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Response");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Counter", b =>
@@ -732,6 +933,32 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Navigation("Counter");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.FollowUpCase", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Official", "Assignee")
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("CchcSurvey.Web.Data.Response", "Response")
+                        .WithMany()
+                        .HasForeignKey("ResponseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("CchcSurvey.Web.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Assignee");
+
+                    b.Navigation("Response");
+
+                    b.Navigation("Unit");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>
                 {
                     b.HasOne("CchcSurvey.Web.Data.Unit", "ScopeUnit")
@@ -740,6 +967,17 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("ScopeUnit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.Publication", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Unit", "Unit")
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Unit");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Response", b =>

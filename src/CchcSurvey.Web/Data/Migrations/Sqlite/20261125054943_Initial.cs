@@ -140,6 +140,34 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    UnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ResponseId = table.Column<long>(type: "INTEGER", nullable: true),
+                    WeekStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AcknowledgedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AcknowledgedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Alerts_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetUsers",
                 columns: table => new
                 {
@@ -211,6 +239,30 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_DossierCounts", x => x.Id);
                     table.ForeignKey(
                         name: "FK_DossierCounts_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Publications",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Quarter = table.Column<int>(type: "INTEGER", nullable: false),
+                    PublishedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PublishedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    FiguresJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Publications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Publications_Units_UnitId",
                         column: x => x.UnitId,
                         principalTable: "Units",
                         principalColumn: "Id",
@@ -443,6 +495,79 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Cases",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResponseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UnitId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<byte>(type: "INTEGER", nullable: false),
+                    OpenedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    OpenedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    DueDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AssigneeId = table.Column<string>(type: "TEXT", nullable: true),
+                    InternalNotes = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    PublicAnswer = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    AnsweredUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Cases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Cases_AspNetUsers_AssigneeId",
+                        column: x => x.AssigneeId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_Cases_Responses_ResponseId",
+                        column: x => x.ResponseId,
+                        principalTable: "Responses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_Cases_Units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "Units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CommentNotes",
+                columns: table => new
+                {
+                    ResponseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Tags = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Handled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HandledBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    HandledUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommentNotes", x => x.ResponseId);
+                    table.ForeignKey(
+                        name: "FK_CommentNotes_Responses_ResponseId",
+                        column: x => x.ResponseId,
+                        principalTable: "Responses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_Key",
+                table: "Alerts",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_UnitId_AcknowledgedUtc",
+                table: "Alerts",
+                columns: new[] { "UnitId", "AcknowledgedUtc" });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_OfficialId",
                 table: "ApiTokens",
@@ -512,6 +637,21 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 column: "UtcTime");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Cases_AssigneeId",
+                table: "Cases",
+                column: "AssigneeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_ResponseId",
+                table: "Cases",
+                column: "ResponseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_UnitId_Status",
+                table: "Cases",
+                columns: new[] { "UnitId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Counters_Code",
                 table: "Counters",
                 column: "Code",
@@ -561,6 +701,12 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Publications_UnitId_Year_Quarter",
+                table: "Publications",
+                columns: new[] { "UnitId", "Year", "Quarter" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Responses_CounterId",
                 table: "Responses",
                 column: "CounterId");
@@ -585,6 +731,11 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 name: "IX_Responses_UnitId_SubmittedHourUtc",
                 table: "Responses",
                 columns: new[] { "UnitId", "SubmittedHourUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StatisticsCells_Covering",
+                table: "StatisticsCells",
+                columns: new[] { "UnitId", "Period", "PeriodStart", "InstrumentVersionId", "Channel", "Flagged", "OverallN", "OverallSatisfied", "Responses" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_StatisticsCells_InstrumentVersionId",
@@ -623,6 +774,9 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "Alerts");
+
+            migrationBuilder.DropTable(
                 name: "ApiTokens");
 
             migrationBuilder.DropTable(
@@ -644,6 +798,12 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "Cases");
+
+            migrationBuilder.DropTable(
+                name: "CommentNotes");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -656,7 +816,7 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                 name: "DossierTokens");
 
             migrationBuilder.DropTable(
-                name: "Responses");
+                name: "Publications");
 
             migrationBuilder.DropTable(
                 name: "SightingSecrets");
@@ -669,6 +829,9 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Responses");
 
             migrationBuilder.DropTable(
                 name: "Counters");

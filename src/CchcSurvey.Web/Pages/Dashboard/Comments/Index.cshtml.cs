@@ -1,0 +1,149 @@
+using System.Globalization;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Security;
+using CchcSurvey.Web.Surveys;
+using CchcSurvey.Web.Workspace;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Pages.Dashboard.Comments;
+
+/// <summary>
+/// The comments (GOP_Y) of the responses in the official's scope, newest first, with the rating given; tags and
+/// "đã xử lý" for managers and administrators. Comments are shown whatever the unit's number of responses:
+/// they are free text already scrubbed of personal data and an official must be able to act on each one, but
+/// nothing says who wrote them — no time of day (the local date only) and no figure or count below MinN.
+/// </summary>
+public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, InstrumentRegistry registry, LocalClock clock) : PageModel
+{
+    public const int PageSize = 25;
+
+    public sealed record CommentRow(long ResponseId, string UnitCode, string UnitName, string? Counter, string Instrument,
+        DateOnly Date, string Text, int? Rating, int Scale, bool Low, IReadOnlyList<string> Tags, bool Handled, string? HandledBy, int? CaseId);
+
+    [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
+    [BindProperty(SupportsGet = true)] public string? From { get; set; }
+    [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Instrument { get; set; }
+    [BindProperty(SupportsGet = true)] public string? State { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Tag { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Low { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    public IReadOnlyList<CommentRow> Rows { get; private set; } = [];
+    public IReadOnlyList<Unit> Units { get; private set; } = [];
+    public IReadOnlyList<string> Instruments { get; private set; } = [];
+    public int Total { get; private set; }
+    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public string? FilterError { get; private set; }
+    public bool CanAct => WorkspaceRoles.CanAct(User);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        Units = await (await scope.VisibleUnitsAsync(ct)).AsNoTracking().OrderBy(u => u.Path).ToListAsync(ct);
+        Instruments = (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
+        var query = db.Responses.AsNoTracking().WithComment();
+        if (!string.IsNullOrEmpty(Unit))
+        {
+            var unit = await scope.FindVisibleUnitAsync(Unit, ct);
+            if (unit is null) return NotFound();
+            var subtree = db.Units.Where(u => u.Path.StartsWith(unit.Path)).Select(u => u.Id);
+            query = query.Where(r => subtree.Contains(r.UnitId));
+        }
+        else
+        {
+            var visible = await scope.VisibleUnitIdsAsync(ct);
+            query = query.Where(r => visible.Contains(r.UnitId));
+        }
+        if (ParseDate(From, "from") is DateOnly from) { var start = clock.StartOfDayUtc(from); query = query.Where(r => r.SubmittedHourUtc >= start); }
+        if (ParseDate(To, "to") is DateOnly to) { var end = clock.StartOfDayUtc(to.AddDays(1)); query = query.Where(r => r.SubmittedHourUtc < end); }
+        if (!string.IsNullOrEmpty(Instrument)) query = query.Where(r => r.InstrumentVersion.Code == Instrument);
+        if (Low) query = query.WithLowRating();
+
+        var joined = from r in query
+                     join n in db.CommentNotes on r.Id equals n.ResponseId into notes
+                     from n in notes.DefaultIfEmpty()
+                     select new { r, n };
+        if (State == "open") joined = joined.Where(x => x.n == null || !x.n.Handled);
+        else if (State == "handled") joined = joined.Where(x => x.n != null && x.n.Handled);
+        var tag = CommentNote.NormaliseTags(Tag);
+        if (tag.Length > 0) joined = joined.Where(x => x.n != null && x.n.Tags.Contains(tag));
+
+        Total = await joined.CountAsync(ct);
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        var page = await joined.OrderByDescending(x => x.r.SubmittedHourUtc).ThenByDescending(x => x.r.Id)
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .Select(x => new
+            {
+                x.r.Id, x.r.AnswersJson, x.r.SubmittedHourUtc, UnitCode = x.r.Unit.Code, UnitName = x.r.Unit.Name,
+                Counter = x.r.Counter == null ? null : x.r.Counter.Name, Instrument = x.r.InstrumentVersion.Code,
+                Tags = x.n == null ? "" : x.n.Tags, Handled = x.n != null && x.n.Handled, HandledBy = x.n == null ? null : x.n.HandledBy,
+            }).ToListAsync(ct);
+        var ids = page.Select(p => p.Id).ToList();
+        var cases = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.ResponseId))
+            .GroupBy(c => c.ResponseId).Select(g => new { g.Key, Id = g.Min(c => c.Id) }).ToDictionaryAsync(c => c.Key, c => c.Id, ct);
+        Rows = page.Select(p =>
+        {
+            var (text, rating) = Workspace.Comments.Read(p.AnswersJson);
+            return new CommentRow(p.Id, p.UnitCode, p.UnitName, p.Counter, p.Instrument, DateOnly.FromDateTime(clock.ToLocal(p.SubmittedHourUtc)),
+                text ?? "", rating, Workspace.Comments.ScaleOf(p.Instrument), Workspace.Comments.IsLow(rating, p.Instrument),
+                new CommentNote { Tags = p.Tags }.TagList, p.Handled, p.HandledBy, cases.TryGetValue(p.Id, out var c) ? c : null);
+        }).ToList();
+        return Page();
+    }
+
+    /// <summary>Marks a comment handled or not. Viewers: 403; outside the scope: 404.</summary>
+    public async Task<IActionResult> OnPostHandledAsync(long id, bool handled, string? back, CancellationToken ct)
+    {
+        if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
+        var note = await NoteInScopeAsync(id, ct);
+        if (note is null) return NotFound();
+        note.Handled = handled;
+        note.HandledBy = handled ? User.Identity?.Name : null;
+        note.HandledUtc = handled ? DateTime.UtcNow : null;
+        await db.SaveChangesAsync(ct);
+        return Back(back);
+    }
+
+    /// <summary>Replaces a comment's tags (comma separated). Viewers: 403; outside the scope: 404.</summary>
+    public async Task<IActionResult> OnPostTagsAsync(long id, string? tags, string? back, CancellationToken ct)
+    {
+        if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
+        var note = await NoteInScopeAsync(id, ct);
+        if (note is null) return NotFound();
+        note.Tags = CommentNote.NormaliseTags(tags);
+        await db.SaveChangesAsync(ct);
+        return Back(back);
+    }
+
+    private async Task<CommentNote?> NoteInScopeAsync(long id, CancellationToken ct)
+    {
+        var visible = await scope.VisibleUnitIdsAsync(ct);
+        var exists = await db.Responses.AsNoTracking().WithComment().AnyAsync(r => r.Id == id && visible.Contains(r.UnitId), ct);
+        if (!exists) return null;
+        var note = await db.CommentNotes.FirstOrDefaultAsync(n => n.ResponseId == id, ct);
+        if (note is null) db.CommentNotes.Add(note = new CommentNote { ResponseId = id });
+        return note;
+    }
+
+    private LocalRedirectResult Back(string? back) =>
+        LocalRedirect(back is { Length: > 0 } && back.StartsWith('?') && !back.Contains('\\') ? "/dashboard/comments" + back : "/dashboard/comments");
+
+    private DateOnly? ParseDate(string? text, string name)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        FilterError = $"{name}: {text}";
+        return null;
+    }
+
+    /// <summary>This page's query string with one value changed, for paging links.</summary>
+    public string QueryWith(string key, string? value)
+    {
+        var query = Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        if (value is null) query.Remove(key); else query[key] = value;
+        return Microsoft.AspNetCore.Http.QueryString.Create(query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))).ToString();
+    }
+}

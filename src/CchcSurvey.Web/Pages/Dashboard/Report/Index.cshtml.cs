@@ -1,0 +1,137 @@
+using CchcSurvey.Core.Indices;
+using CchcSurvey.Core.Instruments;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
+using CchcSurvey.Web.Security;
+using CchcSurvey.Web.Surveys;
+using CchcSurvey.Web.Workspace;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Pages.Dashboard.Report;
+
+/// <summary>
+/// "Báo cáo kết quả đo lường sự hài lòng" of one unit (its whole subtree) for one quarter, laid out to be printed to
+/// PDF from the browser (A4, page breaks). All figures come from the statistics cells through
+/// <see cref="IndexQueries"/>; below MinN they read "chưa đủ dữ liệu", reason counts included (§4.9).
+/// </summary>
+public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, CchcSurvey.Web.Infrastructure.LocalClock clock) : PageModel
+{
+    public sealed record SampleRow(string Instrument, string Title, IReadOnlyDictionary<string, long> ByChannel, long Total);
+    public sealed record RankingTable(string Instrument, string Item, RankingResult Result, IReadOnlyDictionary<string, string> Names);
+    public sealed record ReasonRow(string Label, long Count);
+
+    [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Quarter { get; set; }
+
+    public Unit Subject { get; private set; } = null!;
+    public QuarterPeriod Period { get; private set; }
+    public int MinN => queries.Options.MinN;
+    public IReadOnlyList<SampleRow> Sample { get; private set; } = [];
+    public SipasServiceReport? Sipas { get; private set; }
+    public QuickRatingReport? Quick { get; private set; }
+    public Tt01Report? Tt01 { get; private set; }
+    public IReadOnlyList<RankingTable> Rankings { get; private set; } = [];
+    public IReadOnlyList<ReasonRow>? Reasons { get; private set; }
+    public IReadOnlyList<ReasonRow>? Priorities { get; private set; }
+    public IReadOnlyList<Unit> Units { get; private set; } = [];
+    public DateOnly Today { get; private set; }
+
+    public static readonly IReadOnlyDictionary<string, string> ChannelNames = new Dictionary<string, string>
+    {
+        ["qr"] = "Mã QR", ["kiosk"] = "Máy tại quầy", ["paper"] = "Phiếu giấy", ["web"] = "Trang web",
+    };
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        Today = clock.Today();
+        Period = QuarterPeriod.Of(Today);
+        if (!string.IsNullOrEmpty(Quarter))
+        {
+            if (!QuarterPeriod.TryParse(Quarter, out var parsed)) return BadRequest("quarter must look like 2026-Q3");
+            Period = parsed;
+        }
+        Units = await (await scope.VisibleUnitsAsync(ct)).AsNoTracking().OrderBy(u => u.Path).ToListAsync(ct);
+        var code = string.IsNullOrEmpty(Unit) ? Units.FirstOrDefault()?.Code : Unit;
+        var unit = code is null ? null : await scope.FindVisibleUnitAsync(code, ct);
+        if (unit is null) return NotFound();
+        Subject = unit;
+        Unit = unit.Code;
+
+        var filter = new IndexFilter(Period.From, Period.To, null);
+        var instruments = await registry.CurrentAsync(db, ct);
+        var sample = new List<SampleRow>();
+        foreach (var instrument in instruments)
+        {
+            var byChannel = new Dictionary<string, long>();
+            foreach (var channel in Channels.All)
+                byChannel[channel] = (await queries.PoolAsync(unit, instrument.Code, filter with { Channel = channel }, ct)).Responses;
+            sample.Add(new SampleRow(instrument.Code, instrument.Definition.Title.Vi, byChannel, byChannel.Values.Sum()));
+        }
+        Sample = sample;
+
+        PublishedInstrument? Find(string c) => instruments.FirstOrDefault(i => i.Code == c);
+        if (Find("SIPAS-DV") is { } sipas)
+        {
+            Sipas = IndexCalculator.SipasService(await queries.PoolAsync(unit, sipas.Code, filter, ct), queries.Options);
+            Priorities = Labelled(Sipas.Priorities, sipas.Definition, "MONG_DOI");
+        }
+        if (Find("NHANH") is { } quick)
+        {
+            Quick = IndexCalculator.QuickRating(await queries.PoolAsync(unit, quick.Code, filter, ct), queries.Options);
+            Reasons = Labelled(Quick.Reasons, quick.Definition, "LY_DO");
+        }
+        if (Find("TT01") is { } tt01)
+            Tt01 = IndexCalculator.Tt01(await queries.PoolAsync(unit, tt01.Code, filter, ct), queries.Options);
+
+        var children = await queries.ChildrenAsync(unit, ct);
+        var names = children.ToDictionary(c => c.Code, c => c.Name);
+        var rankings = new List<RankingTable>();
+        if (children.Count > 0)
+            foreach (var instrument in new[] { Find("SIPAS-DV"), Find("NHANH") }.OfType<PublishedInstrument>())
+            {
+                var item = IndexApi.DefaultRankingItem(instrument.Definition);
+                var satisfied = await queries.SatisfiedAsync(children, instrument.Code, item, filter, ct);
+                var inputs = children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList();
+                rankings.Add(new RankingTable(instrument.Code, item, Ranking.EmpiricalBayes(item, inputs, queries.Options), names));
+            }
+        Rankings = rankings;
+        return Page();
+    }
+
+    /// <summary>Option counts with their labels, most frequent first; null when suppressed below MinN.</summary>
+    private static List<ReasonRow>? Labelled(IReadOnlyDictionary<string, long>? counts, InstrumentDefinition definition, string item) =>
+        counts?.Select(c => new ReasonRow(definition.FindItem(item)?.FindOption(c.Key)?.Label.Vi ?? c.Key, c.Value))
+            .OrderByDescending(r => r.Count).ToList();
+
+    /// <summary>Wilson interval (§4.1) of a raw ranking share, for the table.</summary>
+    public static Interval? Wilson(long c, long n) => Estimators.Wilson(c, n);
+
+    /// <summary>
+    /// A horizontal bar chart of the ranked units' raw shares, as SVG with presentation attributes only (the CSP
+    /// allows no inline style); colours come from workspace.css.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.HtmlString BarChart(RankingTable ranking)
+    {
+        const int rowHeight = 22, labelWidth = 190, barWidth = 280;
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
+        var units = ranking.Result.Units;
+        var svg = new System.Text.StringBuilder();
+        svg.Append(inv, $"<svg class=\"chart\" viewBox=\"0 0 540 {units.Count * rowHeight + 10}\" role=\"img\" aria-label=\"{encoder.Encode(ranking.Instrument)}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        for (var i = 0; i < units.Count; i++)
+        {
+            var u = units[i];
+            var y = 5 + i * rowHeight;
+            var name = ranking.Names.TryGetValue(u.Unit, out var n) ? n : u.Unit;
+            if (name.Length > 30) name = name[..30] + "…";
+            svg.Append(inv, $"<text x=\"0\" y=\"{y + 13}\">{encoder.Encode(name)}</text>");
+            svg.Append(inv, $"<rect class=\"bar-back\" x=\"{labelWidth}\" y=\"{y}\" width=\"{barWidth}\" height=\"16\"/>");
+            svg.Append(inv, $"<rect class=\"bar-rect\" x=\"{labelWidth}\" y=\"{y}\" width=\"{barWidth * u.P / 100:0.#}\" height=\"16\"/>");
+            svg.Append(inv, $"<text x=\"{labelWidth + barWidth + 6}\" y=\"{y + 13}\">{u.P.ToString("0.0", System.Globalization.CultureInfo.CurrentCulture)}%</text>");
+        }
+        svg.Append("</svg>");
+        return new Microsoft.AspNetCore.Html.HtmlString(svg.ToString());
+    }
+}

@@ -1,0 +1,42 @@
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Workspace;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace CchcSurvey.Web.Pages.Public;
+
+/// <summary>
+/// One published unit-quarter: the frozen figures with n ≥ MinN only (SIPAS index and elements, NHANH share,
+/// TT01 mean, each with its interval), and the public answers of the unit's answered cases in that quarter.
+/// No comment text, no count below MinN. Anonymous; no JavaScript.
+/// </summary>
+public sealed class PublicationModel(SurveyDbContext db, LocalClock clock) : PageModel
+{
+    public sealed record PublicAnswer(DateOnly Date, string Text);
+
+    public PublishedFigures Figures { get; private set; } = null!;
+    public DateOnly PublishedDate { get; private set; }
+    public IReadOnlyList<PublicAnswer> Answers { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string unit, string quarter, CancellationToken ct)
+    {
+        if (!QuarterPeriod.TryParse(quarter, out var period)) return NotFound();
+        var publication = await db.Publications.AsNoTracking().Include(p => p.Unit)
+            .FirstOrDefaultAsync(p => p.Unit.Code == unit && p.Year == period.Year && p.Quarter == period.Quarter, ct);
+        if (publication is null) return NotFound();
+        Figures = PublishedFigures.FromJson(publication.FiguresJson);
+        PublishedDate = DateOnly.FromDateTime(clock.ToLocal(publication.PublishedUtc));
+        ViewData["MinN"] = Figures.MinN;
+
+        var start = clock.StartOfDayUtc(period.From);
+        var end = clock.StartOfDayUtc(period.To.AddDays(1));
+        var path = publication.Unit.Path;
+        var answers = await db.Cases.AsNoTracking()
+            .Where(c => c.Status == CaseStatus.Answered && c.PublicAnswer != null && c.AnsweredUtc >= start && c.AnsweredUtc < end && c.Unit.Path.StartsWith(path))
+            .OrderByDescending(c => c.AnsweredUtc).Take(50).Select(c => new { c.AnsweredUtc, c.PublicAnswer }).ToListAsync(ct);
+        Answers = answers.Select(a => new PublicAnswer(DateOnly.FromDateTime(clock.ToLocal(a.AnsweredUtc!.Value)), a.PublicAnswer!)).ToList();
+        return Page();
+    }
+}
