@@ -55,7 +55,7 @@ public static class SurveyApi
     
     }
 
-    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct)
+    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, SubmissionLookups lookups, SubmissionService submissions, CancellationToken ct)
     {
         if (!IsJsonUtf8(http.Request.ContentType))
             return Invalid("The body must be UTF-8 JSON (Content-Type: application/json).");
@@ -107,10 +107,10 @@ public static class SurveyApi
             if (!root.TryGetProperty("answers", out var answers) || answers.ValueKind != JsonValueKind.Object)
                 return Invalid("answers must be an object of item codes.", "answers");
 
-            var counter = await submissions.FindActiveCounterAsync(counterCode, ct);
+            var counter = await lookups.ActiveCounterAsync(submissions, counterCode, ct);
             if (counter is null) return Invalid($"No active counter '{counterCode}'.", "counter");
             if (!counter.Offers(instrumentCode)) return Invalid($"Counter '{counterCode}' does not offer instrument '{instrumentCode}'.", "instrument");
-            var instrument = await instruments.FindAsync(db, instrumentCode, version, ct);
+            var instrument = await lookups.InstrumentAsync(db, instrumentCode, version, ct);
             if (instrument is null) return Invalid($"No published instrument '{instrumentCode}'{(version is null ? "" : $" version {version}")}.", "instrument");
 
             var validation = AnswerValidator.Validate(instrument.Definition, answers);
