@@ -57,6 +57,7 @@ builder.Services.AddDataProtection().SetApplicationName("CchcSurvey").PersistKey
 
 // Survey domain
 builder.Services.AddSingleton<InstrumentRegistry>();
+builder.Services.AddSingleton<SubmissionLookups>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
@@ -154,6 +155,15 @@ app.MapIndexApi();
 app.MapIntegrityApi();
 app.MapQrCodes();
 app.MapRazorPages();
+
+// Load benchmark only (bench/CchcSurvey.Load): a trivial POST that reads the body and answers 200, the
+// machine's ceiling to compare submissions against. Off unless Bench:EchoEndpoint=true.
+if (app.Configuration.GetValue<bool>("Bench:EchoEndpoint"))
+    app.MapPost("/bench/echo", async (HttpContext http) =>
+    {
+        await http.Request.Body.CopyToAsync(Stream.Null);
+        return Results.Ok();
+    });
 
 app.Run();
 return 0;

@@ -55,7 +55,7 @@ public static class SurveyApi
     
     }
 
-    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions,
+    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, SubmissionLookups lookups, SubmissionService submissions,
         Integrity.DossierTokenService tokens, CancellationToken ct)
     {
         if (!IsJsonUtf8(http.Request.ContentType))
@@ -134,11 +134,11 @@ public static class SurveyApi
             }
             else
             {
-                counter = await submissions.FindActiveCounterAsync(counterCode, ct);
+                counter = await lookups.ActiveCounterAsync(submissions, counterCode, ct);
             }
             if (counter is null) return Invalid($"No active counter '{counterCode}'.", "counter");
             if (!counter.Offers(instrumentCode)) return Invalid($"Counter '{counterCode}' does not offer instrument '{instrumentCode}'.", "instrument");
-            var instrument = await instruments.FindAsync(db, instrumentCode, version, ct);
+            var instrument = await lookups.InstrumentAsync(db, instrumentCode, version, ct);
             if (instrument is null) return Invalid($"No published instrument '{instrumentCode}'{(version is null ? "" : $" version {version}")}.", "instrument");
 
             var validation = AnswerValidator.Validate(instrument.Definition, answers);

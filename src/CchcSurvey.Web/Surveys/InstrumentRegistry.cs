@@ -27,10 +27,10 @@ public sealed class InstrumentRegistry
     public async Task<PublishedInstrument?> FindAsync(SurveyDbContext db, string code, int? version, CancellationToken ct)
     {
         var query = db.InstrumentVersions.AsNoTracking().Where(v => v.Code == code);
-        var row = version is int n
-            ? await query.FirstOrDefaultAsync(v => v.Version == n, ct)
-            : await query.FirstOrDefaultAsync(v => v.IsCurrent, ct);
-        return row is null ? null : Get(row);
+        query = version is int n ? query.Where(v => v.Version == n) : query.Where(v => v.IsCurrent);
+        // Only the id on the hot path (every submission): the definition is parsed once and cached by id.
+        var id = await query.Select(v => (int?)v.Id).FirstOrDefaultAsync(ct);
+        return id is null ? null : await FindByIdAsync(db, id.Value, ct);
     }
 
     public async Task<PublishedInstrument?> FindByIdAsync(SurveyDbContext db, int versionId, CancellationToken ct)

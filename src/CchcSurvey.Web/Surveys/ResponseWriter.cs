@@ -55,7 +55,11 @@ public sealed class ResponseWriter(
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await CommitAsync(batch);
+            if (logger.IsEnabled(LogLevel.Debug))
+                logger.LogDebug("Committed a batch of {Count} submissions in {Milliseconds:F1} ms", batch.Count,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
