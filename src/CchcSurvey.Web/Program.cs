@@ -133,6 +133,7 @@ app.UseAuthorization();
 app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
 app.MapIndexApi();
+CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
 app.MapRazorPages();
 
