@@ -74,7 +74,7 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
             .Where(v => instrument == null || v.Code == instrument).ToListAsync(ct);
         var byId = versions.ToDictionary(v => v.Id, v => registry.Get(v).Definition);
         var layout = new MicrodataLayout(byId.Values);
-        var pseudonyms = new Pseudonymizer();
+        using var pseudonyms = new Pseudonymizer();
         var query = await ResponsesAsync(root, instrument, filter, ct);
         var rows = query.OrderBy(r => r.Id).Select(r => new
         {
