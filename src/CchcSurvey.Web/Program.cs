@@ -153,6 +153,7 @@ app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
 app.MapIndexApi();
 app.MapIntegrityApi();
+CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
 app.MapRazorPages();
 

@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters"];
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -210,6 +210,18 @@ public static class CommandLine
             return 0;
         }));
         root.Add(new Command("counters", "Counters") { counterHours });
+
+        // export responses --unit CODE --format csv|xlsx|json --out FILE [--instrument I] [--from D] [--to D]
+        var exportUnit = new Option<string?>("--unit") { Description = "The unit whose subtree is exported (default: every unit)" };
+        var exportFormat = new Option<string>("--format") { Description = "csv, xlsx or json", DefaultValueFactory = _ => "csv" };
+        var exportOut = new Option<FileInfo>("--out") { Description = "The file to write", Required = true };
+        var exportInstrument = new Option<string?>("--instrument") { Description = "Only this instrument (its item codes become the columns)" };
+        var exportFrom = new Option<string?>("--from") { Description = "First local date, yyyy-MM-dd" };
+        var exportTo = new Option<string?>("--to") { Description = "Last local date, yyyy-MM-dd" };
+        var exportResponses = new Command("responses", "Anonymised microdata, streamed to a file with a progress bar") { exportUnit, exportFormat, exportOut, exportInstrument, exportFrom, exportTo };
+        exportResponses.SetAction((result, ct) => InScope(sp => Exports.ExportCommand.RunAsync(sp, result.GetValue(exportUnit), result.GetValue(exportFormat)!,
+            result.GetValue(exportOut)!, result.GetValue(exportInstrument), result.GetValue(exportFrom), result.GetValue(exportTo), output, message => new CommandException(message), ct)));
+        root.Add(new Command("export", "Exports") { exportResponses });
 
         return root;
     }

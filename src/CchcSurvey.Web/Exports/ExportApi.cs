@@ -1,0 +1,62 @@
+using CchcSurvey.Core.Exports;
+using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
+using CchcSurvey.Web.Security;
+
+namespace CchcSurvey.Web.Exports;
+
+/// <summary>
+/// <c>GET /api/v1/export/{kind}.{csv|xlsx|json}?unit=&amp;from=&amp;to=&amp;instrument=&amp;channel=&amp;includeFlagged=</c>:
+/// kinds <c>indices</c> (aggregated, suppressed), <c>responses</c> (anonymised microdata, administrators only) and
+/// <c>codebook</c> (the microdata's columns). Officials only. The unit defaults to the caller's scope root (every unit
+/// for an administrator); a unit outside the scope, or unknown, is 404. A manager or viewer asking for
+/// <c>responses</c> in their scope gets 403: the unit is theirs, the microdata is not. The body streams.
+/// </summary>
+public static class ExportApi
+{
+    public static void MapExportApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/export/{file}", async (string file, HttpContext http, OfficialScope scope, IServiceProvider services, CancellationToken ct) =>
+        {
+            var dot = file.LastIndexOf('.');
+            var kind = dot > 0 ? file[..dot] : file;
+            if (kind is not ("indices" or "responses" or "codebook") || dot < 0 || !ExportFormats.TryParse(file[(dot + 1)..], out var format))
+                return Api.SurveyApi.NotFound($"No export '{file}'. Kinds: indices, responses, codebook; formats: csv, xlsx, json.");
+            if (!IndexApi.TryParseFilter(http.Request, out var filter, out var problem)) return problem;
+
+            Unit? unit;
+            var code = http.Request.Query["unit"].ToString();
+            if (code.Length > 0)
+            {
+                unit = await scope.FindVisibleUnitAsync(code, ct);
+                if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
+            }
+            else
+            {
+                unit = await scope.RootAsync(ct);
+                if (unit is null && !scope.IsAdmin) return Api.SurveyApi.NotFound("No unit in scope.");
+            }
+
+            var exports = ExportService.From(services);
+            var instrument = http.Request.Query["instrument"].ToString() is { Length: > 0 } given ? given : null;
+            if (instrument is not null && !(await exports.InstrumentCodesAsync(ct)).Contains(instrument))
+                return Api.SurveyApi.Invalid($"No published instrument '{instrument}'.", "instrument");
+            if (kind == "responses" && !scope.IsAdmin)
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                    detail: "Microdata (responses) exports are for administrators only; use the indices export.");
+
+            var name = $"cchc-{kind}-{unit?.Code ?? "all"}{(instrument is null ? "" : "-" + instrument)}" +
+                $"{(filter.From is DateOnly f ? $"-from-{f:yyyy-MM-dd}" : "")}{(filter.To is DateOnly t ? $"-to-{t:yyyy-MM-dd}" : "")}.{ExportFormats.Extension(format)}";
+            var aborted = http.RequestAborted;
+            return Results.Stream(async body =>
+            {
+                switch (kind)
+                {
+                    case "indices": await exports.WriteIndicesAsync(body, format, unit, instrument, filter, aborted); break;
+                    case "responses": await exports.WriteResponsesAsync(body, format, unit, instrument, filter, null, aborted); break;
+                    default: await exports.WriteCodebookAsync(body, format, instrument, aborted); break;
+                }
+            }, ExportFormats.ContentType(format), name);
+        }).RequireAuthorization(Policies.Official);
+    }
+}
