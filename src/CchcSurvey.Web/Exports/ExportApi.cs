@@ -48,6 +48,7 @@ public static class ExportApi
             var name = $"cchc-{kind}-{unit?.Code ?? "all"}{(instrument is null ? "" : "-" + instrument)}" +
                 $"{(filter.From is DateOnly f ? $"-from-{f:yyyy-MM-dd}" : "")}{(filter.To is DateOnly t ? $"-to-{t:yyyy-MM-dd}" : "")}.{ExportFormats.Extension(format)}";
             var aborted = http.RequestAborted;
+            await services.GetRequiredService<Administration.AuditLog>().WriteAsync(http.User, Administration.AuditActions.Export, unit?.Code ?? "all", name, ct);
             return Results.Stream(async body =>
             {
                 switch (kind)

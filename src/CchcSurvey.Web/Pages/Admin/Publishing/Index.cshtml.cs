@@ -1,3 +1,4 @@
+using CchcSurvey.Web.Administration;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Workspace;
@@ -12,7 +13,7 @@ namespace CchcSurvey.Web.Pages.Admin.Publishing;
 /// (n ≥ MinN only) as they are at that moment: a published report must not change under its readers when late
 /// paper questionnaires arrive; publishing again replaces it deliberately, withdrawing removes it.
 /// </summary>
-public sealed class IndexModel(SurveyDbContext db, PublicationBuilder builder, LocalClock clock) : PageModel
+public sealed class IndexModel(SurveyDbContext db, PublicationBuilder builder, LocalClock clock, AuditLog audit) : PageModel
 {
     public sealed record Row(int Id, string UnitCode, string UnitName, string Quarter, DateTime PublishedLocal, string PublishedBy);
 
@@ -41,6 +42,7 @@ public sealed class IndexModel(SurveyDbContext db, PublicationBuilder builder, L
         existing.FiguresJson = figures.ToJson();
         existing.PublishedUtc = DateTime.UtcNow;
         existing.PublishedBy = User.Identity?.Name ?? "";
+        audit.Add(User, AuditActions.Publish, target.Code, period.ToString());
         await db.SaveChangesAsync(ct);
         return LocalRedirect("/admin/publishing");
     }
@@ -50,6 +52,7 @@ public sealed class IndexModel(SurveyDbContext db, PublicationBuilder builder, L
         var publication = await db.Publications.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (publication is null) return NotFound();
         db.Publications.Remove(publication);
+        audit.Add(User, AuditActions.Publish, publication.UnitId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"withdrawn {new QuarterPeriod(publication.Year, publication.Quarter)}");
         await db.SaveChangesAsync(ct);
         return LocalRedirect("/admin/publishing");
     }
