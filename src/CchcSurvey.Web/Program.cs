@@ -57,7 +57,6 @@ builder.Services.AddDataProtection().SetApplicationName("CchcSurvey").PersistKey
 
 // Survey domain
 builder.Services.AddSingleton<InstrumentRegistry>();
-builder.Services.AddSingleton<SubmissionLookups>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();

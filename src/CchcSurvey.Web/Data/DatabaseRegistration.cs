@@ -21,16 +21,21 @@ public static class DatabaseRegistration
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Survey is empty.");
-            services.AddDbContext<SurveyDbContext, PostgresSurveyDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<SurveyDbContext, PostgresSurveyDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Shared(sp)));
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString, contentRoot);
             var pragmas = new SqlitePragmaInterceptor(options.SqliteSynchronous);
-            services.AddDbContext<SurveyDbContext, SqliteSurveyDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(pragmas));
+            services.AddDbContext<SurveyDbContext, SqliteSurveyDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors([pragmas, .. Shared(sp)]));
         }
+        services.AddSingleton<Surveys.SubmissionLookups>();
+        services.AddSingleton<Surveys.SubmissionLookupsInvalidation>();
         return services;
     }
+
+    /// <summary>Interceptors for both providers.</summary>
+    private static IInterceptor[] Shared(IServiceProvider services) => [services.GetRequiredService<Surveys.SubmissionLookupsInvalidation>()];
 
     internal static string SqliteConnectionString(string? configured, string contentRoot)
     {

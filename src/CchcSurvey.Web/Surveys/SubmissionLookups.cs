@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using CchcSurvey.Web.Data;
 
 namespace CchcSurvey.Web.Surveys;
@@ -6,8 +10,9 @@ namespace CchcSurvey.Web.Surveys;
 /// <summary>
 /// A small cache for the JSON submission path (the hot path under load): active counters by code and published
 /// instrument versions by code and version, so that a submission does not cost two database queries before it
-/// is queued. A counter or "current version" is re-read after <see cref="Ttl"/>, so deactivating a counter or
-/// publishing a new version takes effect on the API within that time (pages always read the database).
+/// is queued. A counter or "current version" is re-read after <see cref="Ttl"/>; in this process every saved
+/// change to counters or instrument versions also empties the cache at once (<see cref="SubmissionLookupsInvalidation"/>),
+/// so the delay only applies to changes made by another app instance.
 /// Only hits are cached: unknown codes always go to the database and cannot grow the cache.
 /// </summary>
 public sealed class SubmissionLookups(InstrumentRegistry instruments)
@@ -37,5 +42,73 @@ public sealed class SubmissionLookups(InstrumentRegistry instruments)
         if (instrument is null) _instruments.TryRemove((code, version), out _);
         else _instruments[(code, version)] = (instrument, expires);
         return instrument;
+    }
+
+    /// <summary>Forgets every cached counter and instrument version.</summary>
+    public void Clear()
+    {
+        _counters.Clear();
+        _instruments.Clear();
+    }
+}
+
+/// <summary>
+/// Empties <see cref="SubmissionLookups"/> whenever counters or instrument versions are saved — after the save
+/// or, inside a transaction, after its commit — so that a moved, merged or deactivated counter or a newly
+/// published version is never served stale by this process.
+/// </summary>
+public sealed class SubmissionLookupsInvalidation(SubmissionLookups lookups) : SaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private readonly ConditionalWeakTable<DbContext, object> _pending = new();
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Note(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Note(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Settle(eventData.Context, committed: false);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Settle(eventData.Context, committed: false);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Settle(eventData.Context, committed: true);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Settle(eventData.Context, committed: true);
+        return Task.CompletedTask;
+    }
+
+    private void Note(DbContext? context)
+    {
+        if (context is null) return;
+        if (context.ChangeTracker.Entries().Any(e => e.Entity is Data.Counter or Data.InstrumentVersion && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        {
+            _pending.AddOrUpdate(context, new object());
+            lookups.Clear();
+        }
+    }
+
+    private void Settle(DbContext? context, bool committed)
+    {
+        if (context is null || !_pending.TryGetValue(context, out _)) return;
+        // Inside an explicit transaction the change is visible to others only after the commit.
+        if (!committed && context.Database.CurrentTransaction is not null) return;
+        _pending.Remove(context);
+        lookups.Clear();
     }
 }
