@@ -1,3 +1,4 @@
+using CchcSurvey.Tests.Shared;
 using System.Text.RegularExpressions;
 using CchcSurvey.Browser.Tests.Infrastructure;
 using Microsoft.Playwright;

@@ -1,10 +1,6 @@
 using System.Net;
+using CchcSurvey.Tests.Shared;
 using CchcSurvey.Web.Tests.Infrastructure;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using ZXing;
-using ZXing.Common;
-using ZXing.QrCode;
 
 namespace CchcSurvey.Web.Tests.Api;
 
@@ -19,7 +15,7 @@ public sealed class QrCodeTests(SurveyAppFactory factory) : IClassFixture<Survey
         var response = await client.GetAsync("/api/v1/counters/VQ-AS-Q1/qr.png");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(SurveyUrl, Decode(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(SurveyUrl, QrDecoder.Decode(await response.Content.ReadAsByteArrayAsync()));
     }
 
     [Fact]
@@ -30,7 +26,7 @@ public sealed class QrCodeTests(SurveyAppFactory factory) : IClassFixture<Survey
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Equal("VQ-TNMT-Q2.png", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
-        Assert.Equal("https://khaosat.example.vn/s/VQ-TNMT-Q2", Decode(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Equal("https://khaosat.example.vn/s/VQ-TNMT-Q2", QrDecoder.Decode(await response.Content.ReadAsByteArrayAsync()));
     }
 
     [Fact]
@@ -53,18 +49,5 @@ public sealed class QrCodeTests(SurveyAppFactory factory) : IClassFixture<Survey
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("\"status\":404", (await response.Content.ReadAsStringAsync()).Replace(" ", ""));
-    }
-
-    /// <summary>Reads a QR code from a PNG the way a phone would: pixels → luminance → binarised → decoded.</summary>
-    private static string Decode(byte[] png)
-    {
-        using var image = Image.Load<Rgba32>(png);
-        var pixels = new byte[image.Width * image.Height * 4];
-        image.CopyPixelDataTo(pixels);
-        var source = new RGBLuminanceSource(pixels, image.Width, image.Height, RGBLuminanceSource.BitmapFormat.RGBA32);
-        var result = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
-            new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true });
-        Assert.NotNull(result);
-        return result.Text;
     }
 }

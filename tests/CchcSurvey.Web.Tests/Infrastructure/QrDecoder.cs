@@ -4,8 +4,9 @@ using ZXing;
 using ZXing.Common;
 using ZXing.QrCode;
 
-namespace CchcSurvey.Browser.Tests.Infrastructure;
+namespace CchcSurvey.Tests.Shared;
 
+/// <summary>Decodes QR codes independently of QRCoder (ZXing.Net on ImageSharp pixels); shared by the web and browser tests.</summary>
 public static class QrDecoder
 {
     /// <summary>Reads a QR code from a PNG the way a phone camera would: pixels → luminance → binarised → decoded.</summary>
