@@ -73,8 +73,10 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     public async Task<long> RebuildAsync(SurveyDbContext db, IProgress<long>? progress, CancellationToken ct)
     {
         await db.StatisticsCells.ExecuteDeleteAsync(ct);
-        var bounds = await db.Responses.GroupBy(_ => 1).Select(g => new { First = g.Min(r => r.SubmittedHourUtc), Last = g.Max(r => r.SubmittedHourUtc) }).FirstOrDefaultAsync(ct);
-        if (bounds is null) return 0;
+        // Two index seeks on SubmittedHourUtc; null when there are no responses.
+        var first = await db.Responses.MinAsync(r => (DateTime?)r.SubmittedHourUtc, ct);
+        var last = await db.Responses.MaxAsync(r => (DateTime?)r.SubmittedHourUtc, ct);
+        if (first is null || last is null) return 0;
         var ancestry = await AncestryAsync(db, null, ct);
         // Loaded before the responses are streamed: the context cannot run a second query while one is open.
         var definitions = new Dictionary<int, InstrumentDefinition>();
@@ -86,8 +88,8 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
         try
         {
             var monthDeltas = new CellDeltas();
-            var lastDay = LocalDay(bounds.Last);
-            for (var day = LocalDay(bounds.First); day <= lastDay; day = day.AddDays(1))
+            var lastDay = LocalDay(last.Value);
+            for (var day = LocalDay(first.Value); day <= lastDay; day = day.AddDays(1))
             {
                 var dayDeltas = new CellDeltas();
                 var start = clock.StartOfDayUtc(day);
