@@ -94,9 +94,15 @@ public sealed class DatabaseInitializer(
         logger.LogInformation("Demo administrator {Email} created", email);
     }
 
-    private static string GeneratePassword()
+    /// <summary>
+    /// A random password that always meets Identity's rules: the fixed "Cchc-" gives the upper and lower case
+    /// letters, the trailing digits the digit (14 random letters and digits alone lacked a digit about one
+    /// start in eight, and the start then failed).
+    /// </summary>
+    internal static string GeneratePassword()
     {
         const string alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        return "Cchc-" + System.Security.Cryptography.RandomNumberGenerator.GetString(alphabet, 14);
+        return "Cchc-" + System.Security.Cryptography.RandomNumberGenerator.GetString(alphabet, 14)
+            + "-" + System.Security.Cryptography.RandomNumberGenerator.GetString("23456789", 2);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using CchcSurvey.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CchcSurvey.Web.Tests.Data;
 
@@ -39,6 +40,24 @@ public sealed class DatabaseStartupTests(SurveyAppFactory factory) : IClassFixtu
             Assert.Contains("submittedhourutc", columns);
             return 0;
         });
+    }
+
+    [Fact]
+    public async Task Every_generated_demo_password_meets_the_password_rules()
+    {
+        // A start fails when the demo administrator cannot be created, so the generator must never miss a rule.
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Web.Data.Official>>();
+        var official = new Web.Data.Official { UserName = "demo@example.vn", Email = "demo@example.vn" };
+        for (var i = 0; i < 2000; i++)
+        {
+            var password = Web.Data.DatabaseInitializer.GeneratePassword();
+            foreach (var validator in users.PasswordValidators)
+            {
+                var result = await validator.ValidateAsync(users, official, password);
+                Assert.True(result.Succeeded, $"{password}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+            }
+        }
     }
 
     [Fact]
