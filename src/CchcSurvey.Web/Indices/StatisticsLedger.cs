@@ -19,7 +19,6 @@ public readonly record struct LedgerEntry(Response Response, IReadOnlyDictionary
 /// </summary>
 public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clock)
 {
-    private readonly record struct CellKey(int UnitId, int VersionId, CellPeriod Period, DateOnly Start, string Channel, bool Flagged);
 
     private sealed class Delta(InstrumentStatistics statistics)
     {
@@ -57,12 +56,63 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     public async Task AddAsync(SurveyDbContext db, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0) return;
+        await MergeIntoCellsAsync(db, await DeltasAsync(db, entries, ct), ct);
+    }
+
+    /// <summary>
+    /// Adds the entries to their cells through the writer's cache of cells (<see cref="CellCache"/>): a cell seen
+    /// before is updated from memory with one UPDATE, without reading and parsing its statistics again; only cells
+    /// not in the cache are read. Each UPDATE checks the cell's id and revision stamp, so a cell changed by anyone
+    /// else since it was cached (another app instance, paper import, a rebuild that replaced every cell) makes it
+    /// throw <see cref="StaleCellException"/> instead of overwriting newer figures; the caller then empties the
+    /// cache and retries. The cache is changed in place: if the transaction does not commit, the caller must
+    /// <see cref="CellCache.Clear"/> it. New cells are added to the context (the caller saves) and cached from the
+    /// next batch on.
+    /// </summary>
+    public async Task AddThroughCacheAsync(SurveyDbContext db, IReadOnlyList<LedgerEntry> entries, CellCache cache, CancellationToken ct)
+    {
+        if (entries.Count == 0) return;
+        var deltas = await DeltasAsync(db, entries, ct);
+        var missing = deltas.Cells.Keys.Where(k => !cache.Contains(k)).ToList();
+        if (missing.Count > 0)
+            foreach (var cell in await ReadCellsAsync(db, missing, tracked: false, ct))
+                cache.Add(KeyOf(cell), new CachedCell(cell.Id, cell.Revision, cell.Responses,
+                    InstrumentStatistics.FromJson(cell.Data, await DefinitionAsync(db, cell.InstrumentVersionId, ct))));
+
+        foreach (var (key, delta) in deltas.Cells)
+        {
+            if (!cache.TryGet(key, out var cached))
+            {
+                var fresh = NewCell(key, delta);
+                fresh.Revision = CellCache.NewRevision();
+                db.StatisticsCells.Add(fresh);
+                continue;
+            }
+            cached.Statistics.Merge(delta.Statistics);
+            cached.Responses += delta.Responses;
+            var data = cached.Statistics.ToJson();
+            var (overallN, overallSatisfied) = Overall(cached.Statistics);
+            var (id, revision, responses, next) = (cached.Id, cached.Revision, cached.Responses, CellCache.NewRevision());
+            var changed = await db.StatisticsCells.Where(c => c.Id == id && c.Revision == revision)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.Data, data)
+                    .SetProperty(c => c.Responses, responses)
+                    .SetProperty(c => c.OverallN, overallN)
+                    .SetProperty(c => c.OverallSatisfied, overallSatisfied)
+                    .SetProperty(c => c.Revision, next), ct);
+            if (changed != 1) throw new StaleCellException(key);
+            cached.Revision = next;
+        }
+    }
+
+    private async Task<CellDeltas> DeltasAsync(SurveyDbContext db, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
+    {
         var unitIds = entries.Select(e => e.Response.UnitId).Distinct().ToList();
         var ancestry = await AncestryAsync(db, unitIds, ct);
         var deltas = new CellDeltas();
         foreach (var (response, answers) in entries)
             deltas.Add(response, answers, await DefinitionAsync(db, response.InstrumentVersionId, ct), ancestry[response.UnitId], LocalDay(response.SubmittedHourUtc));
-        await MergeIntoCellsAsync(db, deltas, ct);
+        return deltas;
     }
 
     /// <summary>
@@ -142,21 +192,29 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
         return await query.Select(u => new { u.Id, u.Path }).ToDictionaryAsync(u => u.Id, u => UnitPath.Ids(u.Path), ct);
     }
 
-    private static async Task MergeIntoCellsAsync(SurveyDbContext db, CellDeltas deltas, CancellationToken ct)
+    private static CellKey KeyOf(StatisticsCell cell) => new(cell.UnitId, cell.InstrumentVersionId, cell.Period, cell.PeriodStart, cell.Channel, cell.Flagged);
+
+    /// <summary>The stored cells among the given keys (a superset is read, then narrowed to the keys).</summary>
+    private static async Task<List<StatisticsCell>> ReadCellsAsync(SurveyDbContext db, IReadOnlyCollection<CellKey> keys, bool tracked, CancellationToken ct)
     {
-        var keys = deltas.Cells.Keys;
+        var wanted = keys.ToHashSet();
         var versionIds = keys.Select(k => k.VersionId).Distinct().ToList();
         var first = keys.Min(k => k.Start);
         var last = keys.Max(k => k.Start);
-        var existing = new Dictionary<CellKey, StatisticsCell>();
+        var found = new List<StatisticsCell>();
         foreach (var chunk in keys.Select(k => k.UnitId).Distinct().Chunk(500))
         {
-            var cells = await db.StatisticsCells
-                .Where(c => chunk.Contains(c.UnitId) && versionIds.Contains(c.InstrumentVersionId) && c.PeriodStart >= first && c.PeriodStart <= last)
-                .ToListAsync(ct);
-            foreach (var cell in cells)
-                existing[new CellKey(cell.UnitId, cell.InstrumentVersionId, cell.Period, cell.PeriodStart, cell.Channel, cell.Flagged)] = cell;
+            var query = db.StatisticsCells
+                .Where(c => chunk.Contains(c.UnitId) && versionIds.Contains(c.InstrumentVersionId) && c.PeriodStart >= first && c.PeriodStart <= last);
+            if (!tracked) query = query.AsNoTracking();
+            found.AddRange((await query.ToListAsync(ct)).Where(c => wanted.Contains(KeyOf(c))));
         }
+        return found;
+    }
+
+    private static async Task MergeIntoCellsAsync(SurveyDbContext db, CellDeltas deltas, CancellationToken ct)
+    {
+        var existing = (await ReadCellsAsync(db, deltas.Cells.Keys, tracked: true, ct)).ToDictionary(KeyOf);
 
         foreach (var (key, delta) in deltas.Cells)
         {
@@ -217,6 +275,52 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     public static ItemDefinition? OverallItem(InstrumentDefinition definition) =>
         definition.Items.FirstOrDefault(i => i.Role == "overall" && i.Type is AnswerType.Likert5 or AnswerType.Likert3);
 }
+
+/// <summary>The identity of a statistics cell: its unit (subtree root), version, period, channel and flag.</summary>
+public readonly record struct CellKey(int UnitId, int VersionId, CellPeriod Period, DateOnly Start, string Channel, bool Flagged);
+
+/// <summary>A cell as the writer last wrote it: its row id, revision stamp, response count and statistics.</summary>
+public sealed class CachedCell(long id, int revision, long responses, InstrumentStatistics statistics)
+{
+    public long Id { get; } = id;
+    public int Revision { get; set; } = revision;
+    public long Responses { get; set; } = responses;
+    public InstrumentStatistics Statistics { get; } = statistics;
+}
+
+/// <summary>
+/// The cells the response writer updated recently, so that the next batch for the same unit, day and channel does
+/// not read and parse them again. Used by one writer at a time (not thread-safe). Bounded: when it holds more than
+/// <see cref="Capacity"/> cells it is emptied (yesterday's cells are the bulk of it by then).
+/// </summary>
+public sealed class CellCache
+{
+    public const int Capacity = 8192;
+
+    private readonly Dictionary<CellKey, CachedCell> _cells = new();
+
+    public int Count => _cells.Count;
+    public bool Contains(CellKey key) => _cells.ContainsKey(key);
+    public bool TryGet(CellKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedCell? cell) => _cells.TryGetValue(key, out cell);
+
+    public void Add(CellKey key, CachedCell cell)
+    {
+        if (_cells.Count >= Capacity) _cells.Clear();
+        _cells[key] = cell;
+    }
+
+    public void Clear() => _cells.Clear();
+
+    /// <summary>
+    /// A random revision stamp. Random rather than "previous + 1" because SQLite may give a rebuilt cell the row id
+    /// of a deleted one: a cached (id, revision) pair must not match a different row that merely counted up to the
+    /// same number.
+    /// </summary>
+    public static int NewRevision() => Random.Shared.Next(1, int.MaxValue);
+}
+
+/// <summary>A cached cell was changed by someone else since the writer cached it; nothing of the batch is kept.</summary>
+public sealed class StaleCellException(CellKey key) : Exception($"Statistics cell {key} changed since it was cached.");
 
 public static class UnitPath
 {

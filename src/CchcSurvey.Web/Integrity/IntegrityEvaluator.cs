@@ -17,49 +17,84 @@ public sealed class IntegrityEvaluator
     private readonly LocalClock _clock;
     private readonly byte[] _today;
     private readonly byte[] _yesterday;
-    private readonly Dictionary<(int Counter, DateTime Hour), int> _perCounterHour = new();
+    private readonly Dictionary<(int Counter, DateTime Hour), int> _perCounterHour;
     private readonly Dictionary<int, OpeningHours> _openingHours = new();
     private readonly Dictionary<(int Unit, DateOnly Month), int> _dossiers = new();
-    private readonly Dictionary<(int Unit, DateOnly Month), int> _perUnitMonth = new();
+    private readonly Dictionary<(int Unit, DateOnly Month), int> _perUnitMonth;
     private readonly List<DeviceSighting> _sightings = [];
 
-    private IntegrityEvaluator(IntegrityOptions options, LocalClock clock, byte[] today, byte[] yesterday)
+    private IntegrityEvaluator(IntegrityOptions options, LocalClock clock, byte[] today, byte[] yesterday, RunningCounts counts)
     {
         _options = options;
         _clock = clock;
         _today = today;
         _yesterday = yesterday;
+        _perCounterHour = counts.PerCounterHour;
+        _perUnitMonth = counts.PerUnitMonth;
     }
 
-    /// <param name="today">The HMAC secret of the current UTC day (empty: sightings are not recorded).</param>
-    /// <param name="yesterday">The previous day's secret, so that a device seen before midnight is recognised after it.</param>
-    public static async Task<IntegrityEvaluator> PrepareAsync(SurveyDbContext db, IReadOnlyList<(Response Response, string? Device)> batch,
-        byte[] today, byte[] yesterday, IntegrityOptions options, LocalClock clock, CancellationToken ct)
+    /// <summary>
+    /// Counts the writer carries from batch to batch, so that a batch does not count stored responses again: per
+    /// counter and hour (burst), and per unit and local month for units with an imported dossier count. Each is
+    /// read from the database once, the first time it is needed, then kept up to date by the writer. Responses
+    /// stored by another app instance or by paper import after that first read are not seen, so under several
+    /// instances a burst is flagged a little later than it could be: a heuristic flag, never a lost response.
+    /// Not thread-safe (one writer); <see cref="Clear"/> it when a batch fails, because counts are raised before
+    /// the commit.
+    /// </summary>
+    public sealed class RunningCounts
     {
-        var evaluator = new IntegrityEvaluator(options, clock, today, yesterday);
-        if (batch.Count == 0) return evaluator;
-        var responses = batch.Select(b => b.Response).ToList();
-        var counterIds = responses.Where(r => r.CounterId is not null).Select(r => r.CounterId!.Value).Distinct().ToList();
-        var firstHour = responses.Min(r => r.SubmittedHourUtc);
-        var lastHour = responses.Max(r => r.SubmittedHourUtc);
+        /// <summary>Above this many keys the oldest hours are dropped; a counter-hour is never needed again once past.</summary>
+        private const int MaxCounterHours = 50_000;
 
-        // Burst: responses already stored per counter and hour.
-        if (counterIds.Count > 0)
+        internal Dictionary<(int Counter, DateTime Hour), int> PerCounterHour { get; } = new();
+        internal Dictionary<(int Unit, DateOnly Month), int> PerUnitMonth { get; } = new();
+
+        public void Clear()
         {
-            var counts = await db.Responses.AsNoTracking()
-                .Where(r => r.CounterId != null && counterIds.Contains(r.CounterId.Value) && r.SubmittedHourUtc >= firstHour && r.SubmittedHourUtc <= lastHour)
-                .GroupBy(r => new { r.CounterId, r.SubmittedHourUtc })
-                .Select(g => new { g.Key.CounterId, g.Key.SubmittedHourUtc, N = g.Count() }).ToListAsync(ct);
-            foreach (var c in counts) evaluator._perCounterHour[(c.CounterId!.Value, Utc(c.SubmittedHourUtc))] = c.N;
-
-            var hours = await db.Counters.AsNoTracking().Where(c => counterIds.Contains(c.Id) && c.OpeningHours != null)
-                .Select(c => new { c.Id, c.OpeningHours }).ToListAsync(ct);
-            // A malformed text (it is checked when set) counts as always open: never flag on a typo.
-            foreach (var h in hours)
-                if (OpeningHours.TryParse(h.OpeningHours, out var parsed, out _)) evaluator._openingHours[h.Id] = parsed!;
+            PerCounterHour.Clear();
+            PerUnitMonth.Clear();
         }
 
-        // More than dossiers: the imported count and the responses so far, per unit and local month.
+        internal void Trim()
+        {
+            if (PerCounterHour.Count <= MaxCounterHours) return;
+            var newest = PerCounterHour.Keys.Max(k => k.Hour);
+            foreach (var key in PerCounterHour.Keys.Where(k => k.Hour < newest.AddHours(-1)).ToList()) PerCounterHour.Remove(key);
+        }
+    }
+
+    /// <param name="batch">Each response with its device cookie (or null) and its counter's opening hours (or null: always open).</param>
+    /// <param name="counts">The writer's running counts; they are raised as responses are evaluated.</param>
+    /// <param name="today">The HMAC secret of the current UTC day (empty: sightings are not recorded).</param>
+    /// <param name="yesterday">The previous day's secret, so that a device seen before midnight is recognised after it.</param>
+    public static async Task<IntegrityEvaluator> PrepareAsync(SurveyDbContext db, IReadOnlyList<(Response Response, string? Device, string? OpeningHours)> batch,
+        RunningCounts counts, byte[] today, byte[] yesterday, IntegrityOptions options, LocalClock clock, CancellationToken ct)
+    {
+        var evaluator = new IntegrityEvaluator(options, clock, today, yesterday, counts);
+        if (batch.Count == 0) return evaluator;
+        var responses = batch.Select(b => b.Response).ToList();
+        var firstHour = responses.Min(r => r.SubmittedHourUtc);
+
+        // Burst: responses already stored per counter and hour, counted once per counter-hour. The unit narrows the
+        // count to the (UnitId, SubmittedHourUtc) index: a counter belongs to one unit.
+        counts.Trim();
+        foreach (var (counterId, unitId, hour) in responses.Where(r => r.CounterId is not null)
+                     .Select(r => (r.CounterId!.Value, r.UnitId, r.SubmittedHourUtc)).Distinct())
+        {
+            if (counts.PerCounterHour.ContainsKey((counterId, hour))) continue;
+            counts.PerCounterHour[(counterId, hour)] = await db.Responses
+                .CountAsync(r => r.UnitId == unitId && r.SubmittedHourUtc == hour && r.CounterId == counterId, ct);
+        }
+
+        // Opening hours come with the counter (already loaded by the submission path). A malformed text (it is
+        // checked when set) counts as always open: never flag on a typo.
+        foreach (var (response, _, hours) in batch)
+            if (response.CounterId is int id && hours is not null && !evaluator._openingHours.ContainsKey(id)
+                && OpeningHours.TryParse(hours, out var parsed, out _))
+                evaluator._openingHours[id] = parsed!;
+
+        // More than dossiers: the imported count, and the unit's responses of that local month (counted once).
         var unitMonths = responses.Select(r => (r.UnitId, Month: evaluator.MonthOf(r.SubmittedHourUtc))).Distinct().ToList();
         var unitIds = unitMonths.Select(u => u.UnitId).Distinct().ToList();
         var months = unitMonths.Select(u => u.Month).Distinct().ToList();
@@ -68,16 +103,17 @@ public sealed class IntegrityEvaluator
         foreach (var d in dossiers)
         {
             evaluator._dossiers[(d.UnitId, d.Month)] = d.Count;
+            if (counts.PerUnitMonth.ContainsKey((d.UnitId, d.Month))) continue;
             var start = clock.StartOfDayUtc(d.Month);
             var end = clock.StartOfDayUtc(d.Month.AddMonths(1));
-            evaluator._perUnitMonth[(d.UnitId, d.Month)] = await db.Responses.CountAsync(r => r.UnitId == d.UnitId && r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end, ct);
+            counts.PerUnitMonth[(d.UnitId, d.Month)] = await db.Responses.CountAsync(r => r.UnitId == d.UnitId && r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end, ct);
         }
 
         // Repeat device: hashed sightings at the same counter within the window, under today's or yesterday's secret.
         if (today.Length > 0)
         {
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (response, device) in batch)
+            foreach (var (response, device, _) in batch)
             {
                 if (device is null || response.CounterId is not int counterId) continue;
                 keys.Add(DeviceKeys.SightingKey(today, device, counterId));

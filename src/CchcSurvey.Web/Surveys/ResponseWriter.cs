@@ -23,6 +23,10 @@ public sealed class ResponseWriter(
 {
     private const int MaxBatch = 512;
 
+    // Owned by the single writer loop (never touched by request threads); emptied whenever a batch fails.
+    private readonly CellCache _cells = new();
+    private readonly IntegrityEvaluator.RunningCounts _counts = new();
+
     private sealed record Pending(ResponseWrite Write, TaskCompletionSource<SubmissionStatus> Done)
     {
         public Response Response => Write.Response;
@@ -74,21 +78,51 @@ public sealed class ResponseWriter(
         try
         {
             await CommitOnceAsync(batch);
-        }
-        catch (Exception e) when (batch.Count > 1)
-        {
-            // One bad or conflicting item must not sink the others: retry one by one.
-            logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
-            foreach (var pending in batch)
-            {
-                try { await CommitOnceAsync([pending]); }
-                catch (Exception single) { pending.Done.TrySetException(single); }
-            }
+            return;
         }
         catch (Exception e)
         {
-            batch[0].Done.TrySetException(e);
+            // The caches were changed before the commit that did not happen.
+            ClearCaches();
+            if (e is StaleCellException)
+                logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
+            else if (batch.Count > 1)
+                logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
+            else
+            {
+                batch[0].Done.TrySetException(e);
+                return;
+            }
+            if (e is StaleCellException)
+            {
+                try
+                {
+                    await CommitOnceAsync(batch);
+                    return;
+                }
+                catch (Exception again)
+                {
+                    ClearCaches();
+                    logger.LogWarning(again, "A batch of {Count} submissions failed again; retrying them one by one", batch.Count);
+                }
+            }
         }
+        // One bad or conflicting item must not sink the others.
+        foreach (var pending in batch)
+        {
+            try { await CommitOnceAsync([pending]); }
+            catch (Exception single)
+            {
+                ClearCaches();
+                pending.Done.TrySetException(single);
+            }
+        }
+    }
+
+    private void ClearCaches()
+    {
+        _cells.Clear();
+        _counts.Clear();
     }
 
     private async Task CommitOnceAsync(IReadOnlyList<Pending> batch)
@@ -139,8 +173,9 @@ public sealed class ResponseWriter(
             accepted.Add(batch[i]);
         }
 
-        var evaluator = await IntegrityEvaluator.PrepareAsync(db, accepted.Select(p => (p.Response, p.Write.Device)).ToList(),
-            today, yesterday, integrity.Value, clock, CancellationToken.None);
+        var evaluator = await IntegrityEvaluator.PrepareAsync(db,
+            accepted.Select(p => (p.Response, p.Write.Device, p.Write.OpeningHours)).ToList(),
+            _counts, today, yesterday, integrity.Value, clock, CancellationToken.None);
         var fresh = new List<LedgerEntry>(accepted.Count);
         foreach (var pending in accepted)
         {
@@ -148,8 +183,9 @@ public sealed class ResponseWriter(
             pending.Response.Flags = pending.Write.InitialFlags | (int)evaluator.Evaluate(db, pending.Response, pending.Write.Device);
             fresh.Add(new LedgerEntry(pending.Response, pending.Write.Answers));
         }
-        db.Responses.AddRange(fresh.Select(e => e.Response));
-        await ledger.AddAsync(db, fresh, CancellationToken.None);
+        await ResponseRows.InsertAsync(db, fresh.Select(e => e.Response).ToList(), CancellationToken.None);
+        await ledger.AddThroughCacheAsync(db, fresh, _cells, CancellationToken.None);
+        // Device sightings and cells seen for the first time.
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
@@ -158,11 +194,13 @@ public sealed class ResponseWriter(
 
 /// <summary>
 /// One response for the writer: the response, its decoded answers, the SHA-256 of a per-dossier token to
-/// redeem, the raw device cookie (only hashed, never stored) and flags already known (TooFast).
+/// redeem, the raw device cookie (only hashed, never stored), flags already known (TooFast) and the counter's
+/// opening hours (null: always open) for the OutsideHours flag.
 /// </summary>
 public sealed record ResponseWrite(
     Response Response,
     IReadOnlyDictionary<string, AnswerValue> Answers,
     string? TokenHash = null,
     string? Device = null,
-    int InitialFlags = 0);
+    int InitialFlags = 0,
+    string? OpeningHours = null);

@@ -80,7 +80,7 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
         var tokenHash = command.Token is null ? null : DossierTokenService.Hash(command.Token);
         // A kiosk tablet (or a paper clerk) is one device for many citizens: its cookie says nothing about repeats.
         var device = command.Channel is "kiosk" or "paper" ? null : command.Device;
-        var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags), ct);
+        var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags, command.Counter.OpeningHours), ct);
         return new SubmissionResult(status, command.SubmissionId);
     }
 
