@@ -21,3 +21,20 @@ public sealed class AuditEntry
 
     public string Details { get; set; } = "";
 }
+
+/// <summary>
+/// An administrator's choice of the lead department (cơ quan chủ trì) for one SIPAS-DV element of one unit,
+/// inherited by its subtree unless a unit below sets its own. No row: inherit (nearest ancestor's row, then
+/// configuration, then the defaults; <c>Pages.Dashboard.ElementLeads</c>).
+/// </summary>
+public sealed class UnitElementLead
+{
+    public int Id { get; set; }
+    public int UnitId { get; set; }
+    public Unit Unit { get; set; } = null!;
+
+    /// <summary>TC, TT, CC, KQ or PA.</summary>
+    public required string Element { get; set; }
+
+    public required string Department { get; set; }
+}

@@ -22,6 +22,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<DossierCount> DossierCounts => Set<DossierCount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UnitElementLead> UnitElementLeads => Set<UnitElementLead>();
     public DbSet<CommentNote> CommentNotes => Set<CommentNote>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<FollowUpCase> Cases => Set<FollowUpCase>();

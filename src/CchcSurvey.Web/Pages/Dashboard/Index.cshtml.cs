@@ -102,15 +102,14 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         var filter = Query.Filter;
         var options = queries.Options;
 
-        // Ancestors (for the breadcrumbs and the lead departments' per-unit settings), only those in scope shown.
+        // Ancestors (for the breadcrumbs and the lead departments' inheritance), only those in scope shown.
         var ancestorIds = unit.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
         var ancestors = await db.Units.AsNoTracking().Where(u => ancestorIds.Contains(u.Id)).ToListAsync(ct);
         var chain = ancestorIds.Select(id => ancestors.FirstOrDefault(a => a.Id == id)).OfType<Unit>().ToList();
         if (chain.Count == 0 || chain[^1].Id != unit.Id) chain.Add(unit);
         Breadcrumbs = chain.Where(scope.CanSee).ToList();
-        var leads = new ElementLeads(configuration);
-        var codesUp = chain.Select(u => u.Code).Reverse().ToList();
-        Leads = Elements.ToDictionary(e => e, e => leads.For(e, codesUp));
+        var leads = await new ElementLeads(db, configuration).ResolveAsync(Enumerable.Reverse(chain).ToList(), inheritedOnly: false, ct);
+        Leads = Elements.ToDictionary(e => e, e => leads[e].Department);
 
         var children = await queries.ChildrenAsync(unit, ct);
         var rows = children.Prepend(unit).ToList();

@@ -11,6 +11,7 @@ public sealed class AdminAccessTests(SurveyAppFactory factory) : IClassFixture<S
         db.Units.Count(), db.Units.Single(u => u.Code == "VQ-AS").Name, db.Units.Single(u => u.Code == "VQ-AS").Path,
         db.Units.Single(u => u.Code == "VQ-KK").IsActive, db.Counters.Count(), db.Counters.Single(c => c.Code == "VQ-AS-Q1").Name,
         db.InstrumentVersions.Count(), db.Users.Count(), db.UserRoles.Count(), db.Users.Count(u => u.LockoutEnd != null),
+        db.UnitElementLeads.Count(), db.Counters.Single(c => c.Code == "VQ-AS-Q1").OpeningHours,
         db.AuditEntries.Count(e => e.Action != "sign-in" && e.Action != "token-create")));
 
     public static TheoryData<string, string> Posts => new()
@@ -19,8 +20,10 @@ public sealed class AdminAccessTests(SurveyAppFactory factory) : IClassFixture<S
         { "/admin/units/VQ-AS?handler=rename", "name=Hack&level=Hack" },
         { "/admin/units/VQ-AS?handler=move", "parent=VQ-TT" },
         { "/admin/units/VQ-KK?handler=merge", "successor=VQ-TL" },
+        { "/admin/units/VQ-AS?handler=leads", "leads%5BCC%5D=Hack&leads%5BTC%5D=Hack" },
         { "/admin/counters", "Form.Unit=VQ-AS&Form.Code=HACK-Q1&Form.Name=Hack&Form.Instruments=NHANH&Form.DefaultInstrument=NHANH" },
         { "/admin/counters/VQ-AS-Q1", "Form.Name=Hack&Form.Instruments=NHANH&Form.DefaultInstrument=NHANH&Form.IsActive=false" },
+        { "/admin/counters/VQ-AS-Q1", "Form.Name=Hack&Form.Instruments=NHANH&Form.DefaultInstrument=NHANH&Form.IsActive=true&Form.OpeningHours=Sun%2000:00-01:00" },
         { "/admin/instruments?handler=publish", "Json=%7B%7D" },
         { "/admin/users", "Form.Email=hack%40test.local&Form.Password=Hack-Password-1&Form.Role=admin" },
     };

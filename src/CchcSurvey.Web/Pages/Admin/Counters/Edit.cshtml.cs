@@ -7,7 +7,7 @@ using Microsoft.Extensions.Localization;
 
 namespace CchcSurvey.Web.Pages.Admin.Counters;
 
-/// <summary>Edits one counter: name, offered instruments, default instrument, active. Code and unit stay (responses point at them).</summary>
+/// <summary>Edits one counter: name, offered instruments, default instrument, active, opening hours. Code and unit stay (responses point at them).</summary>
 public sealed class EditModel(SurveyDbContext db, AuditLog audit, IStringLocalizer<AdminResource> text) : PageModel
 {
     public Counter Counter { get; private set; } = null!;
@@ -30,7 +30,7 @@ public sealed class EditModel(SurveyDbContext db, AuditLog audit, IStringLocaliz
         if (!await LoadAsync(code, ct)) return NotFound();
         if (Form.Check(Published) is { } error)
         {
-            Error = text[error];
+            Error = text[error.Key, error.Arguments];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

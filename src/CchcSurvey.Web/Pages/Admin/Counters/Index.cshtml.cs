@@ -30,14 +30,14 @@ public sealed class IndexModel(SurveyDbContext db, UnitAdministration units, Aud
         var code = Form.Code?.Trim() ?? "";
         var unit = await db.Units.FirstOrDefaultAsync(u => u.Code == Form.Unit, ct);
         var error =
-            !CounterForm.IsValidCode(code) ? "Mã quầy phải gồm 1–40 chữ cái, chữ số, '-' hoặc '_'."
-            : await db.Counters.AnyAsync(c => c.Code == code, ct) ? "Mã quầy này đã có."
-            : unit is null ? "Không tìm thấy đơn vị."
-            : !unit.IsActive ? "Đơn vị đã ngừng hoạt động."
+            !CounterForm.IsValidCode(code) ? new CounterFormError("Mã quầy phải gồm 1–40 chữ cái, chữ số, '-' hoặc '_'.")
+            : await db.Counters.AnyAsync(c => c.Code == code, ct) ? new CounterFormError("Mã quầy này đã có.")
+            : unit is null ? new CounterFormError("Không tìm thấy đơn vị.")
+            : !unit.IsActive ? new CounterFormError("Đơn vị đã ngừng hoạt động.")
             : Form.Check(Published);
         if (error is not null)
         {
-            Error = text[error];
+            Error = text[error.Key, error.Arguments];
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

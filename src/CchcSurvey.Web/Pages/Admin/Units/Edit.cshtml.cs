@@ -1,5 +1,6 @@
 using CchcSurvey.Web.Administration;
 using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Pages.Dashboard;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +8,12 @@ using Microsoft.Extensions.Localization;
 
 namespace CchcSurvey.Web.Pages.Admin.Units;
 
-/// <summary>One unit: rename (name and level name), move under another parent, merge into a successor.</summary>
-public sealed class EditModel(SurveyDbContext db, UnitAdministration units, IStringLocalizer<AdminResource> text) : PageModel
+/// <summary>
+/// One unit: rename (name and level name), move under another parent, merge into a successor, and the lead
+/// department of each SIPAS-DV element (empty = inherit; <see cref="ElementLeads"/> resolves it).
+/// </summary>
+public sealed class EditModel(SurveyDbContext db, UnitAdministration units, AuditLog audit, IConfiguration configuration,
+    IStringLocalizer<AdminResource> text) : PageModel
 {
     public Unit Unit { get; private set; } = null!;
     public Unit? Parent { get; private set; }
@@ -18,6 +23,12 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, IStr
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
+    /// <summary>The unit's own lead departments as shown in the fields (the posted ones after an error); "" = inherit.</summary>
+    public Dictionary<string, string> Leads { get; private set; } = [];
+
+    /// <summary>What each element gets when its field is empty, and from where.</summary>
+    public IReadOnlyDictionary<string, Lead> InheritedLeads { get; private set; } = new Dictionary<string, Lead>();
+
     public async Task<IActionResult> OnGetAsync(string code, string? done, long? rebuilt, CancellationToken ct)
     {
         if (!await LoadAsync(code, ct)) return NotFound();
@@ -26,6 +37,7 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, IStr
             "rename" => text["Đã đổi tên đơn vị."].Value,
             "move" => text["Đã chuyển đơn vị; số liệu đã được tính lại từ {0} phiếu.", rebuilt ?? 0].Value,
             "merge" => text["Đã sáp nhập đơn vị; số liệu đã được tính lại từ {0} phiếu.", rebuilt ?? 0].Value,
+            "leads" => text["Đã lưu cơ quan chủ trì."].Value,
             _ => null,
         };
         return Page();
@@ -39,6 +51,62 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, IStr
 
     public Task<IActionResult> OnPostMergeAsync(string code, string? successor, CancellationToken ct) =>
         ApplyAsync(code, "merge", () => units.MergeAsync(Actor, code, successor, ct), ct);
+
+    /// <summary>
+    /// Stores the five lead departments (form fields <c>leads[TC]</c> … <c>leads[PA]</c>): a text sets the unit's
+    /// own, an empty field removes it so the unit inherits again. One audit entry lists what changed.
+    /// </summary>
+    public async Task<IActionResult> OnPostLeadsAsync(string code, Dictionary<string, string?>? leads, CancellationToken ct)
+    {
+        var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct);
+        if (unit is null) return NotFound();
+        var posted = (leads ?? []).ToDictionary(p => p.Key, p => p.Value?.Trim() ?? "", StringComparer.Ordinal);
+        var error = CheckLeads(posted);
+        if (error is not null)
+        {
+            await LoadAsync(code, ct);
+            foreach (var element in ElementLeads.Elements) Leads[element] = posted.GetValueOrDefault(element) ?? "";
+            Error = error;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var stored = await db.UnitElementLeads.Where(l => l.UnitId == unit.Id).ToListAsync(ct);
+        var changes = new List<string>();
+        foreach (var element in ElementLeads.Elements)
+        {
+            var wanted = posted.GetValueOrDefault(element) ?? "";
+            var row = stored.FirstOrDefault(l => l.Element == element);
+            if ((row?.Department ?? "") == wanted) continue;
+            changes.Add($"{element} {Quote(row?.Department)} → {Quote(wanted)}");
+            if (wanted.Length == 0) db.UnitElementLeads.Remove(row!);
+            else if (row is null) db.UnitElementLeads.Add(new UnitElementLead { UnitId = unit.Id, Element = element, Department = wanted });
+            else row.Department = wanted;
+        }
+        if (changes.Count > 0)
+        {
+            audit.Add(User, AuditActions.UnitLeads, code, string.Join("; ", changes));
+            await db.SaveChangesAsync(ct);
+        }
+        return RedirectToPage(new { code, done = "leads" });
+
+        static string Quote(string? value) => string.IsNullOrEmpty(value) ? "inherit" : $"'{value}'";
+    }
+
+    /// <summary>The first problem with the posted lead departments, in the page's language, or null.</summary>
+    private string? CheckLeads(IReadOnlyDictionary<string, string> posted)
+    {
+        if (posted.Keys.FirstOrDefault(k => !ElementLeads.Elements.Contains(k)) is { } unknown)
+            return text["Không có yếu tố {0}.", unknown];
+        foreach (var element in ElementLeads.Elements)
+        {
+            var value = posted.GetValueOrDefault(element) ?? "";
+            if (value.Length > ElementLeads.MaxLength) return text["Cơ quan chủ trì của yếu tố {0} tối đa {1} ký tự.", element, ElementLeads.MaxLength];
+            // One line only: it is shown inside a table heading and quoted in the audit log.
+            if (value.Any(char.IsControl)) return text["Cơ quan chủ trì của yếu tố {0} chỉ được là một dòng chữ.", element];
+        }
+        return null;
+    }
 
     private string Actor => AuditLog.ActorOf(User);
 
@@ -65,6 +133,10 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, IStr
         var below = await db.Units.AsNoTracking().Where(u => u.Path.StartsWith(unit.Path)).Select(u => u.Code).ToListAsync(ct);
         Targets = Targets.Where(t => !below.Contains(t.Code)).ToList();
         Counters = await db.Counters.AsNoTracking().Where(c => c.UnitId == unit.Id).OrderBy(c => c.Code).ToListAsync(ct);
+        var own = await db.UnitElementLeads.AsNoTracking().Where(l => l.UnitId == unit.Id).ToListAsync(ct);
+        Leads = ElementLeads.Elements.ToDictionary(e => e, e => own.FirstOrDefault(l => l.Element == e)?.Department ?? "", StringComparer.Ordinal);
+        var chain = await ElementLeads.UnitAndAncestorsAsync(db, unit, ct);
+        InheritedLeads = await new ElementLeads(db, configuration).ResolveAsync(chain, inheritedOnly: true, ct);
         return true;
     }
 }
