@@ -203,6 +203,8 @@ public static class CommandLine
             var text = result.GetValue(hoursText)!.Trim();
             var counter = await db.Counters.FirstOrDefaultAsync(c => c.Code == code, ct) ?? throw new CommandException($"no counter with code '{code}'");
             if (text.Equals("always", StringComparison.OrdinalIgnoreCase)) counter.OpeningHours = null;
+            else if (text.Length > Pages.Admin.Counters.CounterForm.MaxOpeningHours)
+                throw new CommandException($"opening hours may be at most {Pages.Admin.Counters.CounterForm.MaxOpeningHours} characters");
             else if (!CchcSurvey.Core.Integrity.OpeningHours.TryParse(text, out _, out var error)) throw new CommandException(error);
             else counter.OpeningHours = text;
             await db.SaveChangesAsync(ct);

@@ -134,6 +134,10 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
         Assert.False(FlagsOf(open).HasFlag(ResponseFlags.OutsideHours));
 
         Assert.NotEqual(0, (await CliRunner.RunAsync(factory, "counters", "hours", "VQ-HL-Q1", "sometimes")).ExitCode);
+        // Longer than the column: refused with a reason instead of a database error.
+        var tooLong = await CliRunner.RunAsync(factory, "counters", "hours", "VQ-HL-Q1", string.Join("; ", Enumerable.Repeat("Mon 07:00-08:00", 20)));
+        Assert.NotEqual(0, tooLong.ExitCode);
+        Assert.Contains("200", tooLong.Output + tooLong.Error, StringComparison.Ordinal);
     }
 
     [Fact]
