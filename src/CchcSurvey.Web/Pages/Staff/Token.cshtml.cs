@@ -27,7 +27,14 @@ public sealed class TokenModel(SurveyDbContext db, OfficialScope scope, DossierT
     public string? Svg { get; private set; }
     public DateTime ExpiresLocal { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadCountersAsync(ct);
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        // A preselected counter names a counter like the POST does: outside the scope it answers 404 too.
+        if (!string.IsNullOrWhiteSpace(Counter) && await IntegrityApi.VisibleCounterAsync(db, scope, Counter.Trim(), ct) is null)
+            return NotFound();
+        await LoadCountersAsync(ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
