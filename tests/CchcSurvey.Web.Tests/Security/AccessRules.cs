@@ -179,6 +179,7 @@ public static class AccessRules
         Admin("POST /admin/units/{code}?handler=Rename", Call.Post("/admin/units/VQ-AS?handler=Rename", ("name", "Đổi tên"), ("level", "Xã"))),
         Admin("POST /admin/units/{code}?handler=Move", Call.Post("/admin/units/VQ-AS?handler=Move", ("parent", "VQ-TT"))),
         Admin("POST /admin/units/{code}?handler=Merge", Call.Post("/admin/units/VQ-AS?handler=Merge", ("successor", "VQ-TT"))),
+        Admin("POST /admin/units/{code}?handler=Leads", Call.Post("/admin/units/VQ-AS?handler=Leads", ("leads[CC]", "Phòng Nội vụ xã"))),
         Admin("GET /admin/users", Call.Get("/admin/users")),
         Admin("POST /admin/users", Call.Post("/admin/users", ("Form.Email", "moi@an-son.test"), ("Form.Password", "Mat-khau-Moi-1"), ("Form.Role", "admin"))),
         new("GET /admin/users/{id}", Access.Admin, "administration", [], [], [new((w, _) => Call.Get($"/admin/users/{w.ManagerId}"), Identifies: false)]),
