@@ -79,6 +79,7 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
                 cache.Add(KeyOf(cell), new CachedCell(cell.Id, cell.Revision, cell.Responses,
                     InstrumentStatistics.FromJson(cell.Data, await DefinitionAsync(db, cell.InstrumentVersionId, ct))));
 
+        var updates = new List<CellUpdate>();
         foreach (var (key, delta) in deltas.Cells)
         {
             if (!cache.TryGet(key, out var cached))
@@ -90,19 +91,13 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
             }
             cached.Statistics.Merge(delta.Statistics);
             cached.Responses += delta.Responses;
-            var data = cached.Statistics.ToJson();
             var (overallN, overallSatisfied) = Overall(cached.Statistics);
-            var (id, revision, responses, next) = (cached.Id, cached.Revision, cached.Responses, CellCache.NewRevision());
-            var changed = await db.StatisticsCells.Where(c => c.Id == id && c.Revision == revision)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(c => c.Data, data)
-                    .SetProperty(c => c.Responses, responses)
-                    .SetProperty(c => c.OverallN, overallN)
-                    .SetProperty(c => c.OverallSatisfied, overallSatisfied)
-                    .SetProperty(c => c.Revision, next), ct);
-            if (changed != 1) throw new StaleCellException(key);
+            var next = CellCache.NewRevision();
+            updates.Add(new CellUpdate(cached.Id, cached.Revision, next, cached.Statistics.ToJson(), cached.Responses, overallN, overallSatisfied));
             cached.Revision = next;
         }
+        var changed = await CellUpdates.ApplyAsync(db, updates, ct);
+        if (changed != updates.Count) throw new StaleCellException(updates.Count - changed);
     }
 
     private async Task<CellDeltas> DeltasAsync(SurveyDbContext db, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
@@ -319,8 +314,8 @@ public sealed class CellCache
     public static int NewRevision() => Random.Shared.Next(1, int.MaxValue);
 }
 
-/// <summary>A cached cell was changed by someone else since the writer cached it; nothing of the batch is kept.</summary>
-public sealed class StaleCellException(CellKey key) : Exception($"Statistics cell {key} changed since it was cached.");
+/// <summary>Cached cells were changed by someone else since the writer cached them; nothing of the batch is kept.</summary>
+public sealed class StaleCellException(int stale) : Exception($"{stale} statistics cell(s) changed since they were cached.");
 
 public static class UnitPath
 {

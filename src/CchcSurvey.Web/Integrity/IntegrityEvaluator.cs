@@ -47,17 +47,25 @@ public sealed class IntegrityEvaluator
         /// <summary>Above this many keys the oldest hours are dropped; a counter-hour is never needed again once past.</summary>
         private const int MaxCounterHours = 50_000;
 
+        /// <summary>How long an imported dossier count (or its absence) is trusted before it is read again.</summary>
+        internal static readonly TimeSpan DossierTtl = TimeSpan.FromSeconds(5);
+
         internal Dictionary<(int Counter, DateTime Hour), int> PerCounterHour { get; } = new();
         internal Dictionary<(int Unit, DateOnly Month), int> PerUnitMonth { get; } = new();
+
+        /// <summary>Imported dossier counts (null: none imported) and when they were read (Environment.TickCount64).</summary>
+        internal Dictionary<(int Unit, DateOnly Month), (int? Count, long ReadAt)> Dossiers { get; } = new();
 
         public void Clear()
         {
             PerCounterHour.Clear();
             PerUnitMonth.Clear();
+            Dossiers.Clear();
         }
 
         internal void Trim()
         {
+            if (Dossiers.Count > MaxCounterHours) Dossiers.Clear();
             if (PerCounterHour.Count <= MaxCounterHours) return;
             var newest = PerCounterHour.Keys.Max(k => k.Hour);
             foreach (var key in PerCounterHour.Keys.Where(k => k.Hour < newest.AddHours(-1)).ToList()) PerCounterHour.Remove(key);
@@ -94,19 +102,30 @@ public sealed class IntegrityEvaluator
                 && OpeningHours.TryParse(hours, out var parsed, out _))
                 evaluator._openingHours[id] = parsed!;
 
-        // More than dossiers: the imported count, and the unit's responses of that local month (counted once).
-        var unitMonths = responses.Select(r => (r.UnitId, Month: evaluator.MonthOf(r.SubmittedHourUtc))).Distinct().ToList();
-        var unitIds = unitMonths.Select(u => u.UnitId).Distinct().ToList();
-        var months = unitMonths.Select(u => u.Month).Distinct().ToList();
-        var dossiers = await db.DossierCounts.AsNoTracking().Where(d => unitIds.Contains(d.UnitId) && months.Contains(d.Month))
-            .Select(d => new { d.UnitId, d.Month, d.Count }).ToListAsync(ct);
-        foreach (var d in dossiers)
+        // More than dossiers: the imported count (re-read after a few seconds: imports are monthly, and this flag is
+        // a hint, not a rule), and the unit's responses of that local month (counted once).
+        var now = Environment.TickCount64;
+        var unitMonths = responses.Select(r => (r.UnitId, Month: evaluator.MonthOf(r.SubmittedHourUtc))).Distinct()
+            .Where(k => !counts.Dossiers.TryGetValue(k, out var known) || now - known.ReadAt > RunningCounts.DossierTtl.TotalMilliseconds)
+            .ToList();
+        if (unitMonths.Count > 0)
         {
-            evaluator._dossiers[(d.UnitId, d.Month)] = d.Count;
-            if (counts.PerUnitMonth.ContainsKey((d.UnitId, d.Month))) continue;
-            var start = clock.StartOfDayUtc(d.Month);
-            var end = clock.StartOfDayUtc(d.Month.AddMonths(1));
-            counts.PerUnitMonth[(d.UnitId, d.Month)] = await db.Responses.CountAsync(r => r.UnitId == d.UnitId && r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end, ct);
+            var unitIds = unitMonths.Select(u => u.UnitId).Distinct().ToList();
+            var months = unitMonths.Select(u => u.Month).Distinct().ToList();
+            var imported = await db.DossierCounts.AsNoTracking().Where(d => unitIds.Contains(d.UnitId) && months.Contains(d.Month))
+                .ToDictionaryAsync(d => (d.UnitId, d.Month), d => d.Count, ct);
+            foreach (var key in unitMonths)
+                counts.Dossiers[key] = (imported.TryGetValue(key, out var count) ? count : null, now);
+        }
+        foreach (var key in responses.Select(r => (r.UnitId, Month: evaluator.MonthOf(r.SubmittedHourUtc))).Distinct())
+        {
+            if (counts.Dossiers[key].Count is not int dossiers) continue;
+            evaluator._dossiers[key] = dossiers;
+            if (counts.PerUnitMonth.ContainsKey(key)) continue;
+            var start = clock.StartOfDayUtc(key.Month);
+            var end = clock.StartOfDayUtc(key.Month.AddMonths(1));
+            var unitId = key.UnitId;
+            counts.PerUnitMonth[key] = await db.Responses.CountAsync(r => r.UnitId == unitId && r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end, ct);
         }
 
         // Repeat device: hashed sightings at the same counter within the window, under today's or yesterday's secret.

@@ -20,22 +20,32 @@ public static class ResponseRows
     private const string Columns =
         "\"SubmissionId\", \"UnitId\", \"CounterId\", \"InstrumentVersionId\", \"Channel\", \"SubmittedHourUtc\", \"AnswersJson\", \"PayloadHash\", \"Flags\"";
 
+    /// <summary>Inserts every response; a submission id already stored is an error (the caller checked first).</summary>
     public static async Task InsertAsync(SurveyDbContext db, IReadOnlyList<Response> responses, CancellationToken ct)
     {
-        if (responses.Count == 0) return;
+        var inserted = await InsertAsync(db, responses, skipStoredIds: false, ct);
+        if (inserted != responses.Count) throw new InvalidOperationException($"Inserted {inserted} of {responses.Count} responses.");
+    }
+
+    /// <summary>
+    /// Inserts the responses whose submission id is not stored yet (nor earlier in the list) and returns how many
+    /// went in; the others are skipped without an error.
+    /// </summary>
+    public static Task<int> InsertNewAsync(SurveyDbContext db, IReadOnlyList<Response> responses, CancellationToken ct) =>
+        InsertAsync(db, responses, skipStoredIds: true, ct);
+
+    private static async Task<int> InsertAsync(SurveyDbContext db, IReadOnlyList<Response> responses, bool skipStoredIds, CancellationToken ct)
+    {
+        if (responses.Count == 0) return 0;
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Responses are inserted inside the writer's transaction.");
-        switch (db.Database.GetDbConnection())
+        var onConflict = skipStoredIds ? " ON CONFLICT (\"SubmissionId\") DO NOTHING" : "";
+        return db.Database.GetDbConnection() switch
         {
-            case SqliteConnection sqlite:
-                await InsertSqliteAsync(sqlite, (SqliteTransaction)transaction, responses, ct);
-                break;
-            case NpgsqlConnection postgres:
-                await InsertPostgresAsync(postgres, (NpgsqlTransaction)transaction, responses, ct);
-                break;
-            default:
-                throw new NotSupportedException($"No bulk insert for {db.Database.ProviderName}.");
-        }
+            SqliteConnection sqlite => await InsertSqliteAsync(sqlite, (SqliteTransaction)transaction, responses, onConflict, ct),
+            NpgsqlConnection postgres => await InsertPostgresAsync(postgres, (NpgsqlTransaction)transaction, responses, onConflict, ct),
+            _ => throw new NotSupportedException($"No bulk insert for {db.Database.ProviderName}."),
+        };
     }
 
     /// <summary>EF Core's SQLite text form of a UTC hour.</summary>
@@ -44,11 +54,11 @@ public static class ResponseRows
     /// <summary>EF Core's SQLite text form of a GUID.</summary>
     internal static string SqliteGuid(Guid id) => id.ToString().ToUpperInvariant();
 
-    private static async Task InsertSqliteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Response> responses, CancellationToken ct)
+    private static async Task<int> InsertSqliteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Response> responses, string onConflict, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO \"Responses\" ({Columns}) VALUES ($id, $unit, $counter, $version, $channel, $hour, $answers, $hash, $flags)";
+        command.CommandText = $"INSERT INTO \"Responses\" ({Columns}) VALUES ($id, $unit, $counter, $version, $channel, $hour, $answers, $hash, $flags){onConflict}";
         var id = command.Parameters.Add("$id", SqliteType.Text);
         var unit = command.Parameters.Add("$unit", SqliteType.Integer);
         var counter = command.Parameters.Add("$counter", SqliteType.Integer);
@@ -59,6 +69,7 @@ public static class ResponseRows
         var hash = command.Parameters.Add("$hash", SqliteType.Text);
         var flags = command.Parameters.Add("$flags", SqliteType.Integer);
         command.Prepare();
+        var inserted = 0;
         foreach (var response in responses)
         {
             id.Value = SqliteGuid(response.SubmissionId);
@@ -70,11 +81,12 @@ public static class ResponseRows
             answers.Value = response.AnswersJson;
             hash.Value = response.PayloadHash;
             flags.Value = response.Flags;
-            await command.ExecuteNonQueryAsync(ct);
+            inserted += await command.ExecuteNonQueryAsync(ct);
         }
+        return inserted;
     }
 
-    private static async Task InsertPostgresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Response> responses, CancellationToken ct)
+    private static async Task<int> InsertPostgresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Response> responses, string onConflict, CancellationToken ct)
     {
         var count = responses.Count;
         var ids = new Guid[count];
@@ -100,7 +112,7 @@ public static class ResponseRows
             flags[i] = r.Flags;
         }
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO \"Responses\" ({Columns}) SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9)", connection, transaction);
+            $"INSERT INTO \"Responses\" ({Columns}) SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9){onConflict}", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = units });
         command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = counters });
@@ -110,6 +122,6 @@ public static class ResponseRows
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = answers });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = hashes });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = flags });
-        await command.ExecuteNonQueryAsync(ct);
+        return await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -127,21 +127,44 @@ public sealed class ResponseWriter(
 
     private async Task CommitOnceAsync(IReadOnlyList<Pending> batch)
     {
+        // Almost every batch holds only new submissions without a token: they are inserted straight away, and only
+        // when the database already holds one of the ids (a client's retry) is the batch redone the careful way.
+        if (batch.All(p => p.Write.TokenHash is null) && await TryCommitAllNewAsync(batch)) return;
+        await CommitCarefullyAsync(batch);
+    }
+
+    /// <summary>
+    /// Inserts the whole batch with "on conflict do nothing" and commits if every row went in: one statement
+    /// fewer than asking first which ids are stored. False (and nothing kept) when any id was already stored or
+    /// appears twice in the batch.
+    /// </summary>
+    private async Task<bool> TryCommitAllNewAsync(IReadOnlyList<Pending> batch)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
-        var ledger = scope.ServiceProvider.GetRequiredService<StatisticsLedger>();
-        var clock = scope.ServiceProvider.GetRequiredService<LocalClock>();
-        var now = time.GetUtcNow().UtcDateTime;
-
-        // The day's sighting secrets are read (or created) before the write transaction, in their own context.
-        byte[] today = [], yesterday = [];
-        if (batch.Any(p => p.Write.Device is not null))
+        var secrets = await SightingSecretsAsync(batch);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var fresh = await FlagAsync(scope, db, batch, secrets);
+        var inserted = await ResponseRows.InsertNewAsync(db, fresh.Select(e => e.Response).ToList(), CancellationToken.None);
+        if (inserted != batch.Count)
         {
-            var day = DateOnly.FromDateTime(now);
-            today = await deviceKeys.SecretAsync(day, create: true, CancellationToken.None);
-            yesterday = await deviceKeys.SecretAsync(day.AddDays(-1), create: false, CancellationToken.None);
+            await transaction.RollbackAsync();
+            // The running counts already include this batch.
+            ClearCaches();
+            return false;
         }
+        await FinishAsync(scope, db, fresh, transaction);
+        foreach (var pending in batch) pending.Done.TrySetResult(SubmissionStatus.Created);
+        return true;
+    }
 
+    /// <summary>Looks up which ids are stored, redeems tokens one by one, and stores what is left.</summary>
+    private async Task CommitCarefullyAsync(IReadOnlyList<Pending> batch)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var secrets = await SightingSecretsAsync(batch);
         await using var transaction = await db.Database.BeginTransactionAsync();
 
         var ids = batch.Select(p => p.Response.SubmissionId).Distinct().ToList();
@@ -173,9 +196,27 @@ public sealed class ResponseWriter(
             accepted.Add(batch[i]);
         }
 
+        var fresh = await FlagAsync(scope, db, accepted, secrets);
+        await ResponseRows.InsertAsync(db, fresh.Select(e => e.Response).ToList(), CancellationToken.None);
+        await FinishAsync(scope, db, fresh, transaction);
+        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
+    }
+
+    /// <summary>The day's sighting secrets, read (or created) before the write transaction, in their own context.</summary>
+    private async Task<(byte[] Today, byte[] Yesterday)> SightingSecretsAsync(IReadOnlyList<Pending> batch)
+    {
+        if (!batch.Any(p => p.Write.Device is not null)) return ([], []);
+        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return (await deviceKeys.SecretAsync(day, create: true, CancellationToken.None),
+            await deviceKeys.SecretAsync(day.AddDays(-1), create: false, CancellationToken.None));
+    }
+
+    /// <summary>Sets each response's suspicion flags (in batch order: earlier ones count for later ones).</summary>
+    private async Task<List<LedgerEntry>> FlagAsync(AsyncServiceScope scope, SurveyDbContext db, IReadOnlyList<Pending> accepted, (byte[] Today, byte[] Yesterday) secrets)
+    {
         var evaluator = await IntegrityEvaluator.PrepareAsync(db,
             accepted.Select(p => (p.Response, p.Write.Device, p.Write.OpeningHours)).ToList(),
-            _counts, today, yesterday, integrity.Value, clock, CancellationToken.None);
+            _counts, secrets.Today, secrets.Yesterday, integrity.Value, scope.ServiceProvider.GetRequiredService<LocalClock>(), CancellationToken.None);
         var fresh = new List<LedgerEntry>(accepted.Count);
         foreach (var pending in accepted)
         {
@@ -183,12 +224,15 @@ public sealed class ResponseWriter(
             pending.Response.Flags = pending.Write.InitialFlags | (int)evaluator.Evaluate(db, pending.Response, pending.Write.Device);
             fresh.Add(new LedgerEntry(pending.Response, pending.Write.Answers));
         }
-        await ResponseRows.InsertAsync(db, fresh.Select(e => e.Response).ToList(), CancellationToken.None);
-        await ledger.AddThroughCacheAsync(db, fresh, _cells, CancellationToken.None);
-        // Device sightings and cells seen for the first time.
+        return fresh;
+    }
+
+    /// <summary>Adds the stored responses to their statistics cells, saves sightings and new cells, and commits.</summary>
+    private async Task FinishAsync(AsyncServiceScope scope, SurveyDbContext db, IReadOnlyList<LedgerEntry> fresh, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
+    {
+        await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().AddThroughCacheAsync(db, fresh, _cells, CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
-        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
     }
 }
 

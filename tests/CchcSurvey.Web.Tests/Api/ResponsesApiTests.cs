@@ -57,6 +57,46 @@ public sealed class ResponsesApiTests(SurveyAppFactory factory) : IClassFixture<
         Assert.Equal("{\"HL\":5}", factory.WithDatabase(db => db.Responses.Single(r => r.SubmissionId == id).AnswersJson));
     }
 
+    [Fact]
+    public async Task Concurrent_retries_and_reuses_of_ids_mixed_with_new_responses_store_each_id_once()
+    {
+        // Sent all at once so that they share group-commit batches: a batch of new responses is inserted straight
+        // away, and one that meets a stored or repeated id is redone the careful way. Either way each id is stored
+        // once, a same-payload retry answers 200, another payload 422, and the new ones 201.
+        var before = StoredResponses();
+        var stored = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Created, (await _client.PostAsJsonAsync("/api/v1/responses", Nhanh(stored, new() { ["HL"] = 4 }))).StatusCode);
+        var repeated = Guid.NewGuid();
+        var fresh = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
+        var calls = new List<(Guid Id, int Hl, Task<HttpResponseMessage> Call)>();
+        foreach (var id in fresh) calls.Add((id, 3, _client.PostAsJsonAsync("/api/v1/responses", Nhanh(id, new() { ["HL"] = 3 }))));
+        for (var i = 0; i < 5; i++)
+        {
+            calls.Add((stored, 4, _client.PostAsJsonAsync("/api/v1/responses", Nhanh(stored, new() { ["HL"] = 4 }))));
+            calls.Add((stored, 1, _client.PostAsJsonAsync("/api/v1/responses", Nhanh(stored, new() { ["HL"] = 1 }))));
+            calls.Add((repeated, 5, _client.PostAsJsonAsync("/api/v1/responses", Nhanh(repeated, new() { ["HL"] = 5 }))));
+        }
+        var statuses = (await Task.WhenAll(calls.Select(c => c.Call))).Select(r => r.StatusCode).ToList();
+        var results = calls.Select((c, i) => (c.Id, c.Hl, Status: statuses[i])).ToList();
+
+        Assert.All(results.Where(c => fresh.Contains(c.Id)), c => Assert.Equal(HttpStatusCode.Created, c.Status));
+        Assert.All(results.Where(c => c.Id == stored && c.Hl == 4), c => Assert.Equal(HttpStatusCode.OK, c.Status));
+        Assert.All(results.Where(c => c.Id == stored && c.Hl == 1), c => Assert.Equal((HttpStatusCode)422, c.Status));
+        var repeatedStatuses = results.Where(c => c.Id == repeated).Select(c => c.Status).ToList();
+        Assert.Equal(1, repeatedStatuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(4, repeatedStatuses.Count(s => s == HttpStatusCode.OK));
+
+        Assert.Equal(before + 1 + fresh.Count + 1, StoredResponses());
+        var answers = factory.WithDatabase(db => db.Responses.Where(r => r.SubmissionId == stored || r.SubmissionId == repeated)
+            .ToDictionary(r => r.SubmissionId, r => r.AnswersJson));
+        Assert.Equal("{\"HL\":4}", answers[stored]);
+        Assert.Equal("{\"HL\":5}", answers[repeated]);
+        // The statistics cells count each stored response once (same transaction as the rows).
+        var unitId = factory.WithDatabase(db => db.Units.Single(u => u.Code == "VQ-AS").Id);
+        var counted = factory.WithDatabase(db => db.StatisticsCells.Where(c => c.Period == CellPeriod.Day && c.UnitId == unitId).Sum(c => c.Responses));
+        Assert.Equal(factory.WithDatabase(db => db.Responses.Count(r => r.Unit.Code == "VQ-AS")), counted);
+    }
+
     public static TheoryData<string, string, string?> InvalidBodies => new()
     {
         { "unknown item", """{"submissionId":"$ID","counter":"VQ-AS-Q1","instrument":"NHANH","channel":"qr","answers":{"HL":4,"XYZ":1}}""", "XYZ" },
