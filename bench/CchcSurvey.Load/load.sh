@@ -4,17 +4,20 @@
 #
 #   bash bench/CchcSurvey.Load/load.sh [sqlite|postgres|both]      (default: both)
 #
-# Environment: DURATION (seconds per measurement, 20), CONNECTIONS (64), THREADS (wrk threads, 2), WARMUP (5),
+# Environment: DURATION (seconds per measurement, 20), CONNECTIONS (64), THREADS (wrk threads, 2), WARMUP (30),
 # CCHC_BENCH_POSTGRES (server connection string, default the local cchc superuser), SKIP_BUILD=1.
 # The app runs in Release as a separate process on 127.0.0.1 (Production, rate limiting off, logging at
 # Warning, SQLite synchronous FULL by default); the load generator is wrk with a Lua script that sends a fresh
 # submission id per request and counts only 201/200 as acknowledged.
+# Warm-up: each endpoint is loaded for WARMUP seconds before it is measured. The runtime keeps re-compiling hot
+# methods (tiered compilation with dynamic PGO) for the first half-minute of load, taking up to a quarter of the
+# CPU; a server runs for days, so the figures are of the steady state after that (WARMUP=5 shows the cold start).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 providers="${1:-both}"
 [ "$providers" = both ] && providers="sqlite postgres"
-DURATION="${DURATION:-20}"; CONNECTIONS="${CONNECTIONS:-64}"; THREADS="${THREADS:-2}"; WARMUP="${WARMUP:-5}"
+DURATION="${DURATION:-20}"; CONNECTIONS="${CONNECTIONS:-64}"; THREADS="${THREADS:-2}"; WARMUP="${WARMUP:-30}"
 PG="${CCHC_BENCH_POSTGRES:-Host=127.0.0.1;Port=5432;Username=cchc;Password=cchc;Database=postgres}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
