@@ -111,11 +111,38 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     }
 
     /// <summary>
-    /// Recomputes every cell from the raw responses, one local day at a time (so memory stays bounded by
-    /// one day's cells and one month's cells). Run it with the site stopped: submissions arriving during a
-    /// rebuild may be counted twice or not at all until the next rebuild.
+    /// Recomputes every cell from the raw responses, one local day at a time (so memory stays bounded by one day's
+    /// cells and one month's cells), and writes them with <see cref="CellRows"/> (bulk insert). All of it happens in
+    /// one transaction — the caller's, or its own — so readers see the old cells until the new ones are complete,
+    /// and a failure leaves the old ones. Run it with the site stopped (or, in the app, with the writer paused):
+    /// submissions stored during a rebuild in another process may be counted twice or not at all until the next
+    /// rebuild. On PostgreSQL its own transaction is followed by VACUUM ANALYZE of the cells, so that rankings can
+    /// read the covering index alone at once instead of after the next autovacuum.
     /// </summary>
     public async Task<long> RebuildAsync(SurveyDbContext db, IProgress<long>? progress, CancellationToken ct)
+    {
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        long done;
+        try
+        {
+            done = await RebuildInTransactionAsync(db, progress, ct);
+            if (own is not null) await own.CommitAsync(ct);
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
+        if (own is not null && db.Database.IsNpgsql())
+        {
+            var timeout = db.Database.GetCommandTimeout();
+            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
+            await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) \"StatisticsCells\"", ct);
+            db.Database.SetCommandTimeout(timeout);
+        }
+        return done;
+    }
+
+    private async Task<long> RebuildInTransactionAsync(SurveyDbContext db, IProgress<long>? progress, CancellationToken ct)
     {
         await db.StatisticsCells.ExecuteDeleteAsync(ct);
         // Two index seeks on SubmittedHourUtc; null when there are no responses.
@@ -127,50 +154,41 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
         var definitions = new Dictionary<int, InstrumentDefinition>();
         foreach (var versionId in await db.InstrumentVersions.AsNoTracking().Select(v => v.Id).ToListAsync(ct))
             definitions[versionId] = await DefinitionAsync(db, versionId, ct);
-        var previousDetect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         long done = 0;
-        try
+        var monthDeltas = new CellDeltas();
+        var lastDay = LocalDay(last.Value);
+        for (var day = LocalDay(first.Value); day <= lastDay; day = day.AddDays(1))
         {
-            var monthDeltas = new CellDeltas();
-            var lastDay = LocalDay(last.Value);
-            for (var day = LocalDay(first.Value); day <= lastDay; day = day.AddDays(1))
+            var dayDeltas = new CellDeltas();
+            var start = clock.StartOfDayUtc(day);
+            var end = clock.StartOfDayUtc(day.AddDays(1));
+            // One streamed range read of the SubmittedHourUtc index per day. (Paging by "Id > last ORDER BY
+            // Id" made SQLite walk the whole table by rowid for every day: O(responses × days).)
+            var responses = db.Responses.AsNoTracking()
+                .Where(r => r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end)
+                .Select(r => new Response
+                {
+                    Id = r.Id, UnitId = r.UnitId, InstrumentVersionId = r.InstrumentVersionId, Channel = r.Channel,
+                    SubmittedHourUtc = r.SubmittedHourUtc, Flags = r.Flags, AnswersJson = r.AnswersJson, PayloadHash = "",
+                })
+                .AsAsyncEnumerable();
+            await foreach (var response in responses.WithCancellation(ct))
             {
-                var dayDeltas = new CellDeltas();
-                var start = clock.StartOfDayUtc(day);
-                var end = clock.StartOfDayUtc(day.AddDays(1));
-                // One streamed range read of the SubmittedHourUtc index per day. (Paging by "Id > last ORDER BY
-                // Id" made SQLite walk the whole table by rowid for every day: O(responses × days).)
-                var responses = db.Responses.AsNoTracking()
-                    .Where(r => r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end)
-                    .Select(r => new Response
-                    {
-                        Id = r.Id, UnitId = r.UnitId, InstrumentVersionId = r.InstrumentVersionId, Channel = r.Channel,
-                        SubmittedHourUtc = r.SubmittedHourUtc, Flags = r.Flags, AnswersJson = r.AnswersJson, PayloadHash = "",
-                    })
-                    .AsAsyncEnumerable();
-                await foreach (var response in responses.WithCancellation(ct))
-                {
-                    var definition = definitions[response.InstrumentVersionId];
-                    var answers = AnswerCodec.Deserialize(response.AnswersJson, definition);
-                    dayDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Day);
-                    monthDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Month);
-                    if (++done % 10_000 == 0) progress?.Report(done);
-                }
-                progress?.Report(done);
-                await InsertAsync(db, dayDeltas, ct);
-                if (day.AddDays(1).Day == 1 || day == lastDay)
-                {
-                    await InsertAsync(db, monthDeltas, ct);
-                    monthDeltas = new CellDeltas();
-                }
+                var definition = definitions[response.InstrumentVersionId];
+                var answers = AnswerCodec.Deserialize(response.AnswersJson, definition);
+                dayDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Day);
+                monthDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Month);
+                if (++done % 10_000 == 0) progress?.Report(done);
             }
-            return done;
+            progress?.Report(done);
+            await InsertAsync(db, dayDeltas, ct);
+            if (day.AddDays(1).Day == 1 || day == lastDay)
+            {
+                await InsertAsync(db, monthDeltas, ct);
+                monthDeltas = new CellDeltas();
+            }
         }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = previousDetect;
-        }
+        return done;
     }
 
     /// <summary>The local day of an hour-truncated UTC time.</summary>
@@ -231,12 +249,9 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
 
     private static async Task InsertAsync(SurveyDbContext db, CellDeltas deltas, CancellationToken ct)
     {
-        foreach (var chunk in deltas.Cells.Chunk(2000))
-        {
-            db.StatisticsCells.AddRange(chunk.Select(c => NewCell(c.Key, c.Value)));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+        // In chunks, so that only a chunk's JSON texts are alive at once.
+        foreach (var chunk in deltas.Cells.Chunk(4096))
+            await CellRows.InsertAsync(db, chunk.Select(c => NewCell(c.Key, c.Value)).ToList(), ct);
     }
 
     private static StatisticsCell NewCell(CellKey key, Delta delta)
