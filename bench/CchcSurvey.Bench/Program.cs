@@ -14,57 +14,74 @@ namespace CchcSurvey.Bench;
 /// <c>dotnet run -c Release --project bench/CchcSurvey.Bench -- indices --provider sqlite|postgres --responses 100000,1000000,10000000</c>
 /// Loads responses over 3,321 communes and 12 months in growing steps and, at each step, rebuilds the statistics
 /// cells (measurement d) and times the figures API (a)–(c) through the real HTTP pipeline. See docs/performance.md.
+/// Each step runs in two child processes of this program, so that each reports its own peak memory: <c>load</c>
+/// (the bulk loader, whose SQLite page cache is not the app's) and <c>measure</c> (the app alone: rebuild and queries).
 /// </summary>
 public static class BenchMain
 {
     private const int Communes = 3321;
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] != "indices")
-        {
-            Console.Error.WriteLine("usage: indices --provider sqlite|postgres --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--out FILE.md]");
-            return 2;
-        }
         string Option(string name, string fallback)
         {
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
+        var command = args.Length > 0 ? args[0] : "";
         var provider = Option("--provider", "sqlite").ToLowerInvariant();
-        if (provider is not ("sqlite" or "postgres")) { Console.Error.WriteLine("--provider must be sqlite or postgres"); return 2; }
-        var sizes = Option("--responses", "100000,1000000,10000000").Split(',').Select(s => long.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).Order().ToArray();
-        var runs = int.Parse(Option("--runs", "50"), CultureInfo.InvariantCulture);
-        var rankingRuns = int.Parse(Option("--ranking-runs", "20"), CultureInfo.InvariantCulture);
-        var keep = args.Contains("--keep");
-        var output = Option("--out", "");
+        if (command is not ("indices" or "load" or "measure") || provider is not ("sqlite" or "postgres"))
+        {
+            Console.Error.WriteLine("usage: indices --provider sqlite|postgres --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--reuse] [--out FILE.md]");
+            return 2;
+        }
         var ct = CancellationToken.None;
+        return command switch
+        {
+            "load" => await LoadAsync(provider, Option("--connection", ""), long.Parse(Option("--to", "0"), CultureInfo.InvariantCulture), ct),
+            "measure" => await MeasureAsync(provider, Option("--connection", ""), int.Parse(Option("--runs", "50"), CultureInfo.InvariantCulture),
+                int.Parse(Option("--ranking-runs", "20"), CultureInfo.InvariantCulture), ct),
+            _ => await IndicesAsync(args, provider, Option, ct),
+        };
+    }
 
-        using var sampler = new MemorySampler();
+    /// <summary>The orchestrator: prepares the database, then runs a load and a measure child per size.</summary>
+    private static async Task<int> IndicesAsync(string[] args, string provider, Func<string, string, string> option, CancellationToken ct)
+    {
+        var sizes = option("--responses", "100000,1000000,10000000").Split(',').Select(s => long.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).Order().ToArray();
+        var runs = option("--runs", "50");
+        var rankingRuns = option("--ranking-runs", "20");
+        var keep = args.Contains("--keep");
+        var reuse = args.Contains("--reuse");
+        var output = option("--out", "");
+
         string connectionString;
         Action cleanUp;
         if (provider == "postgres")
         {
-            var server = Option("--server", Environment.GetEnvironmentVariable("CCHC_BENCH_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=cchc;Password=cchc;Database=postgres");
+            var server = option("--server", Environment.GetEnvironmentVariable("CCHC_BENCH_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=cchc;Password=cchc;Database=postgres");
             const string database = "cchc_bench";
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
-            await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+            if (!reuse || !await PostgresDatabaseExistsAsync(server, database))
+            {
+                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+            }
             connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, CommandTimeout = 3600 }.ToString();
             cleanUp = () =>
             {
-                NpgsqlConnection.ClearAllPools();
                 if (!keep) ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)").GetAwaiter().GetResult();
             };
         }
         else
         {
-            var file = Option("--file", Path.Combine(Path.GetTempPath(), "cchc-bench", "bench.db"));
+            var file = option("--file", Path.Combine(Path.GetTempPath(), "cchc-bench", "bench.db"));
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+            if (!reuse) foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
             connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 3600 }.ToString();
             cleanUp = () =>
             {
-                SqliteConnection.ClearAllPools();
                 if (!keep) foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
             };
         }
@@ -72,56 +89,15 @@ public static class BenchMain
         var results = new List<StepResult>();
         try
         {
-            using var app = new BenchApp(provider, connectionString);
-            var client = app.CreateClient();
-            var setup = Stopwatch.StartNew();
-            await app.ImportUnitsAsync(Communes, ct);
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.AdminTokenAsync(ct));
-            var loader = await BulkLoader.CreateAsync(app, ct);
-            Log($"{provider}: app up, {Communes} communes imported in {setup.Elapsed.TotalSeconds:0.0} s; peak working set so far {Mb(Process.GetCurrentProcess().PeakWorkingSet64)}");
-
             foreach (var size in sizes)
             {
-                sampler.Reset();
-                var load = Stopwatch.StartNew();
-                var lastLog = Stopwatch.StartNew();
-                await loader.LoadUpToAsync(size, new Progress(n =>
-                {
-                    if (lastLog.Elapsed.TotalSeconds < 30) return;
-                    lastLog.Restart();
-                    Log($"  loaded {n:N0} ({n / Math.Max(1, load.Elapsed.TotalSeconds):N0}/s)");
-                }), ct);
-                load.Stop();
-                var loadPeak = sampler.Snapshot();
-                Log($"{provider} {size:N0}: loaded in {load.Elapsed.TotalSeconds:0.0} s; rebuilding statistics …");
-
-                sampler.Reset();
-                var rebuild = Stopwatch.StartNew();
-                long rebuilt;
-                await using (var scope = app.Services.CreateAsyncScope())
-                {
-                    var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
-                    rebuilt = await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().RebuildAsync(db, null, ct);
-                }
-                rebuild.Stop();
-                var rebuildPeak = sampler.Snapshot();
-                long cells;
-                await using (var scope = app.Services.CreateAsyncScope())
-                    cells = await scope.ServiceProvider.GetRequiredService<SurveyDbContext>().StatisticsCells.LongCountAsync(ct);
-                Log($"{provider} {size:N0}: rebuilt {rebuilt:N0} responses into {cells:N0} cells in {rebuild.Elapsed.TotalSeconds:0.0} s; measuring …");
-
-                sampler.Reset();
-                var random = new Random(42);
-                var year = $"from={BulkLoader.FirstDay:yyyy-MM-dd}&to={BulkLoader.LastDay:yyyy-MM-dd}";
-                var loadBefore = LoadAverage().Split(' ')[0];
-                var a = await TimeAsync(client, runs, () => $"/api/v1/units/{BenchApp.CommuneCode(random.Next(1, Communes + 1))}/indices?instrument=SIPAS-DV&from=2025-04-01&to=2025-06-30");
-                var b = await TimeAsync(client, runs, () => $"/api/v1/units/P/indices?instrument=SIPAS-DV&{year}");
-                var c = await TimeAsync(client, rankingRuns, () => $"/api/v1/units/P/ranking?instrument=SIPAS-DV&{year}");
-                var queryPeak = sampler.Snapshot();
-
-                var result = new StepResult(provider, size, load.Elapsed, rebuild.Elapsed, cells, a, b, c,
-                    loadPeak, rebuildPeak, queryPeak, Process.GetCurrentProcess().PeakWorkingSet64, await DatabaseBytesAsync(app),
-                    $"{loadBefore} → {LoadAverage().Split(' ')[0]}");
+                Log($"{provider} {size:N0}: loading …");
+                var load = await ChildAsync<LoadResult>(["load", "--provider", provider, "--connection", connectionString, "--to", size.ToString(CultureInfo.InvariantCulture)], ct);
+                Log($"{provider} {size:N0}: loaded {load.Added:N0} in {load.Seconds:0.0} s (loader peak {Mb(load.Peak.WorkingSet)}); rebuilding and measuring …");
+                var measured = await ChildAsync<MeasureResult>(["measure", "--provider", provider, "--connection", connectionString, "--runs", runs, "--ranking-runs", rankingRuns], ct);
+                var result = new StepResult(provider, measured.Responses, TimeSpan.FromSeconds(load.Seconds), TimeSpan.FromSeconds(measured.RebuildSeconds),
+                    measured.Cells, measured.A, measured.B, measured.C, load.Peak, measured.RebuildPeak, measured.QueryPeak, measured.ProcessPeakWorkingSet,
+                    measured.DatabaseBytes, measured.LoadAverage);
                 results.Add(result);
                 Log(result.ToString());
                 if (output.Length > 0) await File.AppendAllTextAsync(output, result.MarkdownRow() + Environment.NewLine, ct);
@@ -139,6 +115,98 @@ public static class BenchMain
         Console.WriteLine(StepResult.MemoryHeader);
         foreach (var r in results) Console.WriteLine(r.MemoryRow());
         return 0;
+    }
+
+    /// <summary>Runs this program again with the arguments; its last line starting "RESULT " is the JSON result.</summary>
+    private static async Task<T> ChildAsync<T>(string[] arguments, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(BenchMain).Assembly.Location);
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the child process");
+        string? result = null;
+        while (await child.StandardOutput.ReadLineAsync(ct) is { } line)
+        {
+            if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line["RESULT ".Length..];
+            else Console.WriteLine("    " + line);
+        }
+        await child.WaitForExitAsync(ct);
+        if (child.ExitCode != 0 || result is null) throw new InvalidOperationException($"{arguments[0]} failed with exit code {child.ExitCode}");
+        return System.Text.Json.JsonSerializer.Deserialize<T>(result, Json)!;
+    }
+
+    public sealed record LoadResult(long Added, double Seconds, MemoryPeak Peak);
+
+    public sealed record MeasureResult(long Responses, double RebuildSeconds, long Cells, Timing A, Timing B, Timing C,
+        MemoryPeak RebuildPeak, MemoryPeak QueryPeak, long ProcessPeakWorkingSet, long DatabaseBytes, string LoadAverage);
+
+    /// <summary>Child: the app migrates and gets its units, then the bulk loader fills Responses up to the total.</summary>
+    private static async Task<int> LoadAsync(string provider, string connectionString, long total, CancellationToken ct)
+    {
+        using var sampler = new MemorySampler();
+        using var app = new BenchApp(provider, connectionString);
+        app.CreateClient();
+        await app.ImportUnitsAsync(Communes, ct);
+        var loader = await BulkLoader.CreateAsync(app, ct);
+        var before = loader.Loaded;
+        sampler.Reset();
+        var watch = Stopwatch.StartNew();
+        var lastLog = Stopwatch.StartNew();
+        await loader.LoadUpToAsync(total, new Progress(n =>
+        {
+            if (lastLog.Elapsed.TotalSeconds < 30) return;
+            lastLog.Restart();
+            Log($"  loaded {n:N0} ({(n - before) / Math.Max(1, watch.Elapsed.TotalSeconds):N0}/s)");
+        }), ct);
+        Console.WriteLine("RESULT " + System.Text.Json.JsonSerializer.Serialize(new LoadResult(loader.Loaded - before, watch.Elapsed.TotalSeconds, sampler.Snapshot()), Json));
+        return 0;
+    }
+
+    /// <summary>Child: the app alone — (d) a rebuild of every cell, then (a)–(c) over HTTP.</summary>
+    private static async Task<int> MeasureAsync(string provider, string connectionString, int runs, int rankingRuns, CancellationToken ct)
+    {
+        using var sampler = new MemorySampler();
+        using var app = new BenchApp(provider, connectionString);
+        var client = app.CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(10);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.AdminTokenAsync(ct));
+
+        sampler.Reset();
+        var rebuild = Stopwatch.StartNew();
+        long rebuilt, cells;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
+            rebuilt = await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().RebuildAsync(db, null, ct);
+        }
+        rebuild.Stop();
+        var rebuildPeak = sampler.Snapshot();
+        await using (var scope = app.Services.CreateAsyncScope())
+            cells = await scope.ServiceProvider.GetRequiredService<SurveyDbContext>().StatisticsCells.LongCountAsync(ct);
+        Log($"  rebuilt {rebuilt:N0} responses into {cells:N0} cells in {rebuild.Elapsed.TotalSeconds:0.0} s; measuring …");
+
+        sampler.Reset();
+        var random = new Random(42);
+        var year = $"from={BulkLoader.FirstDay:yyyy-MM-dd}&to={BulkLoader.LastDay:yyyy-MM-dd}";
+        var loadBefore = LoadAverage().Split(' ')[0];
+        var a = await TimeAsync(client, runs, () => $"/api/v1/units/{BenchApp.CommuneCode(random.Next(1, Communes + 1))}/indices?instrument=SIPAS-DV&from=2025-04-01&to=2025-06-30");
+        var b = await TimeAsync(client, runs, () => $"/api/v1/units/P/indices?instrument=SIPAS-DV&{year}");
+        var c = await TimeAsync(client, rankingRuns, () => $"/api/v1/units/P/ranking?instrument=SIPAS-DV&{year}");
+        var queryPeak = sampler.Snapshot();
+        Console.WriteLine("RESULT " + System.Text.Json.JsonSerializer.Serialize(new MeasureResult(rebuilt, rebuild.Elapsed.TotalSeconds, cells, a, b, c,
+            rebuildPeak, queryPeak, Process.GetCurrentProcess().PeakWorkingSet64, await DatabaseBytesAsync(app),
+            $"{loadBefore} → {LoadAverage().Split(' ')[0]}"), Json));
+        return 0;
+    }
+
+    private static async Task<bool> PostgresDatabaseExistsAsync(string server, string database)
+    {
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        return await command.ExecuteScalarAsync() is not null;
     }
 
     /// <summary>Warm-up (5 requests, not counted), then <paramref name="runs"/> timed requests, each read to the end.</summary>
@@ -220,7 +288,7 @@ public sealed record StepResult(string Provider, long Responses, TimeSpan Load, 
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|";
 
     public const string MemoryHeader =
-        "| provider | responses | peak working set: load / rebuild / queries | peak GC heap: load / rebuild / queries | process peak working set (whole run so far) |\n" +
+        "| provider | responses | peak working set: loader / app rebuild / app queries | peak GC heap: loader / app rebuild / app queries | app process peak working set |\n" +
         "|---|---:|---:|---:|---:|";
 
     public string MarkdownRow() => FormattableString.Invariant(

@@ -10,7 +10,7 @@ namespace CchcSurvey.Web.Indices;
 
 /// <summary>
 /// Bulk insert of new statistics cells for <see cref="StatisticsLedger.RebuildAsync"/>, in the caller's transaction:
-/// prepared multi-row INSERTs on SQLite, binary COPY on PostgreSQL. A rebuild of ten million responses writes
+/// a prepared INSERT run per cell on SQLite, binary COPY on PostgreSQL. A rebuild of ten million responses writes
 /// millions of cells; EF Core's change tracking and per-row <c>RETURNING</c> managed a few thousand a second,
 /// which made a national rebuild take an hour. Values are written in the representations EF Core's providers
 /// use (SQLite: the period as an integer, the date as "yyyy-MM-dd" text, the flag as 0/1).
@@ -19,11 +19,6 @@ public static class CellRows
 {
     private const string Columns = "\"UnitId\", \"InstrumentVersionId\", \"Period\", \"PeriodStart\", \"Channel\", \"Flagged\", " +
         "\"Responses\", \"OverallN\", \"OverallSatisfied\", \"Data\", \"Revision\"";
-
-    private const int ColumnCount = 11;
-
-    /// <summary>Rows per SQLite statement: 64 × 11 parameters, well under SQLite's limit.</summary>
-    private const int RowsPerStatement = 64;
 
     public static async Task InsertAsync(SurveyDbContext db, IReadOnlyList<StatisticsCell> cells, CancellationToken ct)
     {
@@ -45,54 +40,37 @@ public static class CellRows
 
     private static async Task InsertSqliteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<StatisticsCell> cells, CancellationToken ct)
     {
-        SqliteCommand Prepare(int rows)
+        // One prepared single-row statement run per cell: SQLite runs it in-process, and binding by name scans the
+        // statement's parameter list, so a multi-row statement with hundreds of parameters spent its time in strncmp.
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO \"StatisticsCells\" ({Columns}) VALUES ($unit, $version, $period, $start, $channel, $flagged, $responses, $n, $satisfied, $data, $revision)";
+        var unit = command.Parameters.Add("$unit", SqliteType.Integer);
+        var version = command.Parameters.Add("$version", SqliteType.Integer);
+        var period = command.Parameters.Add("$period", SqliteType.Integer);
+        var start = command.Parameters.Add("$start", SqliteType.Text);
+        var channel = command.Parameters.Add("$channel", SqliteType.Text);
+        var flagged = command.Parameters.Add("$flagged", SqliteType.Integer);
+        var responses = command.Parameters.Add("$responses", SqliteType.Integer);
+        var n = command.Parameters.Add("$n", SqliteType.Integer);
+        var satisfied = command.Parameters.Add("$satisfied", SqliteType.Integer);
+        var data = command.Parameters.Add("$data", SqliteType.Text);
+        var revision = command.Parameters.Add("$revision", SqliteType.Integer);
+        command.Prepare();
+        foreach (var cell in cells)
         {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
-                "(" + string.Join(", ", Enumerable.Range(0, ColumnCount).Select(c => $"$p{r * ColumnCount + c}")) + ")"));
-            command.CommandText = $"INSERT INTO \"StatisticsCells\" ({Columns}) VALUES {values}";
-            for (var p = 0; p < rows * ColumnCount; p++) command.Parameters.Add(new SqliteParameter($"$p{p}", null));
-            command.Prepare();
-            return command;
-        }
-
-        static void Bind(SqliteCommand command, IReadOnlyList<StatisticsCell> cells, int from, int rows)
-        {
-            var p = command.Parameters;
-            for (var r = 0; r < rows; r++)
-            {
-                var cell = cells[from + r];
-                var at = r * ColumnCount;
-                p[at].Value = cell.UnitId;
-                p[at + 1].Value = cell.InstrumentVersionId;
-                p[at + 2].Value = (byte)cell.Period;
-                p[at + 3].Value = cell.PeriodStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                p[at + 4].Value = cell.Channel;
-                p[at + 5].Value = cell.Flagged ? 1 : 0;
-                p[at + 6].Value = cell.Responses;
-                p[at + 7].Value = cell.OverallN;
-                p[at + 8].Value = cell.OverallSatisfied;
-                p[at + 9].Value = cell.Data;
-                p[at + 10].Value = cell.Revision;
-            }
-        }
-
-        var at = 0;
-        if (cells.Count >= RowsPerStatement)
-        {
-            await using var full = Prepare(RowsPerStatement);
-            for (; at + RowsPerStatement <= cells.Count; at += RowsPerStatement)
-            {
-                Bind(full, cells, at, RowsPerStatement);
-                await full.ExecuteNonQueryAsync(ct);
-            }
-        }
-        if (at < cells.Count)
-        {
-            await using var rest = Prepare(cells.Count - at);
-            Bind(rest, cells, at, cells.Count - at);
-            await rest.ExecuteNonQueryAsync(ct);
+            unit.Value = cell.UnitId;
+            version.Value = cell.InstrumentVersionId;
+            period.Value = (byte)cell.Period;
+            start.Value = cell.PeriodStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            channel.Value = cell.Channel;
+            flagged.Value = cell.Flagged ? 1 : 0;
+            responses.Value = cell.Responses;
+            n.Value = cell.OverallN;
+            satisfied.Value = cell.OverallSatisfied;
+            data.Value = cell.Data;
+            revision.Value = cell.Revision;
+            await command.ExecuteNonQueryAsync(ct);
         }
     }
 

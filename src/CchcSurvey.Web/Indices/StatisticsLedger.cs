@@ -31,16 +31,19 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     {
         public Dictionary<CellKey, Delta> Cells { get; } = new();
 
+        /// <summary>Adds a response to the day and month cells of each unit of its ancestry (itself included).</summary>
         public void Add(Response response, IReadOnlyDictionary<string, AnswerValue> answers, InstrumentDefinition definition,
-            IReadOnlyList<int> ancestry, DateOnly day, CellPeriod? only = null)
+            IReadOnlyList<int> ancestry, DateOnly day)
         {
-            var month = new DateOnly(day.Year, day.Month, 1);
+            foreach (var unitId in ancestry) AddToUnit(unitId, response, answers, definition, day);
+        }
+
+        /// <summary>Adds a response to one unit's day and month cells.</summary>
+        public void AddToUnit(int unitId, Response response, IReadOnlyDictionary<string, AnswerValue> answers, InstrumentDefinition definition, DateOnly day)
+        {
             var flagged = response.Flags != 0;
-            foreach (var unitId in ancestry)
-            {
-                if (only is null or CellPeriod.Day) Add(new CellKey(unitId, response.InstrumentVersionId, CellPeriod.Day, day, response.Channel, flagged));
-                if (only is null or CellPeriod.Month) Add(new CellKey(unitId, response.InstrumentVersionId, CellPeriod.Month, month, response.Channel, flagged));
-            }
+            Add(new CellKey(unitId, response.InstrumentVersionId, CellPeriod.Day, day, response.Channel, flagged));
+            Add(new CellKey(unitId, response.InstrumentVersionId, CellPeriod.Month, new DateOnly(day.Year, day.Month, 1), response.Channel, flagged));
 
             void Add(CellKey key)
             {
@@ -112,84 +115,113 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
 
     /// <summary>
     /// Recomputes every cell from the raw responses, one local day at a time (so memory stays bounded by one day's
-    /// cells and one month's cells), and writes them with <see cref="CellRows"/> (bulk insert). All of it happens in
-    /// one transaction — the caller's, or its own — so readers see the old cells until the new ones are complete,
-    /// and a failure leaves the old ones. Run it with the site stopped (or, in the app, with the writer paused):
-    /// submissions stored during a rebuild in another process may be counted twice or not at all until the next
-    /// rebuild. On PostgreSQL its own transaction is followed by VACUUM ANALYZE of the cells, so that rankings can
-    /// read the covering index alone at once instead of after the next autovacuum.
+    /// cells and one month's cells), and writes them with <see cref="CellRows"/> (bulk insert). Inside the caller's
+    /// transaction (a unit move or merge) it is part of that transaction. On its own (<c>stats rebuild</c>), on
+    /// PostgreSQL it is one transaction, so readers see the old cells until the new ones are complete, followed by
+    /// VACUUM ANALYZE of the cells so that rankings can read the covering index alone at once; on SQLite it commits
+    /// after each month, because a write transaction cannot be checkpointed and every page read searches the whole
+    /// write-ahead log of an open transaction, so one transaction over millions of cells slows down as it grows
+    /// (an interrupted rebuild leaves partial cells until it is run again). Run it with the site stopped: submissions
+    /// stored during a rebuild in another process may be counted twice or not at all until the next rebuild.
     /// </summary>
     public async Task<long> RebuildAsync(SurveyDbContext db, IProgress<long>? progress, CancellationToken ct)
     {
-        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        long done;
+        if (db.Database.CurrentTransaction is not null)
+            return await RebuildInTransactionAsync(db, progress, () => Task.CompletedTask, ct);
+
+        var sqlite = db.Database.IsSqlite();
+        await db.Database.OpenConnectionAsync(ct);
+        var own = await db.Database.BeginTransactionAsync(ct);
         try
         {
-            done = await RebuildInTransactionAsync(db, progress, ct);
-            if (own is not null) await own.CommitAsync(ct);
+            // A larger page cache for this connection while it reads every response (restored below: it is pooled).
+            if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536", ct);
+            var done = await RebuildInTransactionAsync(db, progress, async () =>
+            {
+                if (!sqlite) return;
+                await own.CommitAsync(ct);
+                await own.DisposeAsync();
+                own = await db.Database.BeginTransactionAsync(ct);
+            }, ct);
+            await own.CommitAsync(ct);
+            if (!sqlite)
+            {
+                var timeout = db.Database.GetCommandTimeout();
+                db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
+                await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) \"StatisticsCells\"", ct);
+                db.Database.SetCommandTimeout(timeout);
+            }
+            return done;
         }
         finally
         {
-            if (own is not null) await own.DisposeAsync();
+            await own.DisposeAsync();
+            if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-2000", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
         }
-        if (own is not null && db.Database.IsNpgsql())
-        {
-            var timeout = db.Database.GetCommandTimeout();
-            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
-            await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) \"StatisticsCells\"", ct);
-            db.Database.SetCommandTimeout(timeout);
-        }
-        return done;
     }
 
-    private async Task<long> RebuildInTransactionAsync(SurveyDbContext db, IProgress<long>? progress, CancellationToken ct)
+    /// <summary>
+    /// One local month at a time, one unit at a time (a range read of the (UnitId, SubmittedHourUtc) index each):
+    /// a unit without sub-units has all of its month's responses once its read is over, so its day and month cells
+    /// are written and forgotten at once; only the cells of units with sub-units (a province, a district) are kept
+    /// for the whole month. Memory is bounded by those and one unit's cells, whatever the number of communes.
+    /// </summary>
+    /// <param name="monthDone">Called after each month's cells are written (the standalone SQLite rebuild commits there).</param>
+    private async Task<long> RebuildInTransactionAsync(SurveyDbContext db, IProgress<long>? progress, Func<Task> monthDone, CancellationToken ct)
     {
         await db.StatisticsCells.ExecuteDeleteAsync(ct);
         // Two index seeks on SubmittedHourUtc; null when there are no responses.
         var first = await db.Responses.MinAsync(r => (DateTime?)r.SubmittedHourUtc, ct);
         var last = await db.Responses.MaxAsync(r => (DateTime?)r.SubmittedHourUtc, ct);
         if (first is null || last is null) return 0;
-        var ancestry = await AncestryAsync(db, null, ct);
+        var units = await db.Units.AsNoTracking().OrderBy(u => u.Id).Select(u => new { u.Id, u.Path }).ToListAsync(ct);
+        var ancestry = units.ToDictionary(u => u.Id, u => UnitPath.Ids(u.Path));
+        // Units that are an ancestor of another: their cells gather responses from many units.
+        var gathering = ancestry.Values.SelectMany(path => path.Take(path.Length - 1)).ToHashSet();
         // Loaded before the responses are streamed: the context cannot run a second query while one is open.
         var definitions = new Dictionary<int, InstrumentDefinition>();
         foreach (var versionId in await db.InstrumentVersions.AsNoTracking().Select(v => v.Id).ToListAsync(ct))
             definitions[versionId] = await DefinitionAsync(db, versionId, ct);
+
         long done = 0;
-        var monthDeltas = new CellDeltas();
-        var lastDay = LocalDay(last.Value);
-        for (var day = LocalDay(first.Value); day <= lastDay; day = day.AddDays(1))
+        var lastMonth = MonthOf(LocalDay(last.Value));
+        for (var month = MonthOf(LocalDay(first.Value)); month <= lastMonth; month = month.AddMonths(1))
         {
-            var dayDeltas = new CellDeltas();
-            var start = clock.StartOfDayUtc(day);
-            var end = clock.StartOfDayUtc(day.AddDays(1));
-            // One streamed range read of the SubmittedHourUtc index per day. (Paging by "Id > last ORDER BY
-            // Id" made SQLite walk the whole table by rowid for every day: O(responses × days).)
-            var responses = db.Responses.AsNoTracking()
-                .Where(r => r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end)
-                .Select(r => new Response
+            var start = clock.StartOfDayUtc(month);
+            var end = clock.StartOfDayUtc(month.AddMonths(1));
+            var shared = new CellDeltas();
+            foreach (var unit in units)
+            {
+                var unitId = unit.Id;
+                var own = new CellDeltas();
+                var responses = db.Responses.AsNoTracking()
+                    .Where(r => r.UnitId == unitId && r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end)
+                    .Select(r => new Response
+                    {
+                        Id = r.Id, UnitId = r.UnitId, InstrumentVersionId = r.InstrumentVersionId, Channel = r.Channel,
+                        SubmittedHourUtc = r.SubmittedHourUtc, Flags = r.Flags, AnswersJson = r.AnswersJson, PayloadHash = "",
+                    })
+                    .AsAsyncEnumerable();
+                await foreach (var response in responses.WithCancellation(ct))
                 {
-                    Id = r.Id, UnitId = r.UnitId, InstrumentVersionId = r.InstrumentVersionId, Channel = r.Channel,
-                    SubmittedHourUtc = r.SubmittedHourUtc, Flags = r.Flags, AnswersJson = r.AnswersJson, PayloadHash = "",
-                })
-                .AsAsyncEnumerable();
-            await foreach (var response in responses.WithCancellation(ct))
-            {
-                var definition = definitions[response.InstrumentVersionId];
-                var answers = AnswerCodec.Deserialize(response.AnswersJson, definition);
-                dayDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Day);
-                monthDeltas.Add(response, answers, definition, ancestry[response.UnitId], day, CellPeriod.Month);
-                if (++done % 10_000 == 0) progress?.Report(done);
+                    var definition = definitions[response.InstrumentVersionId];
+                    var answers = AnswerCodec.Deserialize(response.AnswersJson, definition);
+                    var day = LocalDay(response.SubmittedHourUtc);
+                    foreach (var cellUnit in ancestry[unitId])
+                        (gathering.Contains(cellUnit) ? shared : own).AddToUnit(cellUnit, response, answers, definition, day);
+                    if (++done % 10_000 == 0) progress?.Report(done);
+                }
+                await InsertAsync(db, own, ct);
             }
+            await InsertAsync(db, shared, ct);
             progress?.Report(done);
-            await InsertAsync(db, dayDeltas, ct);
-            if (day.AddDays(1).Day == 1 || day == lastDay)
-            {
-                await InsertAsync(db, monthDeltas, ct);
-                monthDeltas = new CellDeltas();
-            }
+            await monthDone();
         }
         return done;
     }
+
+    private static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
 
     /// <summary>The local day of an hour-truncated UTC time.</summary>
     public DateOnly LocalDay(DateTime utc) => DateOnly.FromDateTime(clock.ToLocal(utc));
