@@ -34,7 +34,7 @@ public sealed class BulkLoader
         [("NHANH", 0.60), ("SIPAS-DV", 0.80), ("TT01", 0.95), ("SIPAS-CS", 0.98), ("PAPI-M", 1.00)];
 
     private readonly BenchApp _app;
-    private readonly Random _random = new(20251125);
+    private readonly Random _random;
     private readonly List<Place> _places;
     private readonly Dictionary<string, PublishedInstrument> _instruments;
     private readonly DateOnly[] _workingDays;
@@ -42,8 +42,12 @@ public sealed class BulkLoader
 
     public long Loaded { get; private set; }
 
-    private BulkLoader(BenchApp app, List<Place> places, Dictionary<string, PublishedInstrument> instruments, LocalClock clock)
+    private BulkLoader(BenchApp app, List<Place> places, Dictionary<string, PublishedInstrument> instruments, LocalClock clock, long loaded)
     {
+        // Seeded by how many rows are there already: each step (a child process of its own) continues with fresh
+        // submission ids instead of repeating the first step's, and the same sizes always give the same data.
+        _random = new Random(unchecked(20251125 + (int)loaded));
+        Loaded = loaded;
         _app = app;
         _places = places;
         _instruments = instruments;
@@ -63,8 +67,7 @@ public sealed class BulkLoader
         var counters = await db.Counters.AsNoTracking().OrderBy(c => c.Code).Select(c => new { c.Id, c.UnitId, c.Code }).ToListAsync(ct);
         var quality = new Random(7);
         var places = counters.Select(c => new Place(c.UnitId, c.Id, c.Code, 0.55 + quality.NextDouble() * 0.4)).ToList();
-        var loader = new BulkLoader(app, places, instruments, scope.ServiceProvider.GetRequiredService<LocalClock>());
-        loader.Loaded = await db.Responses.LongCountAsync(ct);
+        var loader = new BulkLoader(app, places, instruments, scope.ServiceProvider.GetRequiredService<LocalClock>(), await db.Responses.LongCountAsync(ct));
         return loader;
     }
 

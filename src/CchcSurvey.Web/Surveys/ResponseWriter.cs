@@ -75,39 +75,33 @@ public sealed class ResponseWriter(
 
     private async Task CommitAsync(IReadOnlyList<Pending> batch)
     {
-        try
+        // A cached cell changed elsewhere earns the whole batch one more try from the database; any other failure
+        // of a batch is retried item by item, so that one bad or conflicting item does not sink the others.
+        for (var attempt = 0; attempt < 2; attempt++)
         {
-            await CommitOnceAsync(batch);
-            return;
-        }
-        catch (Exception e)
-        {
-            // The caches were changed before the commit that did not happen.
-            ClearCaches();
-            if (e is StaleCellException)
-                logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
-            else if (batch.Count > 1)
-                logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
-            else
+            try
             {
-                batch[0].Done.TrySetException(e);
+                await CommitOnceAsync(batch);
                 return;
             }
-            if (e is StaleCellException)
+            catch (Exception e)
             {
-                try
+                // The caches were changed before the commit that did not happen.
+                ClearCaches();
+                if (e is StaleCellException && attempt == 0)
                 {
-                    await CommitOnceAsync(batch);
+                    logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
+                    continue;
+                }
+                if (batch.Count == 1)
+                {
+                    batch[0].Done.TrySetException(e);
                     return;
                 }
-                catch (Exception again)
-                {
-                    ClearCaches();
-                    logger.LogWarning(again, "A batch of {Count} submissions failed again; retrying them one by one", batch.Count);
-                }
+                logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
+                break;
             }
         }
-        // One bad or conflicting item must not sink the others.
         foreach (var pending in batch)
         {
             try { await CommitOnceAsync([pending]); }
