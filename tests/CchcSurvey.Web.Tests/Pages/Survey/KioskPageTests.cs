@@ -19,7 +19,7 @@ public sealed class KioskPageTests(SurveyAppFactory factory) : IClassFixture<Sur
 
         var thanks = await SurveyForm.HtmlAsync(await client.GetAsync("/kiosk/VQ-AS-Q1/cam-on"));
         Assert.Contains("http-equiv=\"refresh\" content=\"5;url=/kiosk/VQ-AS-Q1?culture=vi\"", thanks);
-        Assert.Contains("Câu trả lời của bạn đã được ghi nhận.", thanks);
+        Assert.Contains("Câu trả lời của ông/bà đã được ghi nhận.", thanks);
 
         var stored = Assert.Single(SurveyForm.Responses(factory, form.SubmissionId));
         Assert.Equal("kiosk", stored.Channel);

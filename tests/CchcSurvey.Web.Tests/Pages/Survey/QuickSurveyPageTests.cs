@@ -61,7 +61,7 @@ public sealed class QuickSurveyPageTests(SurveyAppFactory factory) : IClassFixtu
         var receipt = await client.GetAsync($"/r/{form.SubmissionId}");
         Assert.Equal(HttpStatusCode.OK, receipt.StatusCode);
         var receiptHtml = await SurveyForm.HtmlAsync(receipt);
-        Assert.Contains("Câu trả lời của bạn đã được ghi nhận", receiptHtml);
+        Assert.Contains("Câu trả lời của ông/bà đã được ghi nhận", receiptHtml);
         Assert.Matches(@"\d{2}/\d{2}/\d{4}", receiptHtml);
         Assert.DoesNotMatch(@"\d{1,2}:\d{2}", receiptHtml);
 
