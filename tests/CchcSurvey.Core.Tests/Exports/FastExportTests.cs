@@ -212,6 +212,47 @@ public sealed class FastExportTests
         AssertSameBytes(ReferenceExport.Csv(columns, rows), await CsvAsync(columns, rows));
     }
 
+    private static async Task<byte[]> JsonAsync(IReadOnlyList<string> columns, IEnumerable<ExportCell[]> rows)
+    {
+        using var output = new NonSeekableStream { ForbidSynchronousWrites = true };
+        await using (var writer = new JsonTableWriter(output))
+        {
+            await writer.StartTableAsync("t", columns);
+            foreach (var row in rows) await writer.WriteRowAsync(row);
+            await writer.CompleteAsync();
+        }
+        return output.ToArray();
+    }
+
+    [Fact]
+    public async Task The_json_has_the_bytes_utf8jsonwriter_wrote_for_every_kind_of_text_and_number()
+    {
+        double[] numbers = [0, 1, 5, 10, -1, -0.0, 0.5, 12.5, 1.0 / 3, 1e15, 1e16, 1e-7, 5e-324, double.MaxValue, -double.MaxValue, 0.1 + 0.2];
+        string?[] texts = [null, .. Texts, "\u0041", "</script>", "\ud800", "\u00e9 é", "\b\f", "\u007f\u0080\u009f", "\u200b\ufeff"];
+        var random = new Random(4);
+        var rows = new List<ExportCell[]>();
+        for (var r = 0; r < 3000; r++)
+            rows.Add(Enumerable.Range(0, 7).Select(c => random.Next(3) switch
+            {
+                0 => ExportCell.Of(numbers[random.Next(numbers.Length)]),
+                1 => ExportCell.Of(texts[random.Next(texts.Length)]),
+                _ => random.Next(2) == 0 ? ExportCell.Empty : ExportCell.Of(RandomText(random)),
+            }).ToArray());
+        string[] columns = ["id", "tên \"có\" dấu", "a\\b", "<x>", "=f", "", "NHANH.HL"];
+        AssertSameBytes(ReferenceExport.Json(columns, rows), await JsonAsync(columns, rows));
+        AssertSameBytes(ReferenceExport.Json(columns, []), await JsonAsync(columns, []));
+        Assert.Equal("[]"u8.ToArray(), await JsonAsync(["a"], []));
+    }
+
+    [Fact]
+    public async Task Lone_surrogates_and_quotes_in_json_are_escaped_as_utf8jsonwriter_escaped_them()
+    {
+        ExportCell[][] rows = [[ExportCell.Of("a \ud800 b \"c\"\n")], [ExportCell.Of("\udc00")], [ExportCell.Of("ok")]];
+        var expected = ReferenceExport.Json(["t"], rows);
+        AssertSameBytes(expected, await JsonAsync(["t"], rows));
+        Assert.Contains("\\\"c\\\"", Encoding.UTF8.GetString(expected), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_table_of_one_column_writes_an_empty_field_as_two_quotes_as_csvhelper_did()
     {
@@ -229,7 +270,7 @@ public sealed class FastExportTests
     }
 
     [Fact]
-    public async Task Microdata_of_every_instrument_gives_the_csv_bytes_of_the_old_export()
+    public async Task Microdata_of_every_instrument_gives_the_csv_and_json_bytes_of_the_old_export()
     {
         var random = new Random(11);
         var layout = new MicrodataLayout(BuiltIn);
@@ -246,6 +287,14 @@ public sealed class FastExportTests
             return cells;
         }));
         AssertSameBytes(expected, actual);
+
+        var expectedJson = ReferenceExport.Json(layout.Columns, records.Select((r, i) => ReferenceExport.Fill(layout, r, $"p{i}")));
+        var actualJson = await JsonAsync(layout.Columns, records.Select((r, i) =>
+        {
+            layout.Fill(r, $"p{i}", cells);
+            return cells;
+        }));
+        AssertSameBytes(expectedJson, actualJson);
     }
 }
 

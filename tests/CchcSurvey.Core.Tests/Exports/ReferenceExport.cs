@@ -9,7 +9,8 @@ namespace CchcSurvey.Core.Tests.Exports;
 /// <summary>
 /// The export code as it was before it was made fast (commit 4f651bc), kept as the oracle of the differential tests:
 /// the answer parsing of MicrodataLayout.Fill (Utf8JsonReader with a string per code and a StringBuilder per multi
-/// answer) and the CSV writer through CsvHelper. The fast code must give the same cells and the same bytes.
+/// answer), the CSV writer through CsvHelper and the JSON writer through Utf8JsonWriter. The fast code must give
+/// the same cells and the same bytes.
 /// </summary>
 public static class ReferenceExport
 {
@@ -91,6 +92,31 @@ public static class ReferenceExport
                 csv.EndRecord();
             }
             csv.Flush();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The old JsonTableWriter: the same table through Utf8JsonWriter with the relaxed encoder.</summary>
+    public static byte[] Json(IReadOnlyList<string> columns, IEnumerable<ExportCell[]> rows)
+    {
+        var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false, SkipValidation = true };
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, options))
+        {
+            var names = columns.Select(c => JsonEncodedText.Encode(c, options.Encoder)).ToArray();
+            json.WriteStartArray();
+            foreach (var cells in rows)
+            {
+                json.WriteStartObject();
+                for (var i = 0; i < cells.Length; i++)
+                {
+                    if (cells[i].Number is double number) json.WriteNumber(names[i], number);
+                    else if (cells[i].Text is string text) json.WriteString(names[i], text);
+                    else json.WriteNull(names[i]);
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
         }
         return buffer.ToArray();
     }
