@@ -57,8 +57,8 @@ public static class EndToEnd
                 foreach (var f in new[] { file, file + "-wal", file + "-shm", file + "-journal" }) File.Delete(f);
         }
         Console.WriteLine();
-        Console.WriteLine("| format | rows | wall s | rows/s (wall) | CPU s | rows/CPU-s | allocated B/row | output | peak working set |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| format | rows | wall s | rows/s (wall) | CPU s | rows/CPU-s | allocated B/row | output | peak working set | load |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var line in results) Console.WriteLine(line);
         return 0;
     }
@@ -114,6 +114,7 @@ public static class EndToEnd
             ? new FileStream(outFile, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true)
             : (Stream)new CountingNullStream();
 
+        var loadBefore = LoadAverage();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -127,9 +128,13 @@ public static class EndToEnd
         var seconds = watch.Elapsed.TotalSeconds;
         var peakMb = process.PeakWorkingSet64 / (1024.0 * 1024);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {ExportFormats.Extension(format).ToUpperInvariant()} | {written:N0} | {seconds:F1} | {written / seconds:N0} | {cpu:F1} | {written / cpu:N0} | {(double)allocated / Math.Max(1, written):N0} | {Size(bytes)} | {peakMb:N0} MB |"));
+            $"| {ExportFormats.Extension(format).ToUpperInvariant()} | {written:N0} | {seconds:F1} | {written / seconds:N0} | {cpu:F1} | {written / cpu:N0} | {(double)allocated / Math.Max(1, written):N0} | {Size(bytes)} | {peakMb:N0} MB | {loadBefore} → {LoadAverage()} |"));
         return 0;
     }
+
+    /// <summary>The 1-minute load average (2 = both cores busy): on a shared machine it says how much the wall clock waited.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private static string Size(long bytes) => bytes >= 1e9 ? $"{bytes / 1e9:F2} GB" : $"{bytes / 1e6:F0} MB";
 
