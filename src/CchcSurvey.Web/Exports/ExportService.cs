@@ -17,11 +17,12 @@ namespace CchcSurvey.Web.Exports;
 /// <see cref="Security.OfficialScope"/>, the command line has none); this class only reads what it is given.
 /// Built per use from scoped services, so Program.cs needs no registration.
 /// </summary>
-public sealed class ExportService(SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, LocalClock clock)
+public sealed class ExportService(SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, LocalClock clock, IServiceScopeFactory scopes)
 {
     public static ExportService From(IServiceProvider services) => new(
         services.GetRequiredService<SurveyDbContext>(), services.GetRequiredService<IndexQueries>(),
-        services.GetRequiredService<InstrumentRegistry>(), services.GetRequiredService<LocalClock>());
+        services.GetRequiredService<InstrumentRegistry>(), services.GetRequiredService<LocalClock>(),
+        services.GetRequiredService<IServiceScopeFactory>());
 
     /// <summary>Codes of every instrument that has a published version.</summary>
     public Task<List<string>> InstrumentCodesAsync(CancellationToken ct) =>
@@ -83,8 +84,10 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
             .Where(v => instrument == null || v.Code == instrument).ToListAsync(ct);
         var byId = versions.ToDictionary(v => v.Id, v => registry.Get(v).Definition);
         var layout = new MicrodataLayout(byId.Values);
-        var units = new CodesById(await db.Units.AsNoTracking().Select(u => new KeyValuePair<int, string>(u.Id, u.Code)).ToListAsync(ct));
-        var counters = new CodesById(await db.Counters.AsNoTracking().Select(c => new KeyValuePair<int, string>(c.Id, c.Code)).ToListAsync(ct));
+        var units = new CodesById(await db.Units.AsNoTracking().Select(u => new KeyValuePair<int, string>(u.Id, u.Code)).ToListAsync(ct),
+            id => LateCode(d => d.Units.Where(u => u.Id == id).Select(u => u.Code)));
+        var counters = new CodesById(await db.Counters.AsNoTracking().Select(c => new KeyValuePair<int, string>(c.Id, c.Code)).ToListAsync(ct),
+            id => LateCode(d => d.Counters.Where(c => c.Id == id).Select(c => c.Code)));
         using var pseudonyms = new Pseudonymizer();
         var query = (await ResponsesAsync(root, instrument, filter, ct)).OrderBy(r => r.Id).Select(r => new
         {
@@ -144,14 +147,26 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
         return written;
     }
 
+    /// <summary>
+    /// The code of a unit or counter created after the codes were read but before the responses were (a response
+    /// to it was exported): read through a context of its own, since this one is busy with the responses.
+    /// </summary>
+    private string LateCode(Func<SurveyDbContext, IQueryable<string>> code)
+    {
+        using var scope = scopes.CreateScope();
+        return code(scope.ServiceProvider.GetRequiredService<SurveyDbContext>()).Single();
+    }
+
     /// <summary>Codes by database id, in an array when the ids are dense (they are: a few thousand from 1), else hashed.</summary>
-    private sealed class CodesById
+    internal sealed class CodesById
     {
         private readonly string[]? _dense;
         private readonly Dictionary<int, string> _sparse = new();
+        private readonly Func<int, string> _late;
 
-        public CodesById(List<KeyValuePair<int, string>> codes)
+        public CodesById(List<KeyValuePair<int, string>> codes, Func<int, string> late)
         {
+            _late = late;
             var max = codes.Count == 0 ? 0 : codes.Max(c => c.Key);
             if (max < 4 * codes.Count + 1024 && codes.All(c => c.Key >= 0)) _dense = new string[max + 1];
             foreach (var (id, code) in codes)
@@ -162,7 +177,7 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
         }
 
         public string this[int id] => (_dense is not null && (uint)id < (uint)_dense.Length ? _dense[id] : null)
-            ?? (_sparse.TryGetValue(id, out var code) ? code : throw new KeyNotFoundException($"no code for id {id}"));
+            ?? (_sparse.TryGetValue(id, out var code) ? code : _sparse[id] = _late(id));
     }
 
     /// <summary>A response as read for the microdata export, its hour already turned into the local date.</summary>

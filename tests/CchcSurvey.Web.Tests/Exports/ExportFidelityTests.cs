@@ -210,6 +210,25 @@ public abstract class ExportFidelityTests(SurveyAppFactory factory)
     }
 }
 
+/// <summary>Unit and counter codes are read before the responses; one created in between is looked up late, once.</summary>
+public sealed class CodesByIdTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1_000_000)]
+    public void A_known_id_gives_its_code_and_an_unknown_one_is_looked_up_once(int firstId)
+    {
+        var late = new List<int>();
+        var codes = new ExportService.CodesById([new(firstId, "VQ-AS"), new(firstId + 1, "VQ-BP")], id => { late.Add(id); return $"MOI-{id}"; });
+        Assert.Equal("VQ-AS", codes[firstId]);
+        Assert.Equal("VQ-BP", codes[firstId + 1]);
+        Assert.Equal($"MOI-{firstId + 7}", codes[firstId + 7]);
+        Assert.Equal($"MOI-{firstId + 7}", codes[firstId + 7]);
+        Assert.Equal("MOI-5000000", codes[5_000_000]);
+        Assert.Equal([firstId + 7, 5_000_000], late);
+    }
+}
+
 public sealed class SqliteExportFidelityTests(SurveyAppFactory factory) : ExportFidelityTests(factory), IClassFixture<SurveyAppFactory>
 {
     protected override void RequireServer() { }
