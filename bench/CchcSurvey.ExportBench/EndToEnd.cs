@@ -27,7 +27,7 @@ public static class EndToEnd
         var keep = args.Contains("--keep");
         var outDir = Option(args, "--out-dir", "");
         var instrument = Option(args, "--instrument", "");
-        var gc = Option(args, "--gc", "server");
+        var gc = Option(args, "--gc", "workstation");
         if (gc is not ("server" or "workstation")) return Fail("--gc: server or workstation");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
 
