@@ -32,9 +32,9 @@ public static class BenchMain
         }
         var command = args.Length > 0 ? args[0] : "";
         var provider = Option("--provider", "sqlite").ToLowerInvariant();
-        if (command is not ("indices" or "load" or "measure") || provider is not ("sqlite" or "postgres"))
+        if (command is not ("indices" or "load" or "measure") || provider is not ("sqlite" or "postgres" or "both") || (provider == "both" && command != "indices"))
         {
-            Console.Error.WriteLine("usage: indices --provider sqlite|postgres --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--reuse] [--out FILE.md]");
+            Console.Error.WriteLine("usage: indices --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--reuse] [--out FILE.md]");
             return 2;
         }
         var ct = CancellationToken.None;
@@ -43,6 +43,7 @@ public static class BenchMain
             "load" => await LoadAsync(provider, Option("--connection", ""), long.Parse(Option("--to", "0"), CultureInfo.InvariantCulture), ct),
             "measure" => await MeasureAsync(provider, Option("--connection", ""), int.Parse(Option("--runs", "50"), CultureInfo.InvariantCulture),
                 int.Parse(Option("--ranking-runs", "20"), CultureInfo.InvariantCulture), rebuild: !args.Contains("--no-rebuild"), ct),
+            _ when provider == "both" => await IndicesAsync(args, "sqlite", Option, ct) is var code && code != 0 ? code : await IndicesAsync(args, "postgres", Option, ct),
             _ => await IndicesAsync(args, provider, Option, ct),
         };
     }

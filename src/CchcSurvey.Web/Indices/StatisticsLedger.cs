@@ -13,13 +13,12 @@ public readonly record struct LedgerEntry(Response Response, IReadOnlyDictionary
 /// <summary>
 /// Keeps <see cref="StatisticsCell"/>s in step with the responses: every new response is added to the day
 /// and month cells of its unit and of each ancestor, in the caller's transaction, so that figures are read
-/// from a handful of cells instead of millions of responses. Every writer (the submission queue, paper
-/// import, demo data) goes through <see cref="AddAsync"/>; <see cref="RebuildAsync"/> recomputes all cells
-/// from the raw responses.
+/// from a handful of cells instead of millions of responses. Paper import and demo data go through
+/// <see cref="AddAsync"/>, the submission writer through <see cref="AddThroughCacheAsync"/> (the same cells, kept
+/// in memory between batches); <see cref="RebuildAsync"/> recomputes all cells from the raw responses.
 /// </summary>
 public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clock)
 {
-
     private sealed class Delta(InstrumentStatistics statistics)
     {
         public InstrumentStatistics Statistics { get; } = statistics;
@@ -76,6 +75,9 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     {
         if (entries.Count == 0) return;
         var deltas = await DeltasAsync(db, entries, ct);
+        // Room is made before the batch's cells are looked up, never in the middle: each of them must end up either
+        // cached or new.
+        cache.MakeRoomFor(deltas.Cells.Count);
         var missing = deltas.Cells.Keys.Where(k => !cache.Contains(k)).ToList();
         if (missing.Count > 0)
             foreach (var cell in await ReadCellsAsync(db, missing, tracked: false, ct))
@@ -114,8 +116,8 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     }
 
     /// <summary>
-    /// Recomputes every cell from the raw responses, one local day at a time (so memory stays bounded by one day's
-    /// cells and one month's cells), and writes them with <see cref="CellRows"/> (bulk insert). Inside the caller's
+    /// Recomputes every cell from the raw responses, one local month and one unit at a time (so memory stays bounded
+    /// whatever the number of units, see below), and writes them with <see cref="CellRows"/> (bulk insert). Inside the caller's
     /// transaction (a unit move or merge) it is part of that transaction. On its own (<c>stats rebuild</c>), on
     /// PostgreSQL it is one transaction, so readers see the old cells until the new ones are complete, followed by
     /// VACUUM ANALYZE of the cells so that rankings can read the covering index alone at once; on SQLite it commits
@@ -332,8 +334,8 @@ public sealed class CachedCell(long id, int revision, long responses, Instrument
 
 /// <summary>
 /// The cells the response writer updated recently, so that the next batch for the same unit, day and channel does
-/// not read and parse them again. Used by one writer at a time (not thread-safe). Bounded: when it holds more than
-/// <see cref="Capacity"/> cells it is emptied (yesterday's cells are the bulk of it by then).
+/// not read and parse them again. Used by one writer at a time (not thread-safe). Bounded: when a batch would take it
+/// past <see cref="Capacity"/> cells it is emptied first (yesterday's cells are the bulk of it by then).
 /// </summary>
 public sealed class CellCache
 {
@@ -345,10 +347,12 @@ public sealed class CellCache
     public bool Contains(CellKey key) => _cells.ContainsKey(key);
     public bool TryGet(CellKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CachedCell? cell) => _cells.TryGetValue(key, out cell);
 
-    public void Add(CellKey key, CachedCell cell)
+    public void Add(CellKey key, CachedCell cell) => _cells[key] = cell;
+
+    /// <summary>Empties the cache if adding this many cells could take it past <see cref="Capacity"/>.</summary>
+    public void MakeRoomFor(int cells)
     {
-        if (_cells.Count >= Capacity) _cells.Clear();
-        _cells[key] = cell;
+        if (_cells.Count + cells > Capacity) _cells.Clear();
     }
 
     public void Clear() => _cells.Clear();

@@ -60,6 +60,24 @@ public sealed class CellCacheTests : IClassFixture<SurveyAppFactory>
         Assert.Equal(before, Counts());
     }
 
+    [Fact]
+    public void The_cache_is_emptied_before_a_batch_that_would_take_it_past_its_capacity_never_during_one()
+    {
+        var cache = new Web.Indices.CellCache();
+        var definition = Core.Instruments.InstrumentCatalog.LoadBuiltIn().Single(d => d.Code == "NHANH");
+        Web.Indices.CellKey Key(int i) => new(i, 1, CellPeriod.Day, new DateOnly(2026, 1, 1), "qr", false);
+        for (var i = 0; i < Web.Indices.CellCache.Capacity - 2; i++)
+            cache.Add(Key(i), new Web.Indices.CachedCell(i, 1, 0, Core.Indices.InstrumentStatistics.For(definition)));
+
+        cache.MakeRoomFor(2);
+        Assert.Equal(Web.Indices.CellCache.Capacity - 2, cache.Count);
+        Assert.True(cache.Contains(Key(0)));
+
+        cache.MakeRoomFor(3);
+        Assert.Equal(0, cache.Count);
+        Assert.False(cache.Contains(Key(0)));
+    }
+
     private static async Task PostAsync(HttpClient client, int count)
     {
         // Concurrent, so that they share batches.
