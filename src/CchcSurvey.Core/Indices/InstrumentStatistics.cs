@@ -94,9 +94,12 @@ public sealed class InstrumentStatistics
         foreach (var item in _shape.OptionItems)
         {
             if (!answers.TryGetValue(item.Code, out var value)) continue;
-            IEnumerable<string> codes = value.Codes ?? (value.Code is string single ? [single] : []);
-            foreach (var code in codes)
-                if (OptionCounts[item.Code].ContainsKey(code)) OptionCounts[item.Code][code]++;
+            var counts = OptionCounts[item.Code];
+            if (value.Codes is { } codes)
+            {
+                foreach (var code in codes) CountOption(counts, code);
+            }
+            else if (value.Code is string single) CountOption(counts, single);
         }
         AddServiceIndex(answers);
         AddAlpha(answers);
@@ -148,6 +151,13 @@ public sealed class InstrumentStatistics
         return pooled;
     }
 
+    /// <summary>Counts a known option code; codes no version of the item offers are not counted.</summary>
+    private static void CountOption(Dictionary<string, long> counts, string code)
+    {
+        ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(counts, code);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref count)) count++;
+    }
+
     // ------------------------------------------------------------------ per-respondent derived values
 
     private void AddServiceIndex(IReadOnlyDictionary<string, AnswerValue> answers)
@@ -181,8 +191,10 @@ public sealed class InstrumentStatistics
 
     private void AddPolicy(IReadOnlyDictionary<string, AnswerValue> answers)
     {
-        // §4.5: q_iG = satisfied share over the respondent's answered items of group G.
-        var scores = new List<double>();
+        // §4.5: q_iG = satisfied share over the respondent's answered items of group G. The respondent's policy
+        // score is the mean of their q_iG, summed in group order (no list: this runs for every response and cell).
+        var scoreSum = 0.0;
+        var scoreCount = 0;
         foreach (var (group, items) in _shape.PolicyGroups)
         {
             var answered = 0;
@@ -196,9 +208,10 @@ public sealed class InstrumentStatistics
             if (answered == 0) continue;
             var q = (double)satisfied / answered;
             PolicyGroups[group].Add(q);
-            scores.Add(q);
+            scoreSum += q;
+            scoreCount++;
         }
-        if (scores.Count > 0) PolicyIndex.Add(scores.Average());
+        if (scoreCount > 0) PolicyIndex.Add(scoreSum / scoreCount);
     }
 
     private void AddTt01Total(IReadOnlyDictionary<string, AnswerValue> answers)
@@ -220,20 +233,30 @@ public sealed class InstrumentStatistics
         // items; dimension = mean of its answered sub-dimensions.
         foreach (var (dimension, subDimensions) in _shape.DimensionItems)
         {
-            var subValues = new List<double>();
+            var subSum = 0.0;
+            var subCount = 0;
             foreach (var items in subDimensions)
             {
-                var values = items.Select(i => UnitValue(answers, i)).OfType<double>().ToList();
-                if (values.Count > 0) subValues.Add(values.Average());
+                var sum = 0.0;
+                var count = 0;
+                foreach (var item in items)
+                {
+                    if (UnitValue(answers, item) is not double value) continue;
+                    sum += value;
+                    count++;
+                }
+                if (count == 0) continue;
+                subSum += sum / count;
+                subCount++;
             }
-            if (subValues.Count > 0) Dimensions[dimension].Add(subValues.Average());
+            if (subCount > 0) Dimensions[dimension].Add(subSum / subCount);
         }
     }
 
     private void AddProfile(IReadOnlyDictionary<string, AnswerValue> answers)
     {
         if (_shape.OverallItem is not { } overall || Level(answers, overall.Code) is not int level) return;
-        var cell = string.Join('|', ProfileItems.Select(code => answers.TryGetValue(code, out var v) ? v.Code ?? "" : ""));
+        var cell = ProfileItems.Length == 0 ? "" : string.Join('|', ProfileItems.Select(code => answers.TryGetValue(code, out var v) ? v.Code ?? "" : ""));
         if (!OverallByProfile.TryGetValue(cell, out var count)) OverallByProfile[cell] = count = new SatisfiedCount();
         count.Add(AnswerRules.IsSatisfied(overall.Type, level));
     }
