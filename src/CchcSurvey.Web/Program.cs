@@ -68,6 +68,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>())
 // Integrity: single-use dossier tokens, hashed device sightings (deleted after 72 h), suspicion flags
 builder.Services.AddScoped<DossierTokenService>();
 builder.Services.AddSingleton<DeviceKeys>();
+builder.Services.AddSingleton<CchcSurvey.Web.Security.OpaqueIds>();
 builder.Services.AddSingleton<SightingCleanup>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>());
 

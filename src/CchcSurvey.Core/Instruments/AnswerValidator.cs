@@ -53,8 +53,15 @@ public static class AnswerValidator
             if (value is { } v) values[item.Code] = v;
         }
         ApplyConditions(def, values, errors, dropSilently: false);
+        // Nothing answered is nothing: an empty response would count in n and in the more-than-dossiers ceiling
+        // while saying nothing (the form refuses it the same way).
+        if (errors.Count == 0 && values.Count == 0)
+            errors.Add(new AnswerError(NothingAnsweredItem, "no item is answered: a response needs at least one answer"));
         return new AnswerValidationResult(values, errors);
     }
+
+    /// <summary>The error key of a response with no answered item.</summary>
+    public const string NothingAnsweredItem = "answers";
 
     private static AnswerValue? FromJson(ItemDefinition item, JsonElement raw, List<AnswerError> errors)
     {

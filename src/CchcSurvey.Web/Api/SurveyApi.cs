@@ -106,6 +106,8 @@ public static class SurveyApi
                 return Invalid("instrument must be an instrument code.", "instrument");
             if (!TryGetString(root, "channel", out var channel) || !Channels.IsValid(channel))
                 return Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
+            if (!ChannelPolicy.MayClaim(http, channel))
+                return Invalid(ChannelPolicy.Refusal(channel), "channel");
             int? version = null;
             if (root.TryGetProperty("version", out var versionElement) && versionElement.ValueKind != JsonValueKind.Null)
             {
@@ -147,9 +149,9 @@ public static class SurveyApi
                     validation.Errors.GroupBy(e => e.Item).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
                     title: "Invalid answers", detail: string.Join("; ", validation.Errors.Select(e => e.Message)));
 
-            var device = http.Request.Cookies[SubmissionRateLimiting.DeviceCookie];
             var result = await submissions.SubmitAsync(new SubmissionCommand(submissionId, counter, instrument, channel, validation.Answers,
-                token, string.IsNullOrEmpty(device) ? null : device, elapsed), ct);
+                token, DeviceCookie.Read(http), elapsed), ct);
+            if (result.Status == SubmissionStatus.RateLimited) return new TooManySubmissionsResult(result.RetryAfter ?? TimeSpan.FromMinutes(1));
             var accepted = new Accepted(result.SubmissionId, result.Receipt);
             return result.Status switch
             {

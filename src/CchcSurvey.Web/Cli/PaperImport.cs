@@ -75,6 +75,8 @@ public static class PaperImport
             }, row.Answers));
         }
         if (errors.Count > 0) return new Outcome(0, 0, errors);
+        // Before the cells are written: a flagged response goes into the flagged cells.
+        await Integrity.IntegrityEvaluator.FlagImportedAsync(db, toAdd.Select(e => e.Response).ToList(), clock, ct);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.ChangeTracker.AutoDetectChangesEnabled = false;

@@ -164,7 +164,9 @@ public sealed class ApiToken
 /// <summary>
 /// A single-use survey token printed on one dossier's receipt slip (<c>/t/{token}</c>). Only the SHA-256 of
 /// the token is stored; nothing about the dossier is. Times are whole hours, so that a token cannot be tied
-/// to the minute a dossier was received.
+/// to the minute a dossier was received. A redeemed token keeps only what single use needs — that it was used,
+/// not when — and its response holds nothing derived from it (METHODOLOGY §6, Unlinkable): a database reader
+/// cannot tell which response a token gave.
 /// </summary>
 public sealed class DossierToken
 {
@@ -176,8 +178,8 @@ public sealed class DossierToken
     /// <summary>The end of the hour in which the token stops working (UTC).</summary>
     public DateTime ExpiresUtc { get; set; }
 
-    /// <summary>The hour it was redeemed; null while unused. Set only by the response writer, with a conditional UPDATE.</summary>
-    public DateTime? UsedHourUtc { get; set; }
+    /// <summary>Whether it was redeemed. Set only by the response writer, with a conditional UPDATE; no time is kept.</summary>
+    public bool Used { get; set; }
 }
 
 /// <summary>
@@ -197,6 +199,16 @@ public sealed class DeviceSighting
 public sealed class SightingSecret
 {
     public DateOnly Day { get; set; }
+    public required byte[] Secret { get; set; }
+}
+
+/// <summary>
+/// A random secret of this installation, created on first use (e.g. "opaque-ids": the key that turns row ids
+/// into the opaque identifiers officials see, so that these do not follow the order of submission).
+/// </summary>
+public sealed class SiteSecret
+{
+    public required string Name { get; set; }
     public required byte[] Secret { get; set; }
 }
 

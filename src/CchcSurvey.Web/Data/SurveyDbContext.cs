@@ -19,6 +19,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<DossierToken> DossierTokens => Set<DossierToken>();
     public DbSet<DeviceSighting> DeviceSightings => Set<DeviceSighting>();
     public DbSet<SightingSecret> SightingSecrets => Set<SightingSecret>();
+    public DbSet<SiteSecret> SiteSecrets => Set<SiteSecret>();
     public DbSet<DossierCount> DossierCounts => Set<DossierCount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -87,7 +87,8 @@ public static class IndexApi
             problem = Api.SurveyApi.Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
             return false;
         }
-        var includeFlagged = true;
+        // Flagged responses count only when asked for (METHODOLOGY §6).
+        var includeFlagged = false;
         var flagged = request.Query["includeFlagged"].ToString();
         if (flagged.Length > 0 && !bool.TryParse(flagged, out includeFlagged))
         {

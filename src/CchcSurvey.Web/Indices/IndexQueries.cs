@@ -11,8 +11,10 @@ namespace CchcSurvey.Web.Indices;
 /// <summary>
 /// Which responses a figure is about: local dates (inclusive), channel, and whether flagged responses
 /// count (flags are set by the response writer when a response is stored; cells are split by flagged or not).
+/// Flagged responses are left out unless asked for (METHODOLOGY §6: published and default views leave them out;
+/// including them is an official's explicit choice).
 /// </summary>
-public sealed record IndexFilter(DateOnly? From, DateOnly? To, string? Channel, bool IncludeFlagged = true)
+public sealed record IndexFilter(DateOnly? From, DateOnly? To, string? Channel, bool IncludeFlagged = false)
 {
     public static readonly IndexFilter All = new(null, null, null);
 }

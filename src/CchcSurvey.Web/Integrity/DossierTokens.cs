@@ -58,8 +58,9 @@ public sealed class DossierTokenService(SurveyDbContext db, TimeProvider time, I
         var found = await db.DossierTokens.AsNoTracking().Include(t => t.Counter).ThenInclude(c => c.Unit)
             .FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
         if (found is null || !found.Counter.IsActive || !found.Counter.Unit.IsActive) return (TokenState.Unknown, null);
-        if (found.UsedHourUtc is not null) return (TokenState.Used, found.Counter);
+        // Expiry first: an expired token answers alike whether or not it was used (the issuer knows the expiry anyway).
         if (found.ExpiresUtc <= time.GetUtcNow().UtcDateTime) return (TokenState.Expired, found.Counter);
+        if (found.Used) return (TokenState.Used, found.Counter);
         return (TokenState.Valid, found.Counter);
     }
 
@@ -71,10 +72,9 @@ public sealed class DossierTokenService(SurveyDbContext db, TimeProvider time, I
     /// </summary>
     public static async Task<bool> RedeemAsync(SurveyDbContext db, string tokenHash, int? counterId, DateTime nowUtc)
     {
-        var hour = new DateTime(nowUtc.Year, nowUtc.Month, nowUtc.Day, nowUtc.Hour, 0, 0, DateTimeKind.Utc);
         var changed = await db.DossierTokens
-            .Where(t => t.TokenHash == tokenHash && t.UsedHourUtc == null && t.ExpiresUtc > nowUtc && t.CounterId == counterId)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.UsedHourUtc, hour));
+            .Where(t => t.TokenHash == tokenHash && !t.Used && t.ExpiresUtc > nowUtc && t.CounterId == counterId)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Used, true));
         return changed == 1;
     }
 

@@ -188,6 +188,44 @@ public sealed class IntegrityEvaluator
         return flags;
     }
 
+    /// <summary>
+    /// Flags answers an official imports (paper questionnaires): only MoreThanDossiers, which applies to every answer.
+    /// Burst, RepeatDevice, TooFast and OutsideHours read the time or the device of a visit, and an imported answer's
+    /// time is when it was entered or what the file says, not a visit (METHODOLOGY §6, Channels are earned).
+    /// Responses are counted in the order given, after those already stored in their unit and local month.
+    /// </summary>
+    public static async Task FlagImportedAsync(SurveyDbContext db, IReadOnlyList<Response> responses, LocalClock clock, CancellationToken ct)
+    {
+        DateOnly Month(DateTime hourUtc)
+        {
+            var local = clock.ToLocal(hourUtc);
+            return new DateOnly(local.Year, local.Month, 1);
+        }
+        var keys = responses.Select(r => (r.UnitId, Month: Month(r.SubmittedHourUtc))).Distinct().ToList();
+        if (keys.Count == 0) return;
+        var unitIds = keys.Select(k => k.UnitId).Distinct().ToList();
+        var months = keys.Select(k => k.Month).Distinct().ToList();
+        var dossiers = await db.DossierCounts.AsNoTracking().Where(d => unitIds.Contains(d.UnitId) && months.Contains(d.Month))
+            .ToDictionaryAsync(d => (d.UnitId, d.Month), d => d.Count, ct);
+        var counted = new Dictionary<(int, DateOnly), int>();
+        foreach (var key in keys.Where(dossiers.ContainsKey))
+        {
+            var start = clock.StartOfDayUtc(key.Month);
+            var end = clock.StartOfDayUtc(key.Month.AddMonths(1));
+            var unitId = key.UnitId;
+            counted[key] = await db.Responses.CountAsync(r => r.UnitId == unitId && r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end, ct);
+        }
+        foreach (var response in responses)
+        {
+            response.Flags &= ~(int)(ResponseFlags.Burst | ResponseFlags.RepeatDevice | ResponseFlags.TooFast | ResponseFlags.OutsideHours);
+            var key = (response.UnitId, Month(response.SubmittedHourUtc));
+            if (!dossiers.TryGetValue(key, out var ceiling)) continue;
+            var n = counted[key] + 1;
+            counted[key] = n;
+            if (n > ceiling) response.Flags |= (int)ResponseFlags.MoreThanDossiers;
+        }
+    }
+
     private DateOnly MonthOf(DateTime hourUtc)
     {
         var local = _clock.ToLocal(hourUtc);

@@ -40,9 +40,11 @@ public enum SubmissionStatus
     Conflict,
     /// <summary>The per-dossier token was already used or has expired (HTTP 409); nothing changed.</summary>
     TokenRejected,
+    /// <summary>The counter's submission limit is reached (HTTP 429, <see cref="SubmissionResult.RetryAfter"/>); nothing changed.</summary>
+    RateLimited,
 }
 
-public sealed record SubmissionResult(SubmissionStatus Status, Guid SubmissionId)
+public sealed record SubmissionResult(SubmissionStatus Status, Guid SubmissionId, TimeSpan? RetryAfter = null)
 {
     public string Receipt => $"/r/{SubmissionId}";
 }
@@ -53,7 +55,7 @@ public sealed record SubmissionResult(SubmissionStatus Status, Guid SubmissionId
 /// again, a different payload under the same id is refused and changes nothing. Writing goes through
 /// the <see cref="ResponseWriter"/> queue (group commit, statistics in the same transaction).
 /// </summary>
-public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, ResponseWriter writer, IOptions<IntegrityOptions> integrity)
+public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, ResponseWriter writer, IOptions<IntegrityOptions> integrity, CounterRateLimiter counterLimit)
 {
     public async Task<Counter?> FindActiveCounterAsync(string code, CancellationToken ct) =>
         await db.Counters.AsNoTracking().Include(c => c.Unit)
@@ -61,6 +63,9 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
 
     public async Task<SubmissionResult> SubmitAsync(SubmissionCommand command, CancellationToken ct)
     {
+        // Every submission takes from its counter's budget, whatever route, cookie or channel it came with.
+        if (counterLimit.TryAcquire(command.Counter.Id) is { } retry)
+            return new SubmissionResult(SubmissionStatus.RateLimited, command.SubmissionId, retry);
         var answersJson = AnswerCodec.Serialize(command.Answers);
         var response = new Response
         {
@@ -85,11 +90,13 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
     }
 
     /// <summary>
-    /// SHA-256 of everything that makes a response what it is (not its time). A token response is bound to
-    /// its token instead of the counter code: the same id with the same token and answers is a retry.
+    /// SHA-256 of everything that makes a response what it is (not its time). Never anything derived from a
+    /// per-dossier token: a token's response must be indistinguishable in storage from a counter-QR response
+    /// with the same counter, hour, instrument, channel and answers (METHODOLOGY §6, Unlinkable). A retry with
+    /// the same id and answers is recognised all the same; the token itself was checked when first redeemed.
     /// </summary>
     public static string PayloadHash(SubmissionCommand command, string answersJson) =>
-        PayloadHash(command.Token is null ? command.Counter.Code : "t:" + DossierTokenService.Hash(command.Token), command.Instrument.Code, command.Instrument.Version, command.Channel, answersJson);
+        PayloadHash(command.Counter.Code, command.Instrument.Code, command.Instrument.Version, command.Channel, answersJson);
 
     /// <param name="place">The counter code, or the unit code of a paper response without counter.</param>
     public static string PayloadHash(string place, string instrument, int version, string channel, string answersJson) =>

@@ -18,14 +18,16 @@ namespace CchcSurvey.Web.Workspace;
 /// current and the previous week. Idempotent: each alert has a unique key, so a rescan adds nothing twice.
 /// </summary>
 public sealed class AlertScanner(
-    SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, LocalClock clock, TimeProvider time,
+    SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, LocalClock clock,
     IOptions<AlertOptions> options, AlertMailer mailer)
 {
     public static readonly string[] ShareInstruments = ["NHANH", "SIPAS-DV"];
 
     public async Task<IReadOnlyList<Alert>> ScanAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        // Alerts keep the local date they were raised, never a time (METHODOLOGY §6, Unlinkable): the UTC instant of
+        // the local midnight. A scan time would put a low-rated response within one scan interval.
+        var now = clock.StartOfDayUtc(clock.Today());
         var candidates = new List<Alert>();
         candidates.AddRange(await LowRatingsAsync(now, ct));
         candidates.AddRange(await WeeklySharesAsync(now, ct));
@@ -45,8 +47,10 @@ public sealed class AlertScanner(
 
     private async Task<List<Alert>> LowRatingsAsync(DateTime now, CancellationToken ct)
     {
+        // Only responses of days before today: an alert that appeared minutes after an answer would be a clock.
+        // (now is the start of today.)
         var since = now.AddDays(-Math.Max(1, options.Value.LookbackDays));
-        var rows = await db.Responses.AsNoTracking().Where(r => r.SubmittedHourUtc >= since)
+        var rows = await db.Responses.AsNoTracking().Where(r => r.SubmittedHourUtc >= since && r.SubmittedHourUtc < now)
             .WithComment().WithLowRating()
             .Select(r => new { r.Id, r.UnitId, r.SubmittedHourUtc, Instrument = r.InstrumentVersion.Code, UnitName = r.Unit.Name })
             .ToListAsync(ct);
@@ -134,7 +138,7 @@ public sealed class SmtpAlertSender(IOptions<SmtpOptions> options) : IAlertSende
 /// </summary>
 public sealed class AlertMailer(
     IOptions<SmtpOptions> smtp, IAlertSender sender, SurveyDbContext db, UserManager<Official> users,
-    TimeProvider time, ILogger<AlertMailer> logger)
+    ILogger<AlertMailer> logger)
 {
     private static int _notConfiguredLogged;
 
@@ -163,7 +167,8 @@ public sealed class AlertMailer(
                 await sender.SendAsync(new AlertEmail(to, "[CchcSurvey] Cảnh báo: " + alert.Message,
                     alert.Message + "\n\nXem và xác nhận tại /dashboard/alerts."), ct);
                 db.Alerts.Attach(alert);
-                alert.EmailedUtc = time.GetUtcNow().UtcDateTime;
+                // The date only, like the alert itself.
+                alert.EmailedUtc = alert.CreatedUtc;
             }
             catch (Exception e) when (e is SmtpException or InvalidOperationException or IOException)
             {

@@ -30,7 +30,7 @@ public sealed class DossierTokenTests(SurveyAppFactory factory) : IClassFixture<
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         var stored = factory.WithDatabase(db => db.DossierTokens.Include(t => t.Counter).Single(t => t.TokenHash == hash));
         Assert.Equal("VQ-TP-Q1", stored.Counter.Code);
-        Assert.Null(stored.UsedHourUtc);
+        Assert.False(stored.Used);
         Assert.False(DatabaseFilesContain(factory, token), "the plain token is in the database");
         Assert.False(DatabaseFilesContain(factory, "000.00.12.H40-260101-0042"), "the dossier code is in the database");
     }

@@ -49,6 +49,6 @@ public sealed class PostgresTokenTests(PostgresAppFactory factory) : IClassFixtu
         await txA.CommitAsync();
         Assert.False(await second);
         await txB.CommitAsync();
-        Assert.NotNull(factory.WithDatabase(db => db.DossierTokens.AsNoTracking().Single(t => t.TokenHash == hash).UsedHourUtc));
+        Assert.True(factory.WithDatabase(db => db.DossierTokens.AsNoTracking().Single(t => t.TokenHash == hash).Used));
     }
 }

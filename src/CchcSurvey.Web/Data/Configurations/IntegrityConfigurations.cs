@@ -34,6 +34,16 @@ public sealed class SightingSecretConfiguration : IEntityTypeConfiguration<Sight
     }
 }
 
+public sealed class SiteSecretConfiguration : IEntityTypeConfiguration<SiteSecret>
+{
+    public void Configure(EntityTypeBuilder<SiteSecret> secret)
+    {
+        secret.HasKey(s => s.Name);
+        secret.Property(s => s.Name).HasMaxLength(64);
+        secret.Property(s => s.Secret).HasMaxLength(64);
+    }
+}
+
 public sealed class DossierCountConfiguration : IEntityTypeConfiguration<DossierCount>
 {
     public void Configure(EntityTypeBuilder<DossierCount> count)

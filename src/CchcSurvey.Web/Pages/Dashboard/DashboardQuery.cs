@@ -49,7 +49,8 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         var channel = query["channel"].ToString();
         if (channel.Length > 0 && !Channels.IsValid(channel)) errors.Add("channel");
         var flaggedText = query["flagged"].ToString();
-        var includeFlagged = true;
+        // Flagged responses are left out unless the official ticks the box (METHODOLOGY §6).
+        var includeFlagged = false;
         if (flaggedText.Length > 0 && !bool.TryParse(flaggedText, out includeFlagged)) errors.Add("flagged");
         var period = query["period"].ToString() is { Length: > 0 } p ? p : "month";
         if (!Periods.Contains(period, StringComparer.Ordinal)) errors.Add("period");

@@ -18,7 +18,7 @@ public sealed class FlaggedModel(SurveyDbContext db, OfficialScope scope, LocalC
 
     public sealed record UnitCount(string Code, string Name, int Total, IReadOnlyDictionary<ResponseFlags, int> ByReason);
 
-    public sealed record Row(string UnitCode, string UnitName, string? Counter, string Instrument, string Channel, DateTime LocalHour, IReadOnlyList<FlagReason> Reasons);
+    public sealed record Row(string UnitCode, string UnitName, string? Counter, string Instrument, string Channel, DateOnly Date, IReadOnlyList<FlagReason> Reasons);
 
     public IReadOnlyList<UnitCount> Units { get; private set; } = [];
     public IReadOnlyList<Row> Rows { get; private set; } = [];
@@ -43,6 +43,11 @@ public sealed class FlaggedModel(SurveyDbContext db, OfficialScope scope, LocalC
         var rows = await flagged.OrderByDescending(r => r.SubmittedHourUtc).ThenByDescending(r => r.Id).Take(MaxRows)
             .Select(r => new { r.Unit.Code, r.Unit.Name, Counter = r.Counter == null ? null : r.Counter.Code, r.InstrumentVersion.Title, r.Channel, r.SubmittedHourUtc, r.Flags })
             .ToListAsync(ct);
-        Rows = rows.Select(r => new Row(r.Code, r.Name, r.Counter, r.Title, r.Channel, clock.ToLocal(r.SubmittedHourUtc), ResponseFlagReasons.Of(r.Flags))).ToList();
+        // The local date only, and within a day an order by place and content, never by hour or id: officials get no
+        // clock finer than the day (METHODOLOGY §6, Unlinkable).
+        Rows = rows.Select(r => new Row(r.Code, r.Name, r.Counter, r.Title, r.Channel, DateOnly.FromDateTime(clock.ToLocal(r.SubmittedHourUtc)), ResponseFlagReasons.Of(r.Flags)))
+            .OrderByDescending(r => r.Date).ThenBy(r => r.UnitCode, StringComparer.Ordinal).ThenBy(r => r.Counter, StringComparer.Ordinal)
+            .ThenBy(r => r.Instrument, StringComparer.Ordinal).ThenBy(r => r.Channel, StringComparer.Ordinal).ThenBy(r => r.Reasons.Aggregate(0, (a, x) => a | (int)x.Flag))
+            .ToList();
     }
 }

@@ -20,7 +20,8 @@ public sealed record OptionView(string Value, string Label, int? FaceLevel = nul
 public sealed record ItemGroup(ItemCondition? Condition, IReadOnlyList<ItemDefinition> Items);
 
 /// <summary>
-/// The citizen survey form shared by <c>/s/{counter}</c> (channel qr) and <c>/kiosk/{counter}</c> (channel kiosk):
+/// The citizen survey form shared by <c>/s/{counter}</c> (channel qr), <c>/t/{token}</c> (qr) and <c>/kiosk/{counter}</c>
+/// (web until tablets can be enrolled, see <see cref="ChannelPolicy"/>):
 /// a plain HTML form (works without JavaScript), validated with <see cref="AnswerValidator.ValidateForm"/>,
 /// stored through <see cref="SubmissionService"/>, then Post/Redirect/Get to a thank-you page. The hidden
 /// submission id is generated when the form is rendered, so a double submit or a refresh is idempotent.
@@ -43,10 +44,11 @@ public abstract class SurveyFormModel(
 
     protected IStringLocalizer<SurveyResource> S => s;
 
-    /// <summary>"qr" or "kiosk".</summary>
+    /// <summary>The channel this page's submissions carry (decided by <see cref="ChannelPolicy"/> for the kiosk page).</summary>
     public abstract string Channel { get; }
 
-    public bool IsKiosk => Channel == "kiosk";
+    /// <summary>The kiosk page (big buttons, back to a fresh form), whatever channel it may send.</summary>
+    public virtual bool IsKiosk => false;
 
     public Counter? Counter { get; protected set; }
 
@@ -145,9 +147,10 @@ public abstract class SurveyFormModel(
             return Page();
         }
 
-        var device = Request.Cookies[SubmissionRateLimiting.DeviceCookie];
+        // A kiosk tablet is one device for many citizens: its cookie says nothing about repeats (it still has its own rate limit).
         var result = await submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers,
-            TokenForSubmission, string.IsNullOrEmpty(device) ? null : device, ElapsedSinceRender(_postedStamp)), ct);
+            TokenForSubmission, IsKiosk ? null : DeviceCookie.Read(HttpContext), ElapsedSinceRender(_postedStamp)), ct);
+        if (result.Status == SubmissionStatus.RateLimited) return new TooManySubmissionsResult(result.RetryAfter ?? TimeSpan.FromMinutes(1));
         if (result.Status == SubmissionStatus.TokenRejected)
             return TokenUnavailablePage(used: !await TokenExpiredAsync(ct));
         if (result.Status == SubmissionStatus.Conflict)
@@ -227,19 +230,7 @@ public abstract class SurveyFormModel(
         RememberCulture(HttpContext);
     }
 
-    public static void EnsureDeviceCookie(HttpContext http)
-    {
-        if (!string.IsNullOrEmpty(http.Request.Cookies[SubmissionRateLimiting.DeviceCookie])) return;
-        http.Response.Cookies.Append(SubmissionRateLimiting.DeviceCookie, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = http.Request.IsHttps,
-            IsEssential = true,
-            Path = "/",
-            MaxAge = TimeSpan.FromDays(365),
-        });
-    }
+    public static void EnsureDeviceCookie(HttpContext http) => DeviceCookie.Ensure(http);
 
     public static void RememberCulture(HttpContext http)
     {

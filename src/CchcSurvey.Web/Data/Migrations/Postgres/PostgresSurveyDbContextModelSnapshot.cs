@@ -307,8 +307,8 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<DateTime?>("UsedHourUtc")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<bool>("Used")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -593,6 +593,22 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasKey("Day");
 
                     b.ToTable("SightingSecrets");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.SiteSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SiteSecrets");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>

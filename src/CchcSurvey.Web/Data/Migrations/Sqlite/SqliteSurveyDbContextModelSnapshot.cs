@@ -288,8 +288,8 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("UsedHourUtc")
-                        .HasColumnType("TEXT");
+                    b.Property<bool>("Used")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -566,6 +566,22 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.HasKey("Day");
 
                     b.ToTable("SightingSecrets");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.SiteSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SiteSecrets");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.StatisticsCell", b =>

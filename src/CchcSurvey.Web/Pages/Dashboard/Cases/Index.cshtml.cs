@@ -37,15 +37,17 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClo
     }
 
     /// <summary>Opens a case from a comment (or shows the existing one). Viewers: 403; outside the scope: 404.</summary>
-    public async Task<IActionResult> OnPostOpenAsync(long responseId, CancellationToken ct)
+    /// <param name="responseId">The comment's opaque identifier (<see cref="OpaqueIds"/>), never the sequential id.</param>
+    public async Task<IActionResult> OnPostOpenAsync(string? responseId, [FromServices] OpaqueIds opaque, CancellationToken ct)
     {
         if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
+        if (await opaque.FromOpaqueAsync(OpaqueKind.Response, responseId, ct) is not long id) return NotFound();
         var visible = await scope.VisibleUnitIdsAsync(ct);
-        var response = await db.Responses.AsNoTracking().WithComment().Where(r => r.Id == responseId && visible.Contains(r.UnitId))
+        var response = await db.Responses.AsNoTracking().WithComment().Where(r => r.Id == id && visible.Contains(r.UnitId))
             .Select(r => new { r.Id, r.UnitId, r.AnswersJson }).FirstOrDefaultAsync(ct);
         if (response is null) return NotFound();
-        var existing = await db.Cases.AsNoTracking().Where(c => c.ResponseId == responseId).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
-        if (existing is int id) return LocalRedirect($"/dashboard/cases/{id}");
+        var existing = await db.Cases.AsNoTracking().Where(c => c.ResponseId == id).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
+        if (existing is int caseId) return LocalRedirect($"/dashboard/cases/{caseId}");
 
         var text = Workspace.Comments.Read(response.AnswersJson).Text ?? "";
         var now = DateTime.UtcNow;

@@ -8,10 +8,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CchcSurvey.Web.Pages.Dashboard.Comments;
 
-/// <summary>Open alerts in the official's scope, newest first; managers and administrators acknowledge them.</summary>
-public sealed class AlertsModel(OfficialScope scope, SurveyDbContext db, LocalClock clock) : PageModel
+/// <summary>
+/// Open alerts in the official's scope, newest day first; managers and administrators acknowledge them. An alert
+/// shows the local date it was raised, never a time, and an opaque identifier; alerts of one day are ordered by
+/// unit and kind, then by that identifier — never by their sequential id, which follows the responses' order
+/// (METHODOLOGY §6, Unlinkable).
+/// </summary>
+public sealed class AlertsModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, OpaqueIds opaque) : PageModel
 {
-    public sealed record AlertRow(long Id, string Kind, string UnitCode, string UnitName, DateOnly WeekStart, string Message, DateTime CreatedLocal, long? ResponseId, bool Emailed);
+    public const int MaxRows = 500;
+
+    public sealed record AlertRow(string Ref, string Kind, string UnitCode, string UnitName, DateOnly WeekStart, string Message, DateOnly Raised, bool Emailed);
 
     public IReadOnlyList<AlertRow> Rows { get; private set; } = [];
     public bool CanAct => WorkspaceRoles.CanAct(User);
@@ -20,18 +27,21 @@ public sealed class AlertsModel(OfficialScope scope, SurveyDbContext db, LocalCl
     {
         var visible = await scope.VisibleUnitIdsAsync(ct);
         var rows = await db.Alerts.AsNoTracking().Where(a => a.AcknowledgedUtc == null && visible.Contains(a.UnitId))
-            .OrderByDescending(a => a.CreatedUtc).ThenByDescending(a => a.Id).Take(500)
-            .Select(a => new { a.Id, a.Kind, a.Unit.Code, a.Unit.Name, a.WeekStart, a.Message, a.CreatedUtc, a.ResponseId, a.EmailedUtc })
+            .Select(a => new { a.Id, a.Kind, a.Unit.Code, a.Unit.Name, a.WeekStart, a.Message, a.CreatedUtc, a.EmailedUtc })
             .ToListAsync(ct);
-        Rows = rows.Select(a => new AlertRow(a.Id, a.Kind, a.Code, a.Name, a.WeekStart, a.Message, clock.ToLocal(a.CreatedUtc), a.ResponseId, a.EmailedUtc is not null)).ToList();
+        var encode = await opaque.EncoderAsync(OpaqueKind.Alert, ct);
+        Rows = rows.Select(a => new AlertRow(encode(a.Id), a.Kind, a.Code, a.Name, a.WeekStart, a.Message, DateOnly.FromDateTime(clock.ToLocal(a.CreatedUtc)), a.EmailedUtc is not null))
+            .OrderByDescending(a => a.Raised).ThenBy(a => a.UnitCode, StringComparer.Ordinal).ThenBy(a => a.Kind, StringComparer.Ordinal)
+            .ThenBy(a => a.Ref, StringComparer.Ordinal).Take(MaxRows).ToList();
     }
 
     /// <summary>Acknowledges an alert. Viewers: 403; outside the scope: 404.</summary>
-    public async Task<IActionResult> OnPostAcknowledgeAsync(long id, CancellationToken ct)
+    public async Task<IActionResult> OnPostAcknowledgeAsync(string? id, CancellationToken ct)
     {
         if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
+        if (await opaque.FromOpaqueAsync(OpaqueKind.Alert, id, ct) is not long alertId) return NotFound();
         var visible = await scope.VisibleUnitIdsAsync(ct);
-        var alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == id && visible.Contains(a.UnitId), ct);
+        var alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == alertId && visible.Contains(a.UnitId), ct);
         if (alert is null) return NotFound();
         if (alert.AcknowledgedUtc is null)
         {

@@ -11,16 +11,20 @@ using Microsoft.EntityFrameworkCore;
 namespace CchcSurvey.Web.Pages.Dashboard.Comments;
 
 /// <summary>
-/// The comments (GOP_Y) of the responses in the official's scope, newest first, with the rating given; tags and
-/// "đã xử lý" for managers and administrators. Comments are shown whatever the unit's number of responses:
+/// The comments (GOP_Y) of the responses in the official's scope, newest day first, with the rating given; tags
+/// and "đã xử lý" for managers and administrators. Comments are shown whatever the unit's number of responses:
 /// they are free text already scrubbed of personal data and an official must be able to act on each one, but
-/// nothing says who wrote them — no time of day (the local date only) and no figure or count below MinN.
+/// nothing says who wrote them or when within the day (METHODOLOGY §6, Unlinkable): the local date only; a
+/// comment appears from the day after it was given (a page that changed as answers arrived would be a clock);
+/// each is named by an opaque identifier (<see cref="OpaqueIds"/>), not the sequential response id; and the
+/// comments of one day are ordered by that identifier, which has nothing to do with their order of arrival.
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, InstrumentRegistry registry, LocalClock clock) : PageModel
+public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, InstrumentRegistry registry, LocalClock clock, OpaqueIds opaque) : PageModel
 {
     public const int PageSize = 25;
 
-    public sealed record CommentRow(long ResponseId, string UnitCode, string UnitName, string? Counter, string Instrument,
+    /// <param name="Ref">The comment's opaque identifier (its response's, <see cref="OpaqueKind.Response"/>).</param>
+    public sealed record CommentRow(string Ref, string UnitCode, string UnitName, string? Counter, string Instrument,
         DateOnly Date, string Text, int? Rating, int Scale, bool Low, IReadOnlyList<string> Tags, bool Handled, string? HandledBy, int? CaseId);
 
     [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
@@ -57,6 +61,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
             var visible = await scope.VisibleUnitIdsAsync(ct);
             query = query.Where(r => visible.Contains(r.UnitId));
         }
+        // Today's comments appear tomorrow: officials get no clock finer than the day.
+        var today = clock.StartOfDayUtc(clock.Today());
+        query = query.Where(r => r.SubmittedHourUtc < today);
         if (ParseDate(From, "from") is DateOnly from) { var start = clock.StartOfDayUtc(from); query = query.Where(r => r.SubmittedHourUtc >= start); }
         if (ParseDate(To, "to") is DateOnly to) { var end = clock.StartOfDayUtc(to.AddDays(1)); query = query.Where(r => r.SubmittedHourUtc < end); }
         if (!string.IsNullOrEmpty(Instrument)) query = query.Where(r => r.InstrumentVersion.Code == Instrument);
@@ -71,23 +78,30 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         var tag = CommentNote.NormaliseTags(Tag);
         if (tag.Length > 0) joined = joined.Where(x => x.n != null && x.n.Tags.Contains(tag));
 
-        Total = await joined.CountAsync(ct);
+        // Newest day first; within a day by opaque identifier, never by arrival (the ids and hours are sorted here,
+        // not in SQL, because the order within a day must not follow the hour or the sequential id).
+        var keys = await joined.Select(x => new { x.r.Id, x.r.SubmittedHourUtc }).ToListAsync(ct);
+        Total = keys.Count;
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
-        var page = await joined.OrderByDescending(x => x.r.SubmittedHourUtc).ThenByDescending(x => x.r.Id)
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+        var encode = await opaque.EncoderAsync(OpaqueKind.Response, ct);
+        var pageIds = keys.Select(k => (k.Id, Day: DateOnly.FromDateTime(clock.ToLocal(k.SubmittedHourUtc)), Ref: encode(k.Id)))
+            .OrderByDescending(k => k.Day).ThenBy(k => k.Ref, StringComparer.Ordinal)
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
+        var ids = pageIds.Select(p => p.Id).ToList();
+        var found = await joined.Where(x => ids.Contains(x.r.Id))
             .Select(x => new
             {
                 x.r.Id, x.r.AnswersJson, x.r.SubmittedHourUtc, UnitCode = x.r.Unit.Code, UnitName = x.r.Unit.Name,
                 Counter = x.r.Counter == null ? null : x.r.Counter.Name, Instrument = x.r.InstrumentVersion.Code,
                 Tags = x.n == null ? "" : x.n.Tags, Handled = x.n != null && x.n.Handled, HandledBy = x.n == null ? null : x.n.HandledBy,
-            }).ToListAsync(ct);
-        var ids = page.Select(p => p.Id).ToList();
+            }).ToDictionaryAsync(p => p.Id, ct);
         var cases = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.ResponseId))
             .GroupBy(c => c.ResponseId).Select(g => new { g.Key, Id = g.Min(c => c.Id) }).ToDictionaryAsync(c => c.Key, c => c.Id, ct);
-        Rows = page.Select(p =>
+        Rows = pageIds.Where(k => found.ContainsKey(k.Id)).Select(k =>
         {
+            var p = found[k.Id];
             var (text, rating) = Workspace.Comments.Read(p.AnswersJson);
-            return new CommentRow(p.Id, p.UnitCode, p.UnitName, p.Counter, p.Instrument, DateOnly.FromDateTime(clock.ToLocal(p.SubmittedHourUtc)),
+            return new CommentRow(k.Ref, p.UnitCode, p.UnitName, p.Counter, p.Instrument, k.Day,
                 text ?? "", rating, Workspace.Comments.ScaleOf(p.Instrument), Workspace.Comments.IsLow(rating, p.Instrument),
                 new CommentNote { Tags = p.Tags }.TagList, p.Handled, p.HandledBy, cases.TryGetValue(p.Id, out var c) ? c : null);
         }).ToList();
@@ -95,7 +109,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
     }
 
     /// <summary>Marks a comment handled or not. Viewers: 403; outside the scope: 404.</summary>
-    public async Task<IActionResult> OnPostHandledAsync(long id, bool handled, string? back, CancellationToken ct)
+    public async Task<IActionResult> OnPostHandledAsync(string? id, bool handled, string? back, CancellationToken ct)
     {
         if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
         var note = await NoteInScopeAsync(id, ct);
@@ -108,7 +122,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
     }
 
     /// <summary>Replaces a comment's tags (comma separated). Viewers: 403; outside the scope: 404.</summary>
-    public async Task<IActionResult> OnPostTagsAsync(long id, string? tags, string? back, CancellationToken ct)
+    public async Task<IActionResult> OnPostTagsAsync(string? id, string? tags, string? back, CancellationToken ct)
     {
         if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
         var note = await NoteInScopeAsync(id, ct);
@@ -118,8 +132,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         return Back(back);
     }
 
-    private async Task<CommentNote?> NoteInScopeAsync(long id, CancellationToken ct)
+    private async Task<CommentNote?> NoteInScopeAsync(string? reference, CancellationToken ct)
     {
+        if (await opaque.FromOpaqueAsync(OpaqueKind.Response, reference, ct) is not long id) return null;
         var visible = await scope.VisibleUnitIdsAsync(ct);
         var exists = await db.Responses.AsNoTracking().WithComment().AnyAsync(r => r.Id == id && visible.Contains(r.UnitId), ct);
         if (!exists) return null;
