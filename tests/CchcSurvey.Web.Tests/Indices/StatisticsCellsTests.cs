@@ -61,7 +61,7 @@ public sealed class StatisticsCellsTests : IClassFixture<SurveyAppFactory>
         {
             DateOnly? from = random.Next(4) == 0 ? null : new DateOnly(2026, 6, 20).AddDays(random.Next(0, 100));
             DateOnly? to = random.Next(4) == 0 ? null : (from ?? new DateOnly(2026, 6, 20)).AddDays(random.Next(0, 60));
-            var channel = random.Next(3) switch { 0 => "qr", 1 => "kiosk", _ => null };
+            var channel = random.Next(3) switch { 0 => "qr", 1 => "web", _ => null };
             var query = $"instrument=NHANH{(from is null ? "" : $"&from={from:yyyy-MM-dd}")}{(to is null ? "" : $"&to={to:yyyy-MM-dd}")}{(channel is null ? "" : $"&channel={channel}")}";
             var vqFigures = await client.GetFromJsonAsync<JsonNode>($"/api/v1/units/VQ/indices?{query}");
             Assert.Equal(RawCount(vq, from, to, channel), vqFigures!["responses"]!.GetValue<int>());
@@ -78,7 +78,7 @@ public sealed class StatisticsCellsTests : IClassFixture<SurveyAppFactory>
         for (var i = 0; i < 30; i++)
         {
             var answers = new Dictionary<string, object> { ["HL"] = 1 + i % 5 };
-            var posted = await client.PostAsJsonAsync("/api/v1/responses", new { submissionId = Guid.NewGuid(), counter = "VQ-X02-Q1", instrument = "NHANH", channel = "kiosk", answers });
+            var posted = await client.PostAsJsonAsync("/api/v1/responses", new { submissionId = Guid.NewGuid(), counter = "VQ-X02-Q1", instrument = "NHANH", channel = "web", answers });
             Assert.Equal(System.Net.HttpStatusCode.Created, posted.StatusCode);
         }
         var before = await client.GetStringAsync("/api/v1/units/LS/indices");

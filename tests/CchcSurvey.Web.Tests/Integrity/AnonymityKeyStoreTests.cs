@@ -18,7 +18,7 @@ public sealed class AnonymityKeyStoreTests(SurveyAppFactory factory) : IClassFix
     [Fact]
     public async Task A_sighting_stores_only_an_hmac_of_the_device_the_counter_and_the_hour()
     {
-        var device = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var device = await IssuedDeviceAsync(factory);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/responses") { Content = JsonContent.Create(Nhanh(Guid.NewGuid(), 4, counter: "VQ-TL-Q1")) };
         request.Headers.Add("Cookie", $"cchc_device={device}");
         Assert.Equal(HttpStatusCode.Created, (await factory.CreateClient().SendAsync(request)).StatusCode);

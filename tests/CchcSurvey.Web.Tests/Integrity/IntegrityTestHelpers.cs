@@ -51,6 +51,14 @@ public static class IntegrityTestHelpers
 
     public static Task<HttpResponseMessage> PostResponseAsync(HttpClient client, object body) => client.PostAsJsonAsync("/api/v1/responses", body);
 
+    /// <summary>A device cookie value the server issued (from a survey page's Set-Cookie); made-up values count as none.</summary>
+    public static async Task<string> IssuedDeviceAsync(SurveyAppFactory factory, string page = "/s/VQ-AS-Q1")
+    {
+        var response = await factory.CreateBrowserClient().GetAsync(page);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("cchc_device=", StringComparison.Ordinal));
+        return cookie["cchc_device=".Length..cookie.IndexOf(';')];
+    }
+
     /// <summary>True when the text occurs anywhere in the SQLite database files (main file and write-ahead log).</summary>
     public static bool DatabaseFilesContain(SurveyAppFactory factory, string text)
     {

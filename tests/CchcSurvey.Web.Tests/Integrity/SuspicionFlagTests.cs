@@ -55,10 +55,10 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
     [Fact]
     public async Task The_same_device_again_at_the_same_counter_is_flagged_RepeatDevice()
     {
-        var device = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var device = await IssuedDeviceAsync(factory);
         var first = await PostAsync("VQ-BP-Q1", 3, device: device);
         var second = await PostAsync("VQ-BP-Q1", 2, device: device);
-        var otherDevice = await PostAsync("VQ-BP-Q1", 3, device: Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()));
+        var otherDevice = await PostAsync("VQ-BP-Q1", 3, device: await IssuedDeviceAsync(factory));
         var otherCounter = await PostAsync("VQ-DH-Q1", 3, device: device);
         Assert.False(FlagsOf(first).HasFlag(ResponseFlags.RepeatDevice));
         Assert.True(FlagsOf(second).HasFlag(ResponseFlags.RepeatDevice));

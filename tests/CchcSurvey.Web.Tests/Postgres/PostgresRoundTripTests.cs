@@ -85,7 +85,7 @@ public sealed class PostgresRoundTripTests(PostgresAppFactory factory) : IClassF
         var client = factory.CreateClient();
         for (var i = 0; i < 20; i++)
         {
-            var body = new { submissionId = Guid.NewGuid(), counter = "VQ-AS-Q1", instrument = "NHANH", channel = i % 2 == 0 ? "kiosk" : "qr",
+            var body = new { submissionId = Guid.NewGuid(), counter = "VQ-AS-Q1", instrument = "NHANH", channel = i % 2 == 0 ? "web" : "qr",
                 answers = new Dictionary<string, object> { ["HL"] = 1 + i % 5 } };
             Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/responses", body)).StatusCode);
         }

@@ -192,7 +192,7 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
             ("submissionId", J((id ?? NewId()).ToString())),
             ("counter", J(counters[def.Code])),
             ("instrument", J(def.Code)),
-            ("channel", J(rng.Next(2) == 0 ? "qr" : "kiosk")),
+            ("channel", J(rng.Next(2) == 0 ? "qr" : "web")),
             ("answers", Answers(answers)),
         ];
 

@@ -135,13 +135,13 @@ public static class AccessRules
 
         // Changes within the scope: managers (and administrators) only.
         new("POST /dashboard/comments?handler=Handled", Access.Act, "mark a comment handled", ["id"], ["handled", "back", .. CommentPostIgnores],
-            [new((w, t) => Call.Post("/dashboard/comments?handler=Handled", ("id", Id(w.ResponseOf(t))), ("handled", "true")), Own: HttpStatusCode.Redirect)]),
+            [new((w, t) => Call.Post("/dashboard/comments?handler=Handled", ("id", w.ResponseOf(t)), ("handled", "true")), Own: HttpStatusCode.Redirect)]),
         new("POST /dashboard/comments?handler=Tags", Access.Act, "tag a comment", ["id"], ["tags", "back", .. CommentPostIgnores],
-            [new((w, t) => Call.Post("/dashboard/comments?handler=Tags", ("id", Id(w.ResponseOf(t))), ("tags", "kiểm thử")), Own: HttpStatusCode.Redirect)]),
+            [new((w, t) => Call.Post("/dashboard/comments?handler=Tags", ("id", w.ResponseOf(t)), ("tags", "kiểm thử")), Own: HttpStatusCode.Redirect)]),
         new("POST /dashboard/alerts?handler=Acknowledge", Access.Act, "acknowledge an alert", ["id"], [],
-            [new((w, t) => Call.Post("/dashboard/alerts?handler=Acknowledge", ("id", Id(w.AlertOf(t)))), Own: HttpStatusCode.Redirect)]),
+            [new((w, t) => Call.Post("/dashboard/alerts?handler=Acknowledge", ("id", w.AlertOf(t))), Own: HttpStatusCode.Redirect)]),
         new("POST /dashboard/cases?handler=Open", Access.Act, "open a case from a comment", ["responseId"], ["status"],
-            [new((w, t) => Call.Post("/dashboard/cases?handler=Open", ("responseId", Id(w.ResponseOf(t)))), Own: HttpStatusCode.Redirect)]),
+            [new((w, t) => Call.Post("/dashboard/cases?handler=Open", ("responseId", w.ResponseOf(t))), Own: HttpStatusCode.Redirect)]),
         new("POST /dashboard/cases/{id:int}", Access.Act, "update a case", ["id"], ["Status", "AssigneeId", "Note", "PublicAnswer"],
             [new((w, t) => Call.Post($"/dashboard/cases/{w.CaseOf(t)}", ("Status", "InProgress"), ("Note", "Ghi chú kiểm thử"), ("AssigneeId", "")), Own: HttpStatusCode.Redirect)]),
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Tests.Infrastructure;
 using CchcSurvey.Web.Workspace;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CchcSurvey.Web.Tests.Security;
@@ -79,8 +80,12 @@ public abstract class AccessSweepFixture : IAsyncLifetime
 
     private const long NoSuchId = 987_654;
 
-    public long ResponseOf(Target target) => Responses.GetValueOrDefault(target, NoSuchId);
-    public long AlertOf(Target target) => Alerts.GetValueOrDefault(target, NoSuchId);
+    /// <summary>The opaque identifier officials see for the target's comment (of a row that does not exist for Nothing).</summary>
+    public string ResponseOf(Target target) => Opaque(OpaqueKind.Response, Responses.GetValueOrDefault(target, NoSuchId));
+    public string AlertOf(Target target) => Opaque(OpaqueKind.Alert, Alerts.GetValueOrDefault(target, NoSuchId));
+
+    private string Opaque(OpaqueKind kind, long id) =>
+        Factory.Services.GetRequiredService<OpaqueIds>().ToOpaqueAsync(kind, id, CancellationToken.None).GetAwaiter().GetResult();
     public int CaseOf(Target target) => Cases.GetValueOrDefault(target, (int)NoSuchId);
     public int ApiTokenOf(Target target) => ApiTokens.GetValueOrDefault(target, (int)NoSuchId);
 
@@ -119,13 +124,15 @@ public abstract class AccessSweepFixture : IAsyncLifetime
             Responses[target] = Factory.WithDatabase(db => db.Responses.Single(r => r.AnswersJson.Contains(comment)).Id);
         }
         Assert.Equal(3, Factory.WithDatabase(db => db.Responses.Count(r => r.Flags != 0)));
+        // Comments and low-rating alerts reach officials from the next day (no clock finer than the day).
+        Factory.WithDatabase(db => db.Responses.ExecuteUpdate(u => u.SetProperty(r => r.SubmittedHourUtc, r => r.SubmittedHourUtc.AddDays(-1))));
 
         using (var scope = Factory.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<AlertScanner>().ScanAsync(CancellationToken.None);
         foreach (var (target, response) in Responses)
         {
             Alerts[target] = Factory.WithDatabase(db => db.Alerts.Single(a => a.ResponseId == response).Id);
-            var opened = await PostFormAsync(AdminCookie, "/dashboard/cases?handler=Open", ("responseId", response.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var opened = await PostFormAsync(AdminCookie, "/dashboard/cases?handler=Open", ("responseId", Opaque(OpaqueKind.Response, response)));
             Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
             Cases[target] = Factory.WithDatabase(db => db.Cases.Single(c => c.ResponseId == response).Id);
         }

@@ -48,13 +48,13 @@ public sealed class CasesTests(SurveyAppFactory factory) : IClassFixture<SurveyA
         await PostNhanhAsync(factory, "VQ-TN-Q1", 1, text);
         var manager = await OfficialAsync(factory, "manager", "VQ-TN");
         var comments = await manager.GetStringAsync("/dashboard/comments");
-        var responseId = ResponseIdOf(comments, text);
+        var responseId = ResponseRefOf(comments, text);
 
         var viewer = await OfficialAsync(factory, "viewer", "VQ-TN");
         var viewerPage = await viewer.GetStringAsync("/dashboard/comments");   // a page with the viewer's antiforgery token
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostFormAsync(viewer, "/dashboard/cases?handler=Open", viewerPage, ("responseId", responseId.ToString()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostFormAsync(viewer, "/dashboard/cases?handler=Open", viewerPage, ("responseId", responseId))).StatusCode);
 
-        var opened = await PostFormAsync(manager, "/dashboard/cases?handler=Open", comments, ("responseId", responseId.ToString()));
+        var opened = await PostFormAsync(manager, "/dashboard/cases?handler=Open", comments, ("responseId", responseId));
         Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
         var location = opened.Headers.Location!.OriginalString;
         var id = int.Parse(Regex.Match(location, "/dashboard/cases/(\\d+)$").Groups[1].Value);

@@ -68,19 +68,20 @@ public sealed class AlertsTests(AlertAppFactory factory) : IClassFixture<AlertAp
         Assert.NotNull(factory.WithDatabase(db => db.Alerts.Single(a => a.Id == alert.Id).EmailedUtc));
 
         var page = await manager.GetStringAsync("/dashboard/alerts");
-        Assert.Contains($"data-alert=\"{alert.Id}\"", page, StringComparison.Ordinal);
+        var alertRef = RefOf(factory, CchcSurvey.Web.Security.OpaqueKind.Alert, alert.Id);
+        Assert.Contains($"data-alert=\"{alertRef}\"", page, StringComparison.Ordinal);
         Assert.Contains("data-open-alerts=", page, StringComparison.Ordinal);
         var viewer = await OfficialAsync(factory, "viewer", "VQ-LH");
         var viewerPage = await viewer.GetStringAsync("/dashboard/comments");   // a page with the viewer's antiforgery token
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await PostFormAsync(viewer, "/dashboard/alerts?handler=Acknowledge", viewerPage, ("id", alert.Id.ToString()))).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await PostFormAsync(manager, "/dashboard/alerts?handler=Acknowledge", page, ("id", alert.Id.ToString()))).StatusCode);
-        Assert.DoesNotContain($"data-alert=\"{alert.Id}\"", await manager.GetStringAsync("/dashboard/alerts"), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await PostFormAsync(viewer, "/dashboard/alerts?handler=Acknowledge", viewerPage, ("id", alertRef))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await PostFormAsync(manager, "/dashboard/alerts?handler=Acknowledge", page, ("id", alertRef))).StatusCode);
+        Assert.DoesNotContain($"data-alert=\"{alertRef}\"", await manager.GetStringAsync("/dashboard/alerts"), StringComparison.Ordinal);
 
         // Another commune's official never sees it.
         await PostNhanhAsync(factory, "VQ-LN-Q1", 3, "Góp ý ở xã khác");   // so that their page has a form (and a token)
         var sibling = await OfficialAsync(factory, "manager", "VQ-LN");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await PostFormAsync(sibling, "/dashboard/alerts?handler=Acknowledge",
-            await sibling.GetStringAsync("/dashboard/comments"), ("id", alert.Id.ToString()))).StatusCode);
+            await sibling.GetStringAsync("/dashboard/comments"), ("id", alertRef))).StatusCode);
     }
 
     [Fact]

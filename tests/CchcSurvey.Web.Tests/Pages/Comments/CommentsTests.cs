@@ -35,18 +35,19 @@ public sealed class CommentsTests(SurveyAppFactory factory) : IClassFixture<Surv
 
         var viewer = await OfficialAsync(factory, "viewer", "VQ-HB");
         var page = await viewer.GetStringAsync("/dashboard/comments");
-        var id = ResponseIdOf(page, text);
+        var reference = ResponseRefOf(page, text);
+        var id = ResponseIdOf(factory, reference);
         Assert.Contains("<button type=\"submit\" disabled", page, StringComparison.Ordinal);
         var refused = await PostFormAsync(viewer, "/dashboard/comments?handler=Handled", page,
-            ("id", id.ToString()), ("handled", "true"));
+            ("id", reference), ("handled", "true"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.False(factory.WithDatabase(db => db.CommentNotes.Any(n => n.ResponseId == id && n.Handled)));
 
         var manager = await OfficialAsync(factory, "manager", "VQ-HB");
         var managerPage = await manager.GetStringAsync("/dashboard/comments");
-        var done = await PostFormAsync(manager, "/dashboard/comments?handler=Handled", managerPage, ("id", id.ToString()), ("handled", "true"));
+        var done = await PostFormAsync(manager, "/dashboard/comments?handler=Handled", managerPage, ("id", reference), ("handled", "true"));
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
-        var tagged = await PostFormAsync(manager, "/dashboard/comments?handler=Tags", managerPage, ("id", id.ToString()), ("tags", "Chờ lâu, thái độ"));
+        var tagged = await PostFormAsync(manager, "/dashboard/comments?handler=Tags", managerPage, ("id", reference), ("tags", "Chờ lâu, thái độ"));
         Assert.Equal(HttpStatusCode.Redirect, tagged.StatusCode);
         Assert.True(factory.WithDatabase(db => db.CommentNotes.Any(n => n.ResponseId == id && n.Handled && n.Tags == ",chờ lâu,thái độ,")));
 
@@ -57,7 +58,7 @@ public sealed class CommentsTests(SurveyAppFactory factory) : IClassFixture<Surv
         await PostNhanhAsync(factory, "VQ-BP-Q1", 2, "Góp ý ở xã khác");   // so that their page has a form (and a token)
         var other = await OfficialAsync(factory, "manager", "VQ-BP");
         var otherPage = await other.GetStringAsync("/dashboard/comments");
-        Assert.Equal(HttpStatusCode.NotFound, (await PostFormAsync(other, "/dashboard/comments?handler=Handled", otherPage, ("id", id.ToString()), ("handled", "false"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostFormAsync(other, "/dashboard/comments?handler=Handled", otherPage, ("id", reference), ("handled", "false"))).StatusCode);
     }
 
     [Fact]

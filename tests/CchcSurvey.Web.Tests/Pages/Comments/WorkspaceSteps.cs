@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CchcSurvey.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CchcSurvey.Web.Tests.Pages.Comments;
 
@@ -10,15 +12,24 @@ public static class WorkspaceSteps
 {
     public const string Password = "Mat-khau-123";
 
-    public static async Task PostNhanhAsync(SurveyAppFactory factory, string counter, int hl, string? comment = null)
+    /// <summary>
+    /// Posts a quick rating, then moves it to the same hour yesterday: comments and low-rating alerts reach
+    /// officials only from the day after an answer (METHODOLOGY §6, no clock finer than the day). Only the
+    /// response row moves; its statistics cells stay in today's.
+    /// </summary>
+    public static async Task PostNhanhAsync(SurveyAppFactory factory, string counter, int hl, string? comment = null, bool yesterday = true)
     {
         var answers = new Dictionary<string, object> { ["HL"] = hl };
         if (comment is not null) answers["GOP_Y"] = comment;
+        var id = Guid.NewGuid();
         var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/responses", new
         {
-            submissionId = Guid.NewGuid(), counter, instrument = "NHANH", channel = "qr", answers,
+            submissionId = id, counter, instrument = "NHANH", channel = "qr", answers,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        if (yesterday)
+            factory.WithDatabase(db => db.Responses.Where(r => r.SubmissionId == id)
+                .ExecuteUpdate(u => u.SetProperty(r => r.SubmittedHourUtc, r => r.SubmittedHourUtc.AddDays(-1))));
     }
 
     /// <summary>A new official with that role and scope, signed in.</summary>
@@ -39,13 +50,23 @@ public static class WorkspaceSteps
         return client;
     }
 
-    /// <summary>The response id of the comment with that text on a comments page.</summary>
-    public static long ResponseIdOf(string html, string text)
+    /// <summary>The opaque identifier of the comment with that text on a comments page.</summary>
+    public static string ResponseRefOf(string html, string text)
     {
-        var match = Regex.Match(html, "data-response=\"(\\d+)\"(?:(?!</li>)[\\s\\S])*?" + Regex.Escape(text));
+        var match = Regex.Match(html, "data-response=\"([A-Za-z0-9_-]{22})\"(?:(?!</li>)[\\s\\S])*?" + Regex.Escape(text));
         Assert.True(match.Success, $"The comment '{text}' is not on the page.");
-        return long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return match.Groups[1].Value;
     }
+
+    /// <summary>The stored response id behind an opaque identifier (the test reads the database; officials cannot).</summary>
+    public static long ResponseIdOf(SurveyAppFactory factory, string reference) =>
+        factory.Services.GetRequiredService<CchcSurvey.Web.Security.OpaqueIds>()
+            .FromOpaqueAsync(CchcSurvey.Web.Security.OpaqueKind.Response, reference, CancellationToken.None).GetAwaiter().GetResult()
+        ?? throw new InvalidOperationException($"'{reference}' is not a response reference.");
+
+    /// <summary>The opaque identifier officials see for a stored row.</summary>
+    public static string RefOf(SurveyAppFactory factory, CchcSurvey.Web.Security.OpaqueKind kind, long id) =>
+        factory.Services.GetRequiredService<CchcSurvey.Web.Security.OpaqueIds>().ToOpaqueAsync(kind, id, CancellationToken.None).GetAwaiter().GetResult();
 
     public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, string pageWithToken, params (string Key, string Value)[] fields)
     {

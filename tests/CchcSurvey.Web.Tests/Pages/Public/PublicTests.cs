@@ -57,7 +57,7 @@ public sealed class PublicTests(SurveyAppFactory factory) : IClassFixture<Survey
         await PostNhanhAsync(factory, "VQ-TPH-Q1", 1, comment);
         var manager = await OfficialAsync(factory, "manager", "VQ-TPH");
         var comments = await manager.GetStringAsync("/dashboard/comments");
-        var opened = await PostFormAsync(manager, "/dashboard/cases?handler=Open", comments, ("responseId", ResponseIdOf(comments, comment).ToString()));
+        var opened = await PostFormAsync(manager, "/dashboard/cases?handler=Open", comments, ("responseId", ResponseRefOf(comments, comment)));
         var location = opened.Headers.Location!.OriginalString;
         var detail = await manager.GetStringAsync(location);
         Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(manager, location, detail, ("Status", "Answered"), ("PublicAnswer", answer))).StatusCode);
