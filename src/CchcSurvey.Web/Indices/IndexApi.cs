@@ -27,11 +27,12 @@ public static class IndexApi
             if (instrument.Length > 0 && !instruments.Contains(instrument))
                 return Api.SurveyApi.Invalid($"No published instrument '{instrument}'.", "instrument");
 
+            // Complementary suppression in time: no hidden month comes back as its quarter or year minus the others.
             if (instrument.Length > 0)
-                return Results.Json(IndexCalculator.Report(await queries.PoolAsync(unit, instrument, filter, ct), queries.Options));
+                return Results.Json(await queries.ReportAsync(unit, instrument, filter, ct));
             var all = new Dictionary<string, InstrumentReport>(StringComparer.Ordinal);
             foreach (var code2 in instruments)
-                all[code2] = IndexCalculator.Report(await queries.PoolAsync(unit, code2, filter, ct), queries.Options);
+                all[code2] = await queries.ReportAsync(unit, code2, filter, ct);
             return Results.Json(all);
         });
 
@@ -59,26 +60,18 @@ public static class IndexApi
         definition.Items.FirstOrDefault(i => i.Role == "overall")?.Code
         ?? definition.Items.First(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3).Code;
 
-    /// <summary>Reads from, to (yyyy-MM-dd, inclusive), channel and includeFlagged; a bad value is a 400 problem.</summary>
+    /// <summary>
+    /// Reads the period, channel and includeFlagged; a bad value is a 400 problem. The period is a calendar month,
+    /// quarter or year, or all time (METHODOLOGY §6, No differencing): <c>period=2026-03</c>, <c>2026-Q1</c>, <c>2026</c>,
+    /// or <c>from</c>/<c>to</c> (yyyy-MM-dd, inclusive) that are exactly such a period's first and last days.
+    /// </summary>
     public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out IResult problem)
     {
-        filter = IndexFilter.All;
+        filter = new IndexFilter(null, null, null);
         problem = Results.Empty;
-        DateOnly? from = null, to = null;
-        foreach (var (name, set) in new (string, Action<DateOnly>)[] { ("from", d => from = d), ("to", d => to = d) })
+        if (!TryParsePeriod(request.Query, out var period, out var error, out var field))
         {
-            var text = request.Query[name].ToString();
-            if (text.Length == 0) continue;
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                problem = Api.SurveyApi.Invalid($"{name} must be a date yyyy-MM-dd.", name);
-                return false;
-            }
-            set(date);
-        }
-        if (from > to)
-        {
-            problem = Api.SurveyApi.Invalid("from must not be after to.", "from");
+            problem = Api.SurveyApi.Invalid(error, field);
             return false;
         }
         var channel = request.Query["channel"].ToString();
@@ -95,7 +88,49 @@ public static class IndexApi
             problem = Api.SurveyApi.Invalid("includeFlagged must be true or false.", "includeFlagged");
             return false;
         }
-        filter = new IndexFilter(from, to, channel.Length > 0 ? channel : null, includeFlagged);
+        filter = new IndexFilter(period.From, period.To, channel.Length > 0 ? channel : null, includeFlagged);
         return true;
+    }
+
+    /// <summary>
+    /// The calendar period of a query string: <c>period</c>, or <c>from</c> and <c>to</c> denoting exactly one month,
+    /// quarter or year; neither is all time. Anything else (arbitrary days, one end only, both forms) is refused
+    /// with a message saying what is allowed.
+    /// </summary>
+    public static bool TryParsePeriod(IQueryCollection query, out CalendarPeriod period, out string error, out string field)
+    {
+        period = CalendarPeriod.AllTime;
+        error = "";
+        field = "period";
+        var periodText = query["period"].ToString();
+        var fromText = query["from"].ToString();
+        var toText = query["to"].ToString();
+        if (periodText.Length > 0)
+        {
+            if (fromText.Length > 0 || toText.Length > 0)
+            {
+                error = "Give either period or from/to, not both. Allowed: " + CalendarPeriod.Allowed + ".";
+                return false;
+            }
+            if (CalendarPeriod.TryParse(periodText, out period)) return true;
+            error = $"period '{periodText}' is not a calendar period. Allowed: {CalendarPeriod.Allowed}.";
+            return false;
+        }
+        DateOnly? from = null, to = null;
+        foreach (var (name, text) in new[] { ("from", fromText), ("to", toText) })
+        {
+            if (text.Length == 0) continue;
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                error = $"{name} must be a date yyyy-MM-dd. Allowed: {CalendarPeriod.Allowed}.";
+                field = name;
+                return false;
+            }
+            if (name == "from") from = date; else to = date;
+        }
+        if (CalendarPeriod.TryFromDates(from, to, out period)) return true;
+        error = $"from/to must cover exactly one calendar period. Allowed: {CalendarPeriod.Allowed}.";
+        field = from is null ? "to" : "from";
+        return false;
     }
 }

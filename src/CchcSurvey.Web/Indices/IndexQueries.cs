@@ -16,7 +16,8 @@ namespace CchcSurvey.Web.Indices;
 /// </summary>
 public sealed record IndexFilter(DateOnly? From, DateOnly? To, string? Channel, bool IncludeFlagged = false)
 {
-    public static readonly IndexFilter All = new(null, null, null);
+    /// <summary>Every response, flagged ones included (operators' exports and tests; never a default view).</summary>
+    public static readonly IndexFilter All = new(null, null, null, IncludeFlagged: true);
 }
 
 /// <summary>
@@ -79,6 +80,44 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         }
         return result;
     }
+
+    /// <summary>
+    /// Complementary suppression in time for one unit's subtree and instrument under the filter's channel and flag
+    /// choice (<see cref="TimeSuppression"/>): built from every month with responses, whatever period is asked for,
+    /// so that every calendar period the unit's figures can be asked for hides the same cells.
+    /// </summary>
+    public async Task<TimeSuppression> TimeSuppressionAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct)
+    {
+        var current = await registry.FindAsync(db, instrument, null, ct)
+            ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
+        var versionIds = await VersionIdsAsync(instrument, ct);
+        var query = db.StatisticsCells.AsNoTracking()
+            .Where(c => c.UnitId == unit.Id && c.Period == CellPeriod.Month && versionIds.Contains(c.InstrumentVersionId));
+        if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
+        if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
+        var months = new Dictionary<DateOnly, InstrumentStatistics>();
+        await foreach (var cell in query.Select(c => new { c.PeriodStart, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+            if (!months.TryGetValue(cell.PeriodStart, out var month)) months[cell.PeriodStart] = month = InstrumentStatistics.For(current.Definition);
+            month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
+        }
+        return new TimeSuppression(months, () => InstrumentStatistics.For(current.Definition), instrument, Options);
+    }
+
+    /// <summary>
+    /// The figures of one unit's subtree for a calendar period (the filter's From/To), with primary suppression and
+    /// complementary suppression in time: what officials and the API are given.
+    /// </summary>
+    public async Task<InstrumentReport> ReportAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct)
+    {
+        var report = IndexCalculator.Report(await PoolAsync(unit, instrument, filter, ct), Options);
+        return TimeSuppression.Hide(report, (await TimeSuppressionAsync(unit, instrument, filter, ct)).HiddenIn(PeriodOf(filter)));
+    }
+
+    /// <summary>The calendar period of a filter's dates (all time when they are not one: callers validate first).</summary>
+    public static CalendarPeriod PeriodOf(IndexFilter filter) =>
+        CalendarPeriod.TryFromDates(filter.From, filter.To, out var period) ? period : CalendarPeriod.AllTime;
 
     /// <summary>Number of responses (all instruments) in each given unit's subtree.</summary>
     public async Task<IReadOnlyDictionary<int, long>> CountSubtreesAsync(IReadOnlyList<Unit> units, IndexFilter filter, CancellationToken ct)

@@ -13,7 +13,7 @@ namespace CchcSurvey.Web.Pages.Dashboard.Cases;
 /// Follow-up cases (phản ánh, kiến nghị) in the official's scope: open → in progress → answered, due 15 working
 /// days after opening; overdue ones are highlighted. Managers and administrators open cases from a comment.
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, IOptions<CaseOptions> options) : PageModel
+public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, IOptions<CaseOptions> options, OpaqueIds opaque) : PageModel
 {
     public sealed record CaseRow(int Id, string Title, string UnitCode, string UnitName, CaseStatus Status, DateOnly Opened, DateOnly Due, string? Assignee, bool Overdue);
 
@@ -38,7 +38,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClo
 
     /// <summary>Opens a case from a comment (or shows the existing one). Viewers: 403; outside the scope: 404.</summary>
     /// <param name="responseId">The comment's opaque identifier (<see cref="OpaqueIds"/>), never the sequential id.</param>
-    public async Task<IActionResult> OnPostOpenAsync(string? responseId, [FromServices] OpaqueIds opaque, CancellationToken ct)
+    public async Task<IActionResult> OnPostOpenAsync(string? responseId, CancellationToken ct)
     {
         if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
         if (await opaque.FromOpaqueAsync(OpaqueKind.Response, responseId, ct) is not long id) return NotFound();
