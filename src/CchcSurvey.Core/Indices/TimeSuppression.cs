@@ -107,6 +107,9 @@ public sealed class TimeSuppression
         HideDown(children.OrderBy(c => N(c, key)).ThenBy(c => c.Period.From).First(), key);
     }
 
+    /// <summary>An item's figure suppressed: n kept, values, intervals and counts nulled.</summary>
+    public static ItemFigure HideItem(ItemFigure f) => f with { Suppressed = true, P = null, PLo = null, PHi = null, Score = null, ScoreLo = null, ScoreHi = null, Counts = null };
+
     /// <summary>The report with the given figures suppressed (values, intervals and counts nulled; n kept).</summary>
     public static InstrumentReport Hide(InstrumentReport report, IReadOnlySet<(string Figure, string Key)> hidden)
     {
@@ -114,7 +117,6 @@ public sealed class TimeSuppression
         bool Is(string figure, string key) => hidden.Contains((figure, key));
         bool Item(string code) => Is("share", code) || Is("score", code);
         bool AnyCount(string prefix) => hidden.Any(h => h.Figure == "count" && h.Key.StartsWith(prefix + ":", StringComparison.Ordinal));
-        static ItemFigure HideItem(ItemFigure f) => f with { Suppressed = true, P = null, PLo = null, PHi = null, Score = null, ScoreLo = null, ScoreHi = null, Counts = null };
         static IndexFigure HideIndex(IndexFigure f) => f with { Suppressed = true, Value = null, Lo = null, Hi = null };
         IReadOnlyDictionary<string, ItemFigure> Items(IReadOnlyDictionary<string, ItemFigure> items, Func<string, bool> hide) =>
             items.ToDictionary(i => i.Key, i => hide(i.Key) ? HideItem(i.Value) : i.Value);

@@ -53,16 +53,17 @@ public sealed class PublicationBuilder(SurveyDbContext db, IndexQueries queries,
         var elements = PublishedFigures.ElementCodes.ToDictionary(e => e, _ => (PublishedFigure?)null);
         if (await registry.FindAsync(db, "SIPAS-DV", null, ct) is not null)
         {
-            var sipas = IndexCalculator.SipasService(await queries.PoolAsync(unit, "SIPAS-DV", filter, ct), options);
+            // Flagged responses left out and complementary suppression in time, as on the dashboard (METHODOLOGY §6).
+            var sipas = (SipasServiceReport)await queries.ReportAsync(unit, "SIPAS-DV", filter, ct);
             sipasIndex = Shown(sipas.Index);
             foreach (var code in PublishedFigures.ElementCodes)
                 elements[code] = sipas.Elements.TryGetValue(code, out var element) ? Shown(element) : null;
         }
         if (await registry.FindAsync(db, "NHANH", null, ct) is not null)
-            quick = Shown(IndexCalculator.QuickRating(await queries.PoolAsync(unit, "NHANH", filter, ct), options).Overall);
+            quick = Shown(((QuickRatingReport)await queries.ReportAsync(unit, "NHANH", filter, ct)).Overall);
         if (await registry.FindAsync(db, "TT01", null, ct) is not null)
         {
-            var total = IndexCalculator.Tt01(await queries.PoolAsync(unit, "TT01", filter, ct), options).Total;
+            var total = ((Tt01Report)await queries.ReportAsync(unit, "TT01", filter, ct)).Total;
             tt01 = total is { Suppressed: false, Mean: double m, Lo: double lo, Hi: double hi } ? new PublishedFigure(m, lo, hi, total.N) : null;
         }
         return new PublishedFigures(unit.Code, unit.Name, quarter.ToString(), options.MinN, sipasIndex, elements, quick, tt01);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CchcSurvey.Core.Indices;
 using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.WebUtilities;
@@ -17,21 +18,22 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
 
     public IndexFilter Filter => new(From, To, Channel, IncludeFlagged);
 
-    /// <summary>The period of equal length just before this one (§4.10 change against the previous period).</summary>
+    /// <summary>The calendar month, quarter or year shown (METHODOLOGY §6, No differencing).</summary>
+    public CalendarPeriod CalendarPeriod => CalendarPeriod.TryFromDates(From, To, out var period) ? period : CalendarPeriod.OfYear(From.Year);
+
+    /// <summary>The calendar period of the same kind just before this one (§4.10 change against the previous period).</summary>
     public IndexFilter PreviousFilter
     {
         get
         {
-            var days = To.DayNumber - From.DayNumber;
-            var previousTo = From.AddDays(-1);
-            return new IndexFilter(previousTo.AddDays(-days), previousTo, Channel, IncludeFlagged);
+            var previous = CalendarPeriod.Previous ?? CalendarPeriod;
+            return new IndexFilter(previous.From, previous.To, Channel, IncludeFlagged);
         }
     }
 
     /// <summary>
-    /// Reads the query string. Missing dates: the last 12 months up to today (from the first day of the month
-    /// eleven months back), so fresh answers show at once and the trend covers the whole period.
-    /// Bad values give messages, never an exception.
+    /// Reads the query string. The dates must be exactly a calendar month, quarter or year (never arbitrary days:
+    /// METHODOLOGY §6, No differencing); missing dates: the current year. Bad values give messages, never an exception.
     /// </summary>
     public static DashboardQuery Parse(IQueryCollection query, DateOnly today, List<string> errors)
     {
@@ -43,9 +45,15 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
             errors.Add(name);
             return null;
         }
-        var to = Date("to") ?? today;
-        var from = Date("from") ?? new DateOnly(to.Year, to.Month, 1).AddMonths(-11);
-        if (from > to) errors.Add("from>to");
+        var givenTo = Date("to");
+        var givenFrom = Date("from");
+        var from = new DateOnly(today.Year, 1, 1);
+        var to = new DateOnly(today.Year, 12, 31);
+        if (givenFrom is not null || givenTo is not null)
+        {
+            if (CalendarPeriod.TryFromDates(givenFrom, givenTo, out var calendar)) (from, to) = (calendar.From!.Value, calendar.To!.Value);
+            else if (errors.Count == 0) errors.Add("calendar");
+        }
         var channel = query["channel"].ToString();
         if (channel.Length > 0 && !Channels.IsValid(channel)) errors.Add("channel");
         var flaggedText = query["flagged"].ToString();
@@ -71,7 +79,7 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         ["period"] = Period,
     }.Where(p => p.Value is not null));
 
-    /// <summary>The trend's buckets: the 12 months (or 4 quarters) ending with the one holding <see cref="To"/>, the last cut at To.</summary>
+    /// <summary>The trend's buckets: the 12 months (or 4 quarters) ending with the one holding <see cref="To"/>, each a whole calendar period.</summary>
     public IReadOnlyList<(string Label, DateOnly From, DateOnly To)> TrendBuckets()
     {
         var buckets = new List<(string, DateOnly, DateOnly)>();
@@ -81,8 +89,8 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         for (var i = count - 1; i >= 0; i--)
         {
             var start = last.AddMonths(-i * months);
+            // Whole calendar buckets, never cut at To: a cut bucket would be an arbitrary run of days.
             var end = start.AddMonths(months).AddDays(-1);
-            if (end > To) end = To;
             var label = Period == "quarter"
                 ? $"Q{(start.Month - 1) / 3 + 1}/{start.Year}"
                 : start.ToString("MM/yy", CultureInfo.InvariantCulture);

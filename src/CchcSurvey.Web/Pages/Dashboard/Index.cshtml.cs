@@ -66,6 +66,8 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
     public IReadOnlyList<ItemRow> Items { get; private set; } = [];
     public IReadOnlyList<CounterRow> Counters { get; private set; } = [];
 
+    private Func<string, CalendarPeriod, Task<IReadOnlySet<(string Figure, string Key)>>>? _hidden;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Query = DashboardQuery.Parse(Request.Query, clock.Today(), Errors);
@@ -116,25 +118,41 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         var counts = await queries.CountSubtreesAsync(rows, filter, ct);
         Responses = counts[unit.Id];
 
+        // Complementary suppression in time for the unit's own figures: the same cells are hidden in every calendar
+        // period an official can pick here or in the API (METHODOLOGY §6, No differencing).
+        var period = Query.CalendarPeriod;
+        var previousPeriod = period.Previous ?? period;
+        var inTime = new Dictionary<string, TimeSuppression>(StringComparer.Ordinal);
+        async Task<IReadOnlySet<(string Figure, string Key)>> HiddenAsync(string code, CalendarPeriod p)
+        {
+            if (!inTime.TryGetValue(code, out var suppression)) inTime[code] = suppression = await queries.TimeSuppressionAsync(unit, code, filter, ct);
+            return suppression.HiddenIn(p);
+        }
+        _hidden = HiddenAsync;
+
         IReadOnlyDictionary<int, InstrumentStatistics>? service = null, quick = null;
         if (Published(Service))
         {
             service = await queries.PoolSubtreesAsync(rows, Service, filter, ct);
-            ServiceReport = IndexCalculator.SipasService(service[unit.Id], options);
+            var hidden = await HiddenAsync(Service, period);
+            ServiceReport = (SipasServiceReport)TimeSuppression.Hide(IndexCalculator.SipasService(service[unit.Id], options), hidden);
             var previous = await queries.PoolAsync(unit, Service, Query.PreviousFilter, ct);
-            PreviousServiceReport = IndexCalculator.SipasService(previous, options);
+            var previousHidden = await HiddenAsync(Service, previousPeriod);
+            PreviousServiceReport = (SipasServiceReport)TimeSuppression.Hide(IndexCalculator.SipasService(previous, options), previousHidden);
             var overall = IndexApi.DefaultRankingItem(service[unit.Id].Definition);
             CurrentOverall = IndexCalculator.Satisfied(service[unit.Id], overall);
             PreviousOverall = IndexCalculator.Satisfied(previous, overall);
-            Change = Comparison.TwoProportion(unit.Code, "previous", overall, CurrentOverall, PreviousOverall, options);
+            // A comparison would show the counts behind a hidden share.
+            Change = hidden.Contains(("share", overall)) || previousHidden.Contains(("share", overall)) ? null
+                : Comparison.TwoProportion(unit.Code, "previous", overall, CurrentOverall, PreviousOverall, options);
         }
         if (Published(Quick))
         {
             quick = await queries.PoolSubtreesAsync(rows, Quick, filter, ct);
-            QuickReport = IndexCalculator.QuickRating(quick[unit.Id], options);
+            QuickReport = (QuickRatingReport)TimeSuppression.Hide(IndexCalculator.QuickRating(quick[unit.Id], options), await HiddenAsync(Quick, period));
         }
         if (Published(Tt01Code))
-            Tt01Report = IndexCalculator.Tt01(await queries.PoolAsync(unit, Tt01Code, filter, ct), options);
+            Tt01Report = (Tt01Report)TimeSuppression.Hide(IndexCalculator.Tt01(await queries.PoolAsync(unit, Tt01Code, filter, ct), options), await HiddenAsync(Tt01Code, period));
 
         Rows = rows.Select(u => new UnitRow(u, u.Id == unit.Id, counts[u.Id],
             service is null ? null : IndexCalculator.SipasService(service[u.Id], options),
@@ -144,8 +162,10 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         var statistics = chosen.Code == Service && service is not null ? service[unit.Id]
             : chosen.Code == Quick && quick is not null ? quick[unit.Id]
             : await queries.PoolAsync(unit, chosen.Code, filter, ct);
+        var chosenHidden = await HiddenAsync(chosen.Code, period);
         Items = chosen.Definition.Items.Where(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3)
-            .Select(i => new ItemRow(i, IndexCalculator.Item(statistics.LevelCounts[i.Code], options))).ToList();
+            .Select(i => new ItemRow(i, IndexCalculator.Item(statistics.LevelCounts[i.Code], options) is var f && chosenHidden.Contains(("share", i.Code)) ? TimeSuppression.HideItem(f) : f))
+            .ToList();
 
         RankingItem = IndexApi.DefaultRankingItem(chosen.Definition);
         if (children.Count > 0)
@@ -179,6 +199,8 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         foreach (var (label, from, to) in Query.TrendBuckets())
         {
             var statistics = await queries.PoolAsync(unit, chosen.Code, Query.Filter with { From = from, To = to }, ct);
+            // Each bucket is a calendar month or quarter: hidden like the same period anywhere else.
+            var hidden = CalendarPeriod.TryFromDates(from, to, out var bucket) ? await _hidden!(chosen.Code, bucket) : new HashSet<(string, string)>();
             IndexFigure? index = chosen.Code switch
             {
                 Service => IndexCalculator.SipasService(statistics, options).Index,
@@ -186,11 +208,13 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
                 _ => null,
             };
             if (index is not null)
-                trend.Add(new TrendRow(label, from, to, index.N, index.Value, index.Lo, index.Hi));
+                trend.Add(hidden.Contains(("index", "")) ? new TrendRow(label, from, to, index.N, null, null, null)
+                    : new TrendRow(label, from, to, index.N, index.Value, index.Lo, index.Hi));
             else
             {
                 var item = IndexCalculator.Item(statistics.LevelCounts[RankingItem], options);
-                trend.Add(new TrendRow(label, from, to, item.N, item.P, item.PLo, item.PHi));
+                trend.Add(hidden.Contains(("share", RankingItem)) ? new TrendRow(label, from, to, item.N, null, null, null)
+                    : new TrendRow(label, from, to, item.N, item.P, item.PLo, item.PHi));
             }
         }
         Trend = trend;

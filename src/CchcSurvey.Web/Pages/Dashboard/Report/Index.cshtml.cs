@@ -74,16 +74,17 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
         PublishedInstrument? Find(string c) => instruments.FirstOrDefault(i => i.Code == c);
         if (Find("SIPAS-DV") is { } sipas)
         {
-            Sipas = IndexCalculator.SipasService(await queries.PoolAsync(unit, sipas.Code, filter, ct), queries.Options);
+            // The figures as the API gives them: §4.9 and complementary suppression in time (METHODOLOGY §6).
+            Sipas = (SipasServiceReport)await queries.ReportAsync(unit, sipas.Code, filter, ct);
             Priorities = Labelled(Sipas.Priorities, sipas.Definition, "MONG_DOI");
         }
         if (Find("NHANH") is { } quick)
         {
-            Quick = IndexCalculator.QuickRating(await queries.PoolAsync(unit, quick.Code, filter, ct), queries.Options);
+            Quick = (QuickRatingReport)await queries.ReportAsync(unit, quick.Code, filter, ct);
             Reasons = Labelled(Quick.Reasons, quick.Definition, "LY_DO");
         }
         if (Find("TT01") is { } tt01)
-            Tt01 = IndexCalculator.Tt01(await queries.PoolAsync(unit, tt01.Code, filter, ct), queries.Options);
+            Tt01 = (Tt01Report)await queries.ReportAsync(unit, tt01.Code, filter, ct);
 
         var children = await queries.ChildrenAsync(unit, ct);
         var names = children.ToDictionary(c => c.Code, c => c.Name);
