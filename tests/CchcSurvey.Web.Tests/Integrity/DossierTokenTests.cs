@@ -75,12 +75,10 @@ public sealed class DossierTokenTests(SurveyAppFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(1, ResponsesAt("VQ-TCKH-Q1"));
 
-        // Opening the used token: 409 with a Vietnamese explanation, no form.
+        // Opening the used token looks like before (METHODOLOGY §6: whoever printed the slip cannot poll whether it was used).
         var reopened = await browser.GetAsync($"/t/{token}");
-        Assert.Equal(HttpStatusCode.Conflict, reopened.StatusCode);
-        var html = await SurveyForm.HtmlAsync(reopened);
-        Assert.Contains("Mã khảo sát đã được sử dụng", html);
-        Assert.DoesNotContain("name=\"HL\"", html);
+        Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
+        Assert.Contains("name=\"HL\"", await SurveyForm.HtmlAsync(reopened));
 
         // Another submission with the used token (new id): 409 page, nothing stored.
         var other = await SurveyForm.PostAsync(browser, form with { SubmissionId = Guid.NewGuid() }, ("HL", "2"));

@@ -180,7 +180,7 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Flagged_responses_are_left_out_of_the_figures_only_with_includeFlagged_false()
+    public async Task Flagged_responses_are_left_out_of_the_figures_unless_includeFlagged_is_true()
     {
         await PostAsync("VQ-HB-Q1", 4, elapsed: 300);
         await PostAsync("VQ-HB-Q1", 2, elapsed: 300);
@@ -193,7 +193,8 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
             using var json = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/units/VQ-HB/indices?instrument=NHANH{query}"));
             return (json.RootElement.GetProperty("responses").GetInt32(), json.RootElement.GetProperty("HL").GetProperty("n").GetInt32());
         }
-        Assert.Equal((3, 3), await FiguresAsync(""));
+        // Left out by default (METHODOLOGY §6): including them is an explicit choice.
+        Assert.Equal((2, 2), await FiguresAsync(""));
         Assert.Equal((3, 3), await FiguresAsync("&includeFlagged=true"));
         Assert.Equal((2, 2), await FiguresAsync("&includeFlagged=false"));
     }
