@@ -143,6 +143,24 @@ public static class IndexExport
         return hidden;
     }
 
+    /// <summary>
+    /// Complementary suppression in time (<see cref="TimeSuppression"/>): hides the rows whose figure is hidden in the
+    /// exported period for their unit and instrument, so that an export shows what the API shows for each unit.
+    /// Run before <see cref="ApplyComplementarySuppression"/>. Returns the number of rows hidden by this rule.
+    /// </summary>
+    public static int ApplyTimeSuppression(IEnumerable<IndexExportRow> rows, Func<string, string, IReadOnlySet<(string Figure, string Key)>> hiddenOf)
+    {
+        var hidden = 0;
+        foreach (var row in rows)
+        {
+            if (row.Suppressed || row.Figure == "responses") continue;
+            if (!hiddenOf(row.Unit.Code, row.Instrument).Contains((row.Figure, row.Key))) continue;
+            row.Hide(Suppression.Complementary);
+            hidden++;
+        }
+        return hidden;
+    }
+
     /// <summary>The cells of a row, in <see cref="Columns"/> order.</summary>
     public static void Fill(IndexExportRow row, ExportCell[] cells)
     {

@@ -43,12 +43,19 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
 
         var instruments = instrument is not null ? [instrument] : (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
         var rows = new List<IndexExportRow>();
+        var period = IndexQueries.PeriodOf(filter);
+        var hiddenInTime = new Dictionary<(string Unit, string Instrument), IReadOnlySet<(string, string)>>();
         foreach (var code in instruments)
         {
             var pooled = await queries.PoolSubtreesAsync(units, code, filter, ct);
             foreach (var unit in units)
                 rows.AddRange(IndexExport.RowsOf(exportUnits[unit.Id], code, IndexCalculator.Report(pooled[unit.Id], queries.Options)));
+            foreach (var (unitId, hidden) in await queries.HiddenInTimeAsync(units, code, filter, ct))
+                hiddenInTime[(codeOf[unitId], code)] = hidden;
         }
+        // The same cells as the API and the dashboard hide in time, then suppression across units (METHODOLOGY §6).
+        IndexExport.ApplyTimeSuppression(rows, (unit, instrument) =>
+            hiddenInTime.TryGetValue((unit, instrument), out var hidden) ? hidden : new HashSet<(string, string)>());
         IndexExport.ApplyComplementarySuppression(rows);
 
         await using var writer = ExportFormats.Create(format, output);

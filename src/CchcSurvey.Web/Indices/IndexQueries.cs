@@ -106,6 +106,46 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     }
 
     /// <summary>
+    /// The figures hidden in time in one period, for each of many units (an export): the month cells of all the units
+    /// are read in one pass ordered by unit, and each unit's <see cref="TimeSuppression"/> is built and dropped in
+    /// turn, so memory holds one unit's months at a time.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, IReadOnlySet<(string Figure, string Key)>>> HiddenInTimeAsync(
+        IReadOnlyList<Unit> units, string instrument, IndexFilter filter, CancellationToken ct)
+    {
+        var current = await registry.FindAsync(db, instrument, null, ct)
+            ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
+        var period = PeriodOf(filter);
+        var versionIds = await VersionIdsAsync(instrument, ct);
+        var result = new Dictionary<int, IReadOnlySet<(string, string)>>();
+        foreach (var chunk in units.Select(u => u.Id).Chunk(1000))
+        {
+            var query = db.StatisticsCells.AsNoTracking()
+                .Where(c => chunk.Contains(c.UnitId) && c.Period == CellPeriod.Month && versionIds.Contains(c.InstrumentVersionId));
+            if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
+            if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
+            int? unitId = null;
+            var months = new Dictionary<DateOnly, InstrumentStatistics>();
+            void Finish()
+            {
+                if (unitId is int id)
+                    result[id] = new TimeSuppression(months, () => InstrumentStatistics.For(current.Definition), instrument, Options).HiddenIn(period);
+                months = [];
+            }
+            await foreach (var cell in query.OrderBy(c => c.UnitId).Select(c => new { c.UnitId, c.PeriodStart, c.InstrumentVersionId, c.Data })
+                               .AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (cell.UnitId != unitId) { Finish(); unitId = cell.UnitId; }
+                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                if (!months.TryGetValue(cell.PeriodStart, out var month)) months[cell.PeriodStart] = month = InstrumentStatistics.For(current.Definition);
+                month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
+            }
+            Finish();
+        }
+        return result;
+    }
+
+    /// <summary>
     /// The figures of one unit's subtree for a calendar period (the filter's From/To), with primary suppression and
     /// complementary suppression in time: what officials and the API are given.
     /// </summary>

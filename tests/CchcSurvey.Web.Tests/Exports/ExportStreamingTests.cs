@@ -48,15 +48,18 @@ public sealed class ExportStreamingTests(SurveyAppFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_period_keeps_only_the_responses_of_those_local_days()
+    public async Task A_period_keeps_only_the_responses_of_that_calendar_month_and_a_single_day_is_refused()
     {
         var client = await AdminWithDemoDataAsync();
         var all = ExportTables.Json(await client.GetByteArrayAsync("/api/v1/export/responses.json?unit=VQ"));
-        var day = all.Select(r => r["date"]).Distinct().Order().Skip(5).First();
-        var one = ExportTables.Json(await client.GetByteArrayAsync($"/api/v1/export/responses.json?unit=VQ&from={day}&to={day}"));
+        var day = all.Select(r => r["date"]).Distinct().Order().Skip(5).First()!;
+        var month = day[..7];
+        var one = ExportTables.Json(await client.GetByteArrayAsync($"/api/v1/export/responses.json?unit=VQ&period={month}"));
         Assert.NotEmpty(one);
-        Assert.Equal(all.Count(r => r["date"] == day), one.Count);
-        Assert.All(one, r => Assert.Equal(day, r["date"]));
+        Assert.Equal(all.Count(r => r["date"]!.StartsWith(month, StringComparison.Ordinal)), one.Count);
+        Assert.All(one, r => Assert.StartsWith(month, r["date"]));
+        // One day is not a period an official may choose (METHODOLOGY §6, No differencing).
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/export/responses.json?unit=VQ&from={day}&to={day}")).StatusCode);
     }
 
     [Fact]

@@ -59,8 +59,15 @@ public sealed class StatisticsCellsTests : IClassFixture<SurveyAppFactory>
         string[] vq = ["VQ-VP", "VQ-TT", "VQ-X01", "VQ-X02", "VQ-X03"];
         for (var i = 0; i < 25; i++)
         {
-            DateOnly? from = random.Next(4) == 0 ? null : new DateOnly(2026, 6, 20).AddDays(random.Next(0, 100));
-            DateOnly? to = random.Next(4) == 0 ? null : (from ?? new DateOnly(2026, 6, 20)).AddDays(random.Next(0, 60));
+            // Calendar periods only (METHODOLOGY §6, No differencing): a month, a quarter, a year or all time.
+            var period = random.Next(4) switch
+            {
+                0 => Core.Indices.CalendarPeriod.AllTime,
+                1 => Core.Indices.CalendarPeriod.OfYear(2026),
+                2 => Core.Indices.CalendarPeriod.OfQuarter(2026, random.Next(2, 5)),
+                _ => Core.Indices.CalendarPeriod.OfMonth(2026, random.Next(6, 13)),
+            };
+            DateOnly? from = period.From, to = period.To;
             var channel = random.Next(3) switch { 0 => "qr", 1 => "web", _ => null };
             var query = $"instrument=NHANH{(from is null ? "" : $"&from={from:yyyy-MM-dd}")}{(to is null ? "" : $"&to={to:yyyy-MM-dd}")}{(channel is null ? "" : $"&channel={channel}")}";
             var vqFigures = await client.GetFromJsonAsync<JsonNode>($"/api/v1/units/VQ/indices?{query}");

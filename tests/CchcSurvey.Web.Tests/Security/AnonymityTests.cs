@@ -269,6 +269,34 @@ public sealed class AnonymityTests(SurveyAppFactory factory) : IClassFixture<Sur
         Assert.DoesNotMatch("\\d{1,2}:\\d{2}", Regex.Match(alertsHtml, "<table class=\"alerts\">[\\s\\S]*</table>").Value);
     }
 
+    [Fact]
+    public async Task Imported_answers_get_more_than_dossiers_but_no_flag_that_reads_a_visits_time_or_device()
+    {
+        // A counter open only on weekday mornings, and a ceiling of one dossier for March 2025.
+        Assert.Equal(0, (await CliRunner.RunAsync(factory, "counters", "hours", "VQ-TC-Q1", "Mon-Fri 07:30-11:30")).ExitCode);
+        var dossiers = Path.Combine(Path.GetTempPath(), $"dossiers-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(dossiers, ["unit,month,count", "VQ-TC,2025-03,1"]);
+        var paper = Path.Combine(Path.GetTempPath(), $"paper-{Guid.NewGuid():N}.csv");
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        // Sunday 03:00 (closed) and all-top answers: a visit would be OutsideHours; an import is entered, not visited.
+        await File.WriteAllLinesAsync(paper, ["submission_id,unit,counter,instrument,channel,hour,HL,LY_DO,GOP_Y",
+            $"{ids[0]},VQ-TC,VQ-TC-Q1,NHANH,paper,2025-03-02T03:00,5,,", $"{ids[1]},VQ-TC,VQ-TC-Q1,NHANH,paper,2025-03-02T03:00,5,,"]);
+        try
+        {
+            Assert.Equal(0, (await CliRunner.RunAsync(factory, "dossiers", "import", dossiers)).ExitCode);
+            var run = await CliRunner.RunAsync(factory, "import", "paper", paper);
+            Assert.True(run.ExitCode == 0, run.Error);
+        }
+        finally
+        {
+            File.Delete(dossiers);
+            File.Delete(paper);
+        }
+        var flags = ids.Select(id => (ResponseFlags)factory.WithDatabase(db => db.Responses.Single(r => r.SubmissionId == id).Flags)).ToList();
+        Assert.Equal(ResponseFlags.None, flags[0]);
+        Assert.Equal(ResponseFlags.MoreThanDossiers, flags[1]);
+    }
+
     private int KthtId() => factory.WithDatabase(db => db.Units.Single(u => u.Code == "VQ-KTHT").Id);
 }
 

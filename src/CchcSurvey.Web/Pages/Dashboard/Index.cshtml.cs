@@ -143,7 +143,8 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
             CurrentOverall = IndexCalculator.Satisfied(service[unit.Id], overall);
             PreviousOverall = IndexCalculator.Satisfied(previous, overall);
             // A comparison would show the counts behind a hidden share.
-            Change = hidden.Contains(("share", overall)) || previousHidden.Contains(("share", overall)) ? null
+            Change = hidden.Contains(("share", overall)) || previousHidden.Contains(("share", overall))
+                ? new ComparisonResult(unit.Code, "previous", overall, CurrentOverall.N, PreviousOverall.N, null, null, false, true)
                 : Comparison.TwoProportion(unit.Code, "previous", overall, CurrentOverall, PreviousOverall, options);
         }
         if (Published(Quick))

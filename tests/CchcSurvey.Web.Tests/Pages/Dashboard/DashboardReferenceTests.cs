@@ -94,8 +94,9 @@ public sealed class DashboardReferenceTests : IClassFixture<DashboardReferenceTe
     public async Task Change_against_the_previous_period_is_the_two_proportion_test_on_HL_CHUNG()
     {
         var client = await ClientAsync();
-        // August–September against the 61 days before (June–July): both periods hold responses.
-        const string current = "from=2026-08-01&to=2026-09-30", previous = "from=2026-06-01&to=2026-07-31";
+        // September against the calendar period before it (August): both hold responses. Only calendar periods
+        // can be chosen (METHODOLOGY §6, No differencing).
+        const string current = "from=2026-09-01&to=2026-09-30", previous = "from=2026-08-01&to=2026-08-31";
         var html = await PageAsync(client, "unit=VQ&" + current);
         SatisfiedCount Counts(JsonNode item)
         {
@@ -108,7 +109,7 @@ public sealed class DashboardReferenceTests : IClassFixture<DashboardReferenceTe
         Assert.False(expected.Suppressed);
         Assert.Equal(expected.PValue!.Value, Attr(html, "headline-change", "data-p")!.Value, 9);
         Assert.Contains(expected.Significant ? "có ý nghĩa thống kê" : "không có ý nghĩa thống kê", html, StringComparison.Ordinal);
-        Assert.Contains("01/06/2026 – 31/07/2026", html, StringComparison.Ordinal);
+        Assert.Contains("01/08/2026 – 31/08/2026", html, StringComparison.Ordinal);
 
         // The quarter before July holds no responses: the comparison is insufficient data, not a test.
         var quarter = await PageAsync(client, "unit=VQ&" + Quarter);
@@ -168,7 +169,7 @@ public sealed class DashboardReferenceTests : IClassFixture<DashboardReferenceTe
     public async Task Drill_down_links_keep_every_filter_and_lead_to_the_child()
     {
         var client = await ClientAsync();
-        const string filters = "from=2026-08-01&to=2026-09-30&instrument=NHANH&channel=qr&flagged=false&period=quarter";
+        const string filters = "from=2026-07-01&to=2026-09-30&instrument=NHANH&channel=qr&flagged=false&period=quarter";
         var html = await PageAsync(client, "unit=LS&" + filters);
         var links = Regex.Matches(html, "<a href=\"([^\"]+)\" class=\"drill\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
         Assert.NotEmpty(links);
@@ -180,7 +181,7 @@ public sealed class DashboardReferenceTests : IClassFixture<DashboardReferenceTe
         var deeper = Regex.Matches(vq, "<a href=\"([^\"]+)\" class=\"drill\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
         Assert.Contains("/dashboard?unit=VQ-TT&" + filters, deeper);
         // The breadcrumbs lead back up with the same filters, and the form shows them.
-        Assert.Contains("href=\"/dashboard?unit=LS&amp;from=2026-08-01&amp;to=2026-09-30&amp;instrument=NHANH&amp;channel=qr&amp;flagged=false&amp;period=quarter\"", vq, StringComparison.Ordinal);
+        Assert.Contains("href=\"/dashboard?unit=LS&amp;from=2026-07-01&amp;to=2026-09-30&amp;instrument=NHANH&amp;channel=qr&amp;flagged=false&amp;period=quarter\"", vq, StringComparison.Ordinal);
         Assert.Contains("<option value=\"qr\" selected=\"selected\">", vq, StringComparison.Ordinal);
         Assert.Contains("<option value=\"false\" selected=\"selected\">", vq, StringComparison.Ordinal);
         Assert.Contains("<option value=\"quarter\" selected=\"selected\">", vq, StringComparison.Ordinal);
