@@ -48,12 +48,14 @@ builder.Services
     {
         o.User.RequireUniqueEmail = true;
         PasswordRules.Configure(o.Password);
+        o.Tokens.AuthenticatorTokenProvider = SingleUseAuthenticatorTokenProvider.ProviderName;
         o.Lockout.AllowedForNewUsers = true;
         o.Lockout.MaxFailedAccessAttempts = 5;
         o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
     })
     .AddEntityFrameworkStores<SurveyDbContext>()
     .AddDefaultTokenProviders()
+    .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(SingleUseAuthenticatorTokenProvider.ProviderName)
     .AddPasswordValidator<CommonPasswordValidator>();
 builder.Services.AddOfficialAuthentication(secureCookies, security.SessionValidationInterval);
 builder.Services.AddHttpContextAccessor();

@@ -60,7 +60,8 @@ public sealed class SignOutAndTwoFactorTests(BrowserFixture fixture, ITestOutput
         await SignInAsync(page);
         await page.WaitForURLAsync(new Regex("/account/login/2fa"));
         output.WriteLine($"screenshot: {await BrowserFixture.ScreenshotAsync(page, "two-factor-code")}");
-        await page.Locator("#code").FillAsync(Code(key));
+        // The code that turned it on works once only; the app's next one (30 s later) signs in.
+        await page.Locator("#code").FillAsync(Code(key, seconds: 30));
         await page.Locator("form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("/dashboard$"));
         await Assertions.Expect(page.Locator("nav form[action='/account/logout']")).ToBeVisibleAsync();
@@ -75,7 +76,7 @@ public sealed class SignOutAndTwoFactorTests(BrowserFixture fixture, ITestOutput
     }
 
     /// <summary>RFC 6238: HMAC-SHA1 of the 30-second step, dynamic truncation, six digits; the key in base32.</summary>
-    private static string Code(string base32)
+    private static string Code(string base32, int seconds = 0)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         var bytes = new List<byte>();
@@ -87,7 +88,7 @@ public sealed class SignOutAndTwoFactorTests(BrowserFixture fixture, ITestOutput
             if (bits >= 8) { bytes.Add((byte)(buffer >> (bits - 8))); bits -= 8; }
         }
         Span<byte> counter = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(counter, DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
+        BinaryPrimitives.WriteInt64BigEndian(counter, (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + seconds) / 30);
         var hash = HMACSHA1.HashData([.. bytes], counter);
         var offset = hash[^1] & 0x0f;
         var binary = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];

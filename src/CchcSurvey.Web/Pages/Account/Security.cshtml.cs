@@ -83,6 +83,7 @@ public sealed class SecurityModel(UserManager<Official> users, SignInManager<Off
             return await FailAsync(official, text["Mật khẩu hiện tại không đúng."]);
         await users.SetTwoFactorEnabledAsync(official, false);
         await users.ResetAuthenticatorKeyAsync(official);
+        await users.RemoveAuthenticationTokenAsync(official, SingleUseAuthenticatorTokenProvider.Store, SingleUseAuthenticatorTokenProvider.LastStep);
         // Recovery codes belong to the old authenticator.
         await users.GenerateNewTwoFactorRecoveryCodesAsync(official, 0);
         await signIn.RefreshSignInAsync(official);

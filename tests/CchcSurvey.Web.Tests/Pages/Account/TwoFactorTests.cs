@@ -65,10 +65,12 @@ public sealed partial class TwoFactorTests(TwoFactorAppFactory factory) : IClass
         var afterPassword = await SignInWithPasswordAsync(browser);
         Assert.StartsWith("/account/login/2fa", afterPassword.Headers.Location!.OriginalString);
         Assert.True(CookieJar.IsSignInRedirect(await browser.GetAsync("/dashboard")));
-        var badCode = await SecondStepAsync(browser, "123456");
+        var badCode = await SecondStepAsync(browser, Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(-120)));
         Assert.Equal(HttpStatusCode.OK, badCode.StatusCode);
         Assert.Contains("Mã không đúng", await badCode.Content.ReadAsStringAsync());
-        AdminForms.AssertRedirectTo(await SecondStepAsync(browser, Totp.Code(key, DateTimeOffset.UtcNow)), "/dashboard");
+        // The code that turned it on was used: it cannot be used again; the app's next code (30 s on) works.
+        Assert.Equal(HttpStatusCode.OK, (await SecondStepAsync(browser, Totp.Code(key, DateTimeOffset.UtcNow))).StatusCode);
+        AdminForms.AssertRedirectTo(await SecondStepAsync(browser, Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30))), "/dashboard");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/users")).StatusCode);
         Assert.Contains(AdminForms.Audit(factory, "sign-in"), e => e.Details == "two-factor: authenticator");
 
@@ -98,7 +100,7 @@ public sealed partial class TwoFactorTests(TwoFactorAppFactory factory) : IClass
         Assert.Equal(HttpStatusCode.OK, reEnabled.StatusCode);
         var old = factory.CreateBrowserClient();
         await SignInWithPasswordAsync(old);
-        Assert.Equal(HttpStatusCode.OK, (await SecondStepAsync(old, Totp.Code(key, DateTimeOffset.UtcNow))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SecondStepAsync(old, Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)))).StatusCode);
         Assert.True(CookieJar.IsSignInRedirect(await old.GetAsync("/dashboard")));
     }
 
