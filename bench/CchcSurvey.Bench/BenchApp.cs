@@ -30,11 +30,27 @@ public sealed class BenchApp(string provider, string connectionString) : WebAppl
             ["Demo:Enabled"] = "false",
             ["RateLimiting:Enabled"] = "false",
             ["Survey:PublicBaseUrl"] = "https://khaosat.example.vn",
+            // Production also requires the allowed host (TestServer's is localhost) and a key certificate.
+            ["AllowedHosts"] = "localhost",
+            ["DataProtection:Certificate"] = BenchCertificate(),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         };
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A self-signed certificate for the Data Protection keys, made once per machine under /tmp.</summary>
+    private static string BenchCertificate()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "cchc-bench-data-protection.pfx");
+        if (File.Exists(path)) return path;
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=CchcSurvey bench",
+            rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        File.WriteAllBytes(path, self.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx));
+        return path;
     }
 
     /// <summary>Creates an administrator and returns a personal API token for it.</summary>

@@ -75,7 +75,11 @@ for provider in $providers; do
       db=(--Database:Provider Postgres --ConnectionStrings:Survey "$(python3 -c 'import sys; print(";".join(p for p in sys.argv[1].split(";") if not p.lower().startswith("database=")) + ";Database=" + sys.argv[2])' "$PG" "$pgdb")") ;;
     *) echo "unknown provider $provider" >&2; exit 2 ;;
   esac
+  # Production requires an https public address, the allowed host and a key certificate (README, Deployment).
+  [ -f "$work/dp.pfx" ] || { openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/dp.key" -out "$work/dp.crt" -days 30 -subj "/CN=CchcSurvey load" 2>/dev/null \
+      && openssl pkcs12 -export -out "$work/dp.pfx" -inkey "$work/dp.key" -in "$work/dp.crt" -passout pass: ; }
   (cd "$(dirname "$dll")" && exec dotnet "$dll" --urls "http://127.0.0.1:$port" --environment Production "${db[@]}" \
+      --Survey:PublicBaseUrl https://khaosat.example.vn --AllowedHosts "127.0.0.1;localhost" --DataProtection:Certificate "$work/dp.pfx" \
       --Demo:Enabled true --Demo:Responses 0 --RateLimiting:Enabled false --Bench:EchoEndpoint true \
       --Logging:LogLevel:Default Warning >"$work/$provider.log" 2>&1) &
   pid=$!

@@ -28,6 +28,12 @@ builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOpt
 builder.Services.Configure<RateLimitingOptions>(builder.Configuration.GetSection(RateLimitingOptions.Section));
 builder.Services.Configure<DossierTokenOptions>(builder.Configuration.GetSection(DossierTokenOptions.Section));
 builder.Services.Configure<IntegrityOptions>(builder.Configuration.GetSection(IntegrityOptions.Section));
+builder.Services.Configure<SecurityOptions>(builder.Configuration.GetSection(SecurityOptions.Section));
+var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+
+// Production behind a TLS-terminating proxy: public URL, allowed hosts and the key certificate must be given
+Deployment.RequireProductionSettings(builder.Configuration, builder.Environment);
+var secureCookies = !Deployment.IsLocal(builder.Environment);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
 
@@ -35,25 +41,29 @@ builder.Services.AddSingleton<LocalClock>();
 builder.Services.AddSurveyDatabase(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddScoped<DatabaseInitializer>();
 
-// Identity: officials sign in with e-mail and password; API clients with personal tokens
+// Identity: officials sign in with e-mail, password (ASVS 5.0 rules) and, for the roles of
+// Security:RequireTwoFactor, an authenticator app; API clients with personal tokens (/api/v1 only)
 builder.Services
     .AddIdentity<Official, IdentityRole>(o =>
     {
         o.User.RequireUniqueEmail = true;
-        o.Password.RequiredLength = 10;
-        o.Password.RequireNonAlphanumeric = false;
+        PasswordRules.Configure(o.Password);
+        o.Tokens.AuthenticatorTokenProvider = SingleUseAuthenticatorTokenProvider.ProviderName;
         o.Lockout.AllowedForNewUsers = true;
         o.Lockout.MaxFailedAccessAttempts = 5;
         o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
     })
     .AddEntityFrameworkStores<SurveyDbContext>()
-    .AddDefaultTokenProviders();
-builder.Services.AddOfficialAuthentication();
+    .AddDefaultTokenProviders()
+    .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(SingleUseAuthenticatorTokenProvider.ProviderName)
+    .AddPasswordValidator<CommonPasswordValidator>();
+builder.Services.AddOfficialAuthentication(secureCookies, security.SessionValidationInterval);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<OfficialScope>();
 
-// Data Protection keys live in the database, so a restart does not break forms or sign-ins
-builder.Services.AddDataProtection().SetApplicationName("CchcSurvey").PersistKeysToDbContext<SurveyDbContext>();
+// Data Protection keys live in the database, so a restart does not break forms or sign-ins, encrypted
+// with DataProtection:Certificate (required in Production)
+builder.Services.AddSurveyDataProtection(builder.Configuration);
 
 // Survey domain
 builder.Services.AddSingleton<InstrumentRegistry>();
@@ -112,13 +122,15 @@ builder.Services.AddAntiforgery(o =>
     o.Cookie.Name = "cchc_af";
     o.Cookie.HttpOnly = true;
     o.Cookie.SameSite = SameSiteMode.Strict;
-    // Secure whenever the request is HTTPS (production behind TLS); dev and tests run on plain http.
-    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+    // Always Secure outside Development and the test host, which run on plain http.
+    o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 });
 // Vietnamese text goes out as UTF-8, not as &#x…; entities (smaller pages, readable source).
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
     o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-builder.Services.AddResponseCompression(o => o.EnableForHttps = true);
+// Not over HTTPS: compressed pages that carry a secret (antiforgery token, a new API token, recovery codes)
+// next to text an attacker can inject would leak it byte by byte (BREACH).
+builder.Services.AddResponseCompression(o => o.EnableForHttps = false);
 builder.Services.AddSubmissionRateLimiting(builder.Configuration);
 
 // Health: the app and its database
@@ -134,6 +146,9 @@ await using (var scope = app.Services.CreateAsyncScope())
 if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(app.Services, args);
 
+// Behind the reverse proxy: X-Forwarded-For/-Proto from ForwardedHeaders:KnownProxies/KnownNetworks only
+if (Deployment.ForwardedHeaders(app.Configuration) is { } forwarded)
+    app.UseForwardedHeaders(forwarded);
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
@@ -148,6 +163,7 @@ app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTwoFactorRequirement();
 
 app.MapHealthChecks("/healthz");
 app.MapSurveyApi();

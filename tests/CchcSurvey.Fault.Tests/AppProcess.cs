@@ -18,7 +18,28 @@ public sealed class AppProcess : IDisposable
     {
         Port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
-        _settings = settings.ToArray();
+        _settings = [.. ProductionSettings(), .. settings];
+    }
+
+    /// <summary>
+    /// What the app requires to start in Production: an https public address, the allowed host (here the loopback
+    /// address the test calls) and a certificate for the Data Protection keys (self-signed, made for the test).
+    /// </summary>
+    private static string[] ProductionSettings()
+    {
+        var certificate = Path.Combine(Path.GetTempPath(), "cchc-fault", "data-protection.pfx");
+        if (!File.Exists(certificate))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(certificate)!);
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=CchcSurvey fault test",
+                rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+            var temporary = certificate + "." + Environment.ProcessId;
+            File.WriteAllBytes(temporary, self.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx));
+            File.Move(temporary, certificate, overwrite: true);
+        }
+        return ["--Survey:PublicBaseUrl", "https://khaosat.example.vn", "--AllowedHosts", "127.0.0.1;localhost", "--DataProtection:Certificate", certificate];
     }
 
     public int Port { get; }

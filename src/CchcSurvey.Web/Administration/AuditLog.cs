@@ -28,12 +28,27 @@ public static class AuditActions
     public const string TokenCreate = "token-create";
     public const string TokenRevoke = "token-revoke";
     public const string ConfigChange = "config-change";
+    public const string SignOut = "sign-out";
+    public const string PasswordChange = "password-change";
+    public const string TwoFactorEnable = "2fa-enable";
+    public const string TwoFactorReset = "2fa-reset";
+    public const string RecoveryCodes = "2fa-recovery-codes";
+    public const string RecoveryCodeUsed = "2fa-recovery-code-used";
+    public const string CommentTags = "comment-tags";
+    public const string CommentHandled = "comment-handled";
+    public const string CaseOpen = "case-open";
+    public const string CaseUpdate = "case-update";
+    public const string AlertAcknowledge = "alert-acknowledge";
+    public const string DossierCounts = "dossier-counts";
+    public const string DossierTokenIssue = "dossier-token-issue";
 
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, Lockout, Export, Publish, UnitCreate, UnitRename, UnitMove, UnitMerge, UnitLeads, CounterCreate, CounterUpdate,
         InstrumentPublish, UserCreate, UserRole, UserLock, UserUnlock, TokenCreate, TokenRevoke, ConfigChange,
+        SignOut, PasswordChange, TwoFactorEnable, TwoFactorReset, RecoveryCodes, RecoveryCodeUsed,
+        CommentTags, CommentHandled, CaseOpen, CaseUpdate, AlertAcknowledge, DossierCounts, DossierTokenIssue,
     ];
 }
 
@@ -86,6 +101,14 @@ public sealed partial class AuditLog(SurveyDbContext db, TimeProvider time)
     }
 
     public AuditEntry Add(ClaimsPrincipal? user, string action, string? target, string? details) => Add(ActorOf(user), action, target, details);
+
+    /// <summary>Stages an entry whose target is a unit, named by its code (codes never change; names and ids do not tell).</summary>
+    public async Task AddForUnitAsync(ClaimsPrincipal? user, string action, int unitId, string details, CancellationToken ct)
+    {
+        var code = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            db.Units.Where(u => u.Id == unitId).Select(u => u.Code), ct);
+        Add(user, action, code ?? $"unit #{unitId}", details);
+    }
 
     /// <summary>Belt and braces: a plain API token pasted into a detail never reaches the log.</summary>
     internal static string Scrub(string text) => TokenPattern().Replace(text, "cchc_…");

@@ -60,7 +60,7 @@ public static class CommandLine
 
         // user add --email E --password P --role admin|manager|viewer [--unit CODE]
         var email = new Option<string>("--email") { Description = "The official's e-mail (also the user name)", Required = true };
-        var password = new Option<string>("--password") { Description = "At least 10 characters with upper and lower case and a digit", Required = true };
+        var password = new Option<string>("--password") { Description = "At least 12 characters (no composition rules); common breached passwords are refused", Required = true };
         var role = new Option<string>("--role") { Description = "admin, manager or viewer", Required = true };
         var unit = new Option<string?>("--unit") { Description = "Access scope: this unit's whole subtree (not for admin)" };
         var userAdd = new Command("add", "Create an official") { email, password, role, unit };
@@ -94,14 +94,16 @@ public static class CommandLine
         // token add --email E
         var tokenEmail = new Option<string>("--email") { Description = "The official the token acts for", Required = true };
         var tokenName = new Option<string>("--name") { Description = "A label for the token", DefaultValueFactory = _ => "cli" };
-        var tokenAdd = new Command("add", "Print a new personal API token (alone on the last line)") { tokenEmail, tokenName };
+        var tokenDays = new Option<int?>("--days") { Description = "Days until the token expires (default: until revoked)" };
+        tokenDays.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > ApiTokenLifetimes.MaxDays) r.AddError($"--days must be between 1 and {ApiTokenLifetimes.MaxDays}"); });
+        var tokenAdd = new Command("add", "Print a new personal API token (alone on the last line)") { tokenEmail, tokenName, tokenDays };
         tokenAdd.SetAction((result, ct) => InScope(async sp =>
         {
             var db = sp.GetRequiredService<SurveyDbContext>();
             var users = sp.GetRequiredService<UserManager<Official>>();
             var address = result.GetValue(tokenEmail)!;
             var official = await users.FindByEmailAsync(address) ?? throw new CommandException($"no official with e-mail '{address}'");
-            var token = await ApiTokenService.IssueAsync(db, official, result.GetValue(tokenName)!, DateTime.UtcNow, ct);
+            var token = await ApiTokenService.IssueAsync(db, official, result.GetValue(tokenName)!, DateTime.UtcNow, ct, result.GetValue(tokenDays));
             output.WriteLine($"API token for {address} (shown once; send it as 'Authorization: Bearer <token>'):");
             output.WriteLine(token);
             return 0;
@@ -185,7 +187,8 @@ public static class CommandLine
             List<Integrity.DossierCountRow> rows;
             using (var reader = new StreamReader(file.FullName)) rows = Integrity.DossierCounts.ReadCsv(reader, errors);
             if (errors.Count > 0) throw new CommandException($"{file.Name}: {errors[0]}{More(errors)}");
-            var (written, applyErrors) = await Integrity.DossierCounts.ApplyAsync(db, rows, _ => true, ct);
+            var (written, applyErrors) = await Integrity.DossierCounts.ApplyAsync(db, rows, _ => true, ct,
+                sp.GetRequiredService<Administration.AuditLog>(), actor: null);
             if (applyErrors.Count > 0) throw new CommandException($"{file.Name}: {applyErrors[0]}{More(applyErrors)}");
             output.WriteLine($"Dossier counts: {written} row(s) imported.");
             return 0;

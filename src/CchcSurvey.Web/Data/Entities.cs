@@ -143,6 +143,15 @@ public sealed class StatisticsCell
 /// <summary>An official: a person who reads the figures of the units in their scope.</summary>
 public sealed class Official : IdentityUser
 {
+    /// <summary>
+    /// The lockout end an administrator's lock sets (and anything later): far beyond any failed-password lockout,
+    /// which lasts minutes. Only this kind of lock stops the official's API tokens, so that strangers who type wrong
+    /// passwords on purpose cannot switch off a queue system's token.
+    /// </summary>
+    public static readonly DateTimeOffset AdministratorLock = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public bool IsLockedByAdministrator => LockoutEnd >= AdministratorLock;
+
     /// <summary>The root of the official's access scope (its whole subtree); null for administrators.</summary>
     public int? ScopeUnitId { get; set; }
     public Unit? ScopeUnit { get; set; }
@@ -159,6 +168,9 @@ public sealed class ApiToken
     public DateTime CreatedUtc { get; set; }
     public DateTime? LastUsedUtc { get; set; }
     public DateTime? RevokedUtc { get; set; }
+
+    /// <summary>Chosen at creation; null: until revoked. An expired token opens nothing.</summary>
+    public DateTime? ExpiresUtc { get; set; }
 }
 
 /// <summary>

@@ -99,3 +99,46 @@ public sealed class IntegrityOptions
     public double TooFastThreshold(string instrument) =>
         TooFastSeconds.TryGetValue(instrument, out var seconds) ? seconds : TooFastSecondsDefault;
 }
+
+/// <summary><c>Security:*</c> — officials' accounts: two-factor sign-in and how soon a changed account ends its sessions.</summary>
+public sealed class SecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>Roles that must sign in with an authenticator app (comma-separated; empty: nobody must).</summary>
+    public string RequireTwoFactor { get; set; } = Data.Roles.Admin;
+
+    /// <summary>
+    /// Seconds between two checks of a session cookie against its account (security stamp), 0 to 60. At 0 (the
+    /// default) every request checks, so signing out, a lock, a demotion or a new scope ends the session at once.
+    /// </summary>
+    public int SessionValidationSeconds { get; set; }
+
+    public IReadOnlyList<string> TwoFactorRoles =>
+        RequireTwoFactor.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public TimeSpan SessionValidationInterval => TimeSpan.FromSeconds(Math.Clamp(SessionValidationSeconds, 0, 60));
+}
+
+/// <summary><c>DataProtection:*</c> — the certificate that encrypts the Data Protection keys stored in the database.</summary>
+public sealed class DataProtectionKeyOptions
+{
+    public const string Section = "DataProtection";
+
+    /// <summary>A PKCS#12 file (.pfx/.p12) with the certificate and its private key; required in Production.</summary>
+    public string? Certificate { get; set; }
+
+    public string? CertificatePassword { get; set; }
+}
+
+/// <summary><c>ForwardedHeaders:*</c> — the TLS-terminating reverse proxies whose X-Forwarded-For/-Proto are believed.</summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "ForwardedHeaders";
+
+    /// <summary>IP addresses of the proxies (comma-separated). Empty: forwarded headers are ignored.</summary>
+    public string KnownProxies { get; set; } = "";
+
+    /// <summary>Networks of the proxies in CIDR notation (comma-separated), e.g. 10.0.0.0/24.</summary>
+    public string KnownNetworks { get; set; } = "";
+}

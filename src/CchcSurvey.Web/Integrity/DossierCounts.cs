@@ -45,7 +45,8 @@ public static class DossierCounts
     /// Writes the rows when every unit exists and <paramref name="mayWrite"/> allows it (an official's scope);
     /// otherwise writes nothing and returns the errors.
     /// </summary>
-    public static async Task<(int Written, List<string> Errors)> ApplyAsync(SurveyDbContext db, IReadOnlyList<DossierCountRow> rows, Func<Unit, bool> mayWrite, CancellationToken ct)
+    public static async Task<(int Written, List<string> Errors)> ApplyAsync(SurveyDbContext db, IReadOnlyList<DossierCountRow> rows, Func<Unit, bool> mayWrite,
+        CancellationToken ct, Administration.AuditLog? audit = null, System.Security.Claims.ClaimsPrincipal? actor = null)
     {
         var errors = new List<string>();
         var codes = rows.Select(r => r.Unit).Distinct().ToList();
@@ -70,6 +71,10 @@ public static class DossierCounts
             }
             current.Count = row.Count;
         }
+        // One entry per unit, naming it by code, in the same SaveChanges as the counts.
+        foreach (var unit in rows.GroupBy(r => r.Unit))
+            audit?.Add(actor is null ? Administration.AuditLog.System : Administration.AuditLog.ActorOf(actor), Administration.AuditActions.DossierCounts, unit.Key,
+                string.Join(", ", unit.Select(r => $"{r.Month:yyyy-MM}: {r.Count}")));
         await db.SaveChangesAsync(ct);
         return (rows.Count, errors);
     }

@@ -35,6 +35,9 @@ public static class IntegrityApi
             var counter = await VisibleCounterAsync(db, scope, code, ct);
             if (counter is null) return SurveyApi.NotFound($"No active counter '{code}'.");
             var issued = await tokens.IssueAsync(counter, http.Request, ct);
+            await http.RequestServices.GetRequiredService<Administration.AuditLog>().AddForUnitAsync(http.User, Administration.AuditActions.DossierTokenIssue,
+                counter.UnitId, $"counter {counter.Code}, over the API", ct);
+            await db.SaveChangesAsync(ct);
             return Results.Json(new IssuedTokenBody(issued.Token, issued.Url, issued.ExpiresUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
                 statusCode: StatusCodes.Status201Created);
         });
@@ -58,7 +61,8 @@ public static class IntegrityApi
                 rows.Add(new DossierCountRow(unit, month, count, i + 1));
             }
             await scope.RootAsync(ct);
-            var (written, errors) = await DossierCounts.ApplyAsync(db, rows, scope.CanSee, ct);
+            var (written, errors) = await DossierCounts.ApplyAsync(db, rows, scope.CanSee, ct,
+                http.RequestServices.GetRequiredService<Administration.AuditLog>(), http.User);
             if (errors.Count > 0) return SurveyApi.NotFound(string.Join("; ", errors));
             return Results.Ok(new { written });
         });

@@ -20,10 +20,14 @@ public static class ApiTokenService
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     /// <summary>Creates a token for an official and returns its plain text (the only time it is seen).</summary>
-    public static async Task<string> IssueAsync(SurveyDbContext db, Official official, string name, DateTime nowUtc, CancellationToken ct)
+    public static async Task<string> IssueAsync(SurveyDbContext db, Official official, string name, DateTime nowUtc, CancellationToken ct, int? days = null)
     {
         var token = NewToken();
-        db.ApiTokens.Add(new ApiToken { OfficialId = official.Id, TokenHash = Hash(token), Name = name, CreatedUtc = nowUtc });
+        db.ApiTokens.Add(new ApiToken
+        {
+            OfficialId = official.Id, TokenHash = Hash(token), Name = name, CreatedUtc = nowUtc,
+            ExpiresUtc = days is int d ? nowUtc.AddDays(d) : null,
+        });
         await db.SaveChangesAsync(ct);
         return token;
     }
@@ -31,7 +35,18 @@ public static class ApiTokenService
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored hashes.</summary>
+/// <summary>The lifetimes offered when a token is created (days; null: until revoked).</summary>
+public static class ApiTokenLifetimes
+{
+    public static readonly int?[] Offered = [30, 90, 365, null];
+
+    public const int MaxDays = 3650;
+}
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the stored hashes, on <c>/api/v1/...</c> only:
+/// a token is a program's credential, so on a page it opens nothing (401), whoever it belongs to.
+/// </summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -47,12 +62,16 @@ public sealed class ApiTokenAuthenticationHandler(
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.NoResult();
+        if (!Request.Path.StartsWithSegments("/api/v1"))
+            return AuthenticateResult.Fail("API tokens open /api/v1/... only.");
         var hash = ApiTokenService.Hash(header["Bearer ".Length..].Trim());
         var token = await db.ApiTokens.Include(t => t.Official).FirstOrDefaultAsync(t => t.TokenHash == hash, Context.RequestAborted);
-        if (token is null || token.RevokedUtc is not null || token.Official.LockoutEnd > time.GetUtcNow())
-            return AuthenticateResult.Fail("Invalid or revoked token.");
-        // "Last used" to the minute is enough; writing it on every request would cost a commit per read.
         var now = time.GetUtcNow().UtcDateTime;
+        // A failed-password lockout (minutes) leaves tokens working: anyone can trigger it by typing wrong
+        // passwords. Only an administrator's lock stops them.
+        if (token is null || token.RevokedUtc is not null || token.ExpiresUtc <= now || token.Official.IsLockedByAdministrator)
+            return AuthenticateResult.Fail("Invalid, expired or revoked token.");
+        // "Last used" to the minute is enough; writing it on every request would cost a commit per read.
         if (token.LastUsedUtc is not DateTime last || now - last > TimeSpan.FromMinutes(1))
         {
             token.LastUsedUtc = now;

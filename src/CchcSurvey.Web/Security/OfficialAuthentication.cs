@@ -22,9 +22,10 @@ public static class OfficialAuthentication
 
     /// <summary>
     /// Officials authenticate with the Identity cookie (pages) or a bearer token (API). API paths answer
-    /// 401/403 problem details instead of redirecting to the sign-in page.
+    /// 401/403 problem details instead of redirecting to the sign-in page. <paramref name="secureCookies"/>:
+    /// the session cookie is sent over HTTPS only (everywhere but Development and the test host).
     /// </summary>
-    public static IServiceCollection AddOfficialAuthentication(this IServiceCollection services)
+    public static IServiceCollection AddOfficialAuthentication(this IServiceCollection services, bool secureCookies, TimeSpan sessionValidation)
     {
         services.AddAuthentication(o =>
             {
@@ -47,11 +48,21 @@ public static class OfficialAuthentication
             o.Cookie.Name = "cchc_auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+        });
+
+        // The cookie is checked against the account's security stamp this often (0: every request). Signing out,
+        // a lock, a new role or scope, a password or authenticator change renew the stamp, so the session ends here.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = sessionValidation);
+        services.ConfigureExternalCookie(o => o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
+        services.Configure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o =>
+        {
+            o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SameSite = SameSiteMode.Strict;
         });
 
         services.AddAuthorizationBuilder()

@@ -29,6 +29,29 @@ public sealed class QrCodes(IOptions<SurveyOptions> options)
         using var data = Encode(url);
         return new SvgQRCode(data).GetGraphic(pixelsPerModule);
     }
+
+    // A counter's QR code is the same image every time: encoding it (and, for PNG, compressing it) cost a few
+    // milliseconds of CPU per request, which an anonymous caller could repeat at will. Only counter survey URLs
+    // are cached (never a token's or an authenticator's secret URL); the cache is emptied if it ever grows large
+    // (the URL includes the request's host when Survey:PublicBaseUrl is empty).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Url, char Format, int Size), byte[]> CounterImages = new();
+    private const int MaxCachedImages = 4096;
+
+    internal static int CachedCounterImages => CounterImages.Count;
+
+    /// <summary>A counter's QR code as PNG, cached per counter URL.</summary>
+    public static byte[] CounterPng(string url, int pixelsPerModule = 10) => Cached((url, 'p', pixelsPerModule), () => Png(url, pixelsPerModule));
+
+    /// <summary>A counter's QR code as SVG, cached per counter URL.</summary>
+    public static string CounterSvg(string url, int pixelsPerModule = 8) =>
+        System.Text.Encoding.UTF8.GetString(Cached((url, 's', pixelsPerModule), () => System.Text.Encoding.UTF8.GetBytes(Svg(url, pixelsPerModule))));
+
+    private static byte[] Cached((string, char, int) key, Func<byte[]> make)
+    {
+        if (CounterImages.TryGetValue(key, out var image)) return image;
+        if (CounterImages.Count >= MaxCachedImages) CounterImages.Clear();
+        return CounterImages.GetOrAdd(key, _ => make());
+    }
 }
 
 public static class QrCodeEndpoints
@@ -42,8 +65,8 @@ public static class QrCodeEndpoints
             var url = qr.SurveyUrl(http.Request, counter.Code);
             var download = http.Request.Query.ContainsKey("download");
             return format == "png"
-                ? Results.File(QrCodes.Png(url), "image/png", download ? $"{counter.Code}.png" : null)
-                : Results.File(System.Text.Encoding.UTF8.GetBytes(QrCodes.Svg(url)), "image/svg+xml", download ? $"{counter.Code}.svg" : null);
+                ? Results.File(QrCodes.CounterPng(url), "image/png", download ? $"{counter.Code}.png" : null)
+                : Results.File(System.Text.Encoding.UTF8.GetBytes(QrCodes.CounterSvg(url)), "image/svg+xml", download ? $"{counter.Code}.svg" : null);
         });
     }
 }

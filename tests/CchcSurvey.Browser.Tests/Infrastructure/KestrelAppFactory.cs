@@ -52,6 +52,7 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             ["Demo:AdminPassword"] = AdminPassword,
             ["RateLimiting:Enabled"] = "false",
             ["Survey:PublicBaseUrl"] = BaseUrl,
+            ["Security:RequireTwoFactor"] = "",
         };
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }

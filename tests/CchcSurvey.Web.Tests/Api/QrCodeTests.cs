@@ -50,4 +50,18 @@ public sealed class QrCodeTests(SurveyAppFactory factory) : IClassFixture<Survey
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("\"status\":404", (await response.Content.ReadAsStringAsync()).Replace(" ", ""));
     }
+
+    [Fact]
+    public async Task A_counters_qr_image_is_made_once_and_served_from_the_cache()
+    {
+        var first = await factory.CreateClient().GetByteArrayAsync("/api/v1/counters/VQ-AS-Q1/qr.png");
+        var second = await factory.CreateClient().GetByteArrayAsync("/api/v1/counters/VQ-AS-Q1/qr.png");
+        Assert.Equal(first, second);
+        const string url = "https://khaosat.example.vn/s/VQ-AS-Q1";
+        Assert.Same(CchcSurvey.Web.Surveys.QrCodes.CounterPng(url), CchcSurvey.Web.Surveys.QrCodes.CounterPng(url));
+        Assert.Equal(first, CchcSurvey.Web.Surveys.QrCodes.CounterPng(url));
+        Assert.Equal(CchcSurvey.Web.Surveys.QrCodes.CounterSvg(url), CchcSurvey.Web.Surveys.QrCodes.Svg(url));
+        // A secret URL (a token's, an authenticator's) is never kept: the uncached encoder makes a new image each time.
+        Assert.NotSame(CchcSurvey.Web.Surveys.QrCodes.Png(url), CchcSurvey.Web.Surveys.QrCodes.Png(url));
+    }
 }

@@ -35,7 +35,7 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         var settings = new Dictionary<string, string?>
         {
             ["Demo:Enabled"] = "true",
@@ -44,11 +44,17 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
             ["Demo:AdminPassword"] = AdminPassword,
             ["RateLimiting:Enabled"] = "false",
             ["Survey:PublicBaseUrl"] = "https://khaosat.example.vn",
+            // Two-factor sign-in is tested on its own (Pages/Account/TwoFactorTests); elsewhere the test
+            // administrator signs in with a password only.
+            ["Security:RequireTwoFactor"] = "",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in ExtraSettings) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>The host environment: "Testing" (plain http, no production checks) unless a test class says otherwise.</summary>
+    public string EnvironmentName { get; set; } = "Testing";
 
     /// <summary>Settings a test class adds or overrides.</summary>
     public Dictionary<string, string?> ExtraSettings { get; } = new();

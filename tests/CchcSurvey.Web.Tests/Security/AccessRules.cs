@@ -99,10 +99,17 @@ public static class AccessRules
         Session("POST /account/login", "signing in"),
         Session("GET /account/logout", "sends home"),
         Session("POST /account/logout", "signing out"),
+        Session("GET /account/login/2fa", "the second step of signing in: only with the password step's short-lived two-factor cookie"),
+        Session("POST /account/login/2fa", "the authenticator or recovery code of the account whose password was just given"),
 
         // The official's own account.
         new("GET /account/tokens", Access.Own, "the official's own tokens", [], [], [Probe.Fixed(Call.Get("/account/tokens"))]),
-        new("POST /account/tokens?handler=Create", Access.Own, "every official, viewers included, may create their own tokens", [], ["name"], []),
+        new("POST /account/tokens?handler=Create", Access.Own, "every official, viewers included, may create their own tokens", [], ["name", "days"], []),
+        new("GET /account/security", Access.Own, "the official's own password and authenticator", [], ["done"], [Probe.Fixed(Call.Get("/account/security"))]),
+        new("POST /account/security?handler=Enable", Access.Own, "turning on one's own authenticator with its current code", [], ["code"], []),
+        new("POST /account/security?handler=RecoveryCodes", Access.Own, "one's own new recovery codes, with the current password", [], ["password"], []),
+        new("POST /account/security?handler=Reset", Access.Own, "resetting one's own authenticator, with the current password", [], ["password"], []),
+        new("POST /account/security?handler=Password", Access.Own, "changing one's own password, with the current one", [], ["current", "password", "confirm"], []),
         new("POST /account/tokens?handler=Revoke", Access.Own, "revoking one's own token; another official's is 404", ["id"], [],
             [new((w, t) => Call.Post("/account/tokens?handler=Revoke", ("id", Id(w.ApiTokenOf(t)))), Own: HttpStatusCode.Redirect)]),
 

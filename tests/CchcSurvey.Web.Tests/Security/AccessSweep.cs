@@ -74,8 +74,11 @@ public abstract partial class AccessSweep(AccessSweepFixture world)
                         var call = probe.Build(world, target);
                         var answer = await SendAsync(client, call);
                         requests++;
-                        var expected = refused ? "a refusal" : target == Target.Own ? $"{(int)probe.Own}" : "404";
-                        var ok = refused ? IsRefusal(answer) : answer.Status == (target == Target.Own ? probe.Own : HttpStatusCode.NotFound);
+                        // A personal API token opens /api/v1 only: on a page it is 401 whoever holds it.
+                        var pageByToken = who.EndsWith("/token", StringComparison.Ordinal) && !call.IsApi;
+                        var expected = pageByToken ? "401" : refused ? "a refusal" : target == Target.Own ? $"{(int)probe.Own}" : "404";
+                        var ok = pageByToken ? answer.Status == HttpStatusCode.Unauthorized
+                            : refused ? IsRefusal(answer) : answer.Status == (target == Target.Own ? probe.Own : HttpStatusCode.NotFound);
                         Check(failures, $"{who} {call} ({target})", answer, ok, expected);
                     }
                 }
@@ -129,6 +132,37 @@ public abstract partial class AccessSweep(AccessSweepFixture world)
                     }
             }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>
+    /// A personal API token is a program's credential: on every page route (GET and POST, the administrator's
+    /// pages included, with the administrator's own token) it gets 401 and never a page; the same token still
+    /// opens the API, so the 401s are the pages' refusal and not a broken token.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_bearer_token_opens_no_page_whoever_holds_it()
+    {
+        RequireDatabase();
+        var admin = world.Bearer(await world.ApiTokenAsync(Infrastructure.SurveyAppFactory.AdminEmail));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/units/{Unit(Target.Own)}/indices")).StatusCode);
+        var failures = new List<string>();
+        var pages = 0;
+        foreach (var rule in AccessRules.All.Where(r => r.Access is not (Access.Public or Access.Session)))
+            foreach (var probe in rule.Probes)
+            {
+                var call = probe.Build(world, Target.Own);
+                if (call.IsApi) continue;
+                foreach (var (who, client) in new[] { ("admin", admin), ("manager", world.ManagerBearer), ("viewer", world.ViewerBearer) })
+                {
+                    var before = DatabaseSnapshot.Take(world.Factory);
+                    var answer = await SendAsync(client, call);
+                    pages++;
+                    var changed = DatabaseSnapshot.Difference(before, DatabaseSnapshot.Take(world.Factory));
+                    Check(failures, $"{who} token {call}", answer, answer.Status == HttpStatusCode.Unauthorized && !answer.Body.Contains("<html", StringComparison.OrdinalIgnoreCase), "401 without a page", changed);
+                }
+            }
+        Assert.True(pages > 50, $"only {pages} page requests were swept");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {pages} page requests:\n" + string.Join("\n", failures));
     }
 
     [SkippableFact]

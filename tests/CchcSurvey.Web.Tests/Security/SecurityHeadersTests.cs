@@ -108,7 +108,7 @@ public sealed partial class SecurityHeadersTests(SurveyAppFactory factory) : ICl
     [Fact]
     public async Task Hsts_is_sent_for_a_year_outside_development_over_https()
     {
-        using var production = factory.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+        using var production = factory.WithWebHostBuilder(b => ProductionHost.Configure(b.UseEnvironment("Production")));
         // UseHsts leaves out localhost on purpose (a developer's browser would pin it), so use the public name.
         var client = production.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://khaosat.example.vn"), AllowAutoRedirect = false });
         using var response = await client.GetAsync("/");

@@ -34,6 +34,9 @@ public sealed class LoginModel(SignInManager<Official> signIn, IStringLocalizer<
             await audit.WriteAsync(actor, AuditActions.SignIn, actor, "", HttpContext.RequestAborted);
             return LocalRedirect(ReturnUrl);
         }
+        // The password was right; the authenticator code comes next (the sign-in is audited there).
+        if (result.RequiresTwoFactor)
+            return RedirectToPage("/Account/LoginTwoFactor", new { returnUrl = ReturnUrl });
         if (result.IsLockedOut)
             await audit.WriteAsync(actor, AuditActions.Lockout, actor, "locked after repeated failed sign-ins", HttpContext.RequestAborted);
         else

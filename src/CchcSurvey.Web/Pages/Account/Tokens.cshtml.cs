@@ -25,6 +25,7 @@ public sealed class TokensModel(SurveyDbContext db, UserManager<Official> users,
     public string? Error { get; private set; }
     public string? Message { get; private set; }
     public string Name { get; private set; } = "";
+    public DateTime Now { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -33,21 +34,24 @@ public sealed class TokensModel(SurveyDbContext db, UserManager<Official> users,
         return Page();
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? days, CancellationToken ct)
     {
         if (await users.GetUserAsync(User) is not { } official) return Challenge();
         name = name?.Trim() ?? "";
-        if (name.Length is 0 or > MaxName)
+        int? lifetime = int.TryParse(days, out var d) ? d : null;
+        var badLifetime = !string.IsNullOrEmpty(days) && days != "never" && !ApiTokenLifetimes.Offered.Contains(lifetime);
+        if (name.Length is 0 or > MaxName || badLifetime)
         {
-            Error = text["Tên mã truy cập phải có từ 1 đến 100 ký tự."];
+            Error = badLifetime ? text["Hãy chọn thời hạn trong danh sách."] : text["Tên mã truy cập phải có từ 1 đến 100 ký tự."];
             Name = name;
             await LoadAsync(official, ct);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        var token = await ApiTokenService.IssueAsync(db, official, name, time.GetUtcNow().UtcDateTime, ct);
+        var token = await ApiTokenService.IssueAsync(db, official, name, time.GetUtcNow().UtcDateTime, ct, lifetime);
         var id = await db.ApiTokens.Where(t => t.TokenHash == ApiTokenService.Hash(token)).Select(t => t.Id).FirstAsync(ct);
-        await audit.WriteAsync(User, AuditActions.TokenCreate, AuditLog.TokenActor(id), $"name '{name}'", ct);
+        await audit.WriteAsync(User, AuditActions.TokenCreate, AuditLog.TokenActor(id),
+            $"name '{name}'; {(lifetime is int l ? $"expires in {l} days" : "no expiry")}", ct);
         NewToken = token;
         NewTokenName = name;
         // The page carries a secret: no cache may keep it.
@@ -72,6 +76,7 @@ public sealed class TokensModel(SurveyDbContext db, UserManager<Official> users,
 
     private async Task LoadAsync(Official official, CancellationToken ct)
     {
+        Now = time.GetUtcNow().UtcDateTime;
         if (int.TryParse(Request.Query["revoked"], out var revoked) && revoked > 0) Message = text["Đã thu hồi mã truy cập."];
         Tokens = await db.ApiTokens.AsNoTracking().Where(t => t.OfficialId == official.Id)
             .OrderByDescending(t => t.CreatedUtc).ThenByDescending(t => t.Id).ToListAsync(ct);

@@ -13,7 +13,7 @@ public sealed partial record QrPoster(string UnitName, string UnitCode, string C
     public static QrPoster For(Counter counter, Unit unit, QrCodes qr, HttpRequest request)
     {
         var url = qr.SurveyUrl(request, counter.Code);
-        return new QrPoster(unit.Name, unit.Code, counter.Name, counter.Code, counter.IsActive && unit.IsActive, url, ScalableSvg(QrCodes.Svg(url)));
+        return new QrPoster(unit.Name, unit.Code, counter.Name, counter.Code, counter.IsActive && unit.IsActive, url, ScalableSvg(QrCodes.CounterSvg(url)));
     }
 
     /// <summary>

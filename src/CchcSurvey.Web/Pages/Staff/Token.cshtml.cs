@@ -41,6 +41,9 @@ public sealed class TokenModel(SurveyDbContext db, OfficialScope scope, DossierT
         var counter = string.IsNullOrWhiteSpace(Counter) ? null : await IntegrityApi.VisibleCounterAsync(db, scope, Counter.Trim(), ct);
         if (counter is null) return NotFound();
         Issued = await tokens.IssueAsync(counter, Request, ct);
+        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>().AddForUnitAsync(User, Administration.AuditActions.DossierTokenIssue,
+            counter.UnitId, $"counter {counter.Code}, printed slip", ct);
+        await db.SaveChangesAsync(ct);
         Svg = QrPoster.ScalableSvg(QrCodes.Svg(Issued.Url, 4));
         ExpiresLocal = clock.ToLocal(Issued.ExpiresUtc);
         await LoadCountersAsync(ct);

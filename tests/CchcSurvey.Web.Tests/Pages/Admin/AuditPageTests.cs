@@ -82,6 +82,7 @@ public sealed class AuditPageTests(SurveyAppFactory factory) : IClassFixture<Sur
         using var scope = factory.Services.CreateScope();
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token).ToString();
+        context.Request.Path = "/api/v1/units/VQ/indices";
         var result = await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.AuthenticateAsync(context, CchcSurvey.Web.Security.ApiTokenAuthenticationHandler.SchemeName);
         Assert.True(result.Succeeded);
         Assert.Equal($"api-token:{id}", AuditLog.ActorOf(result.Principal));

@@ -70,8 +70,11 @@ public sealed class UsersAdminTests(SurveyAppFactory factory) : IClassFixture<Su
 
     [Theory]
     [InlineData("thieu.pham.vi@test.local", Password, "viewer", "", "phải có phạm vi")]
-    [InlineData("yeu.mat.khau@test.local", "ngan", "viewer", "VQ-AS", "Mật khẩu phải có ít nhất 10 ký tự.")]
-    [InlineData("khong.hoa@test.local", "mat-khau-khong-hoa-1", "manager", "VQ", "Mật khẩu phải có ít nhất một chữ hoa.")]
+    [InlineData("yeu.mat.khau@test.local", "ngan", "viewer", "VQ-AS", "Mật khẩu phải có ít nhất 12 ký tự.")]
+    [InlineData("mot.ky.tu.thieu@test.local", "Mat-khau-12", "viewer", "VQ-AS", "Mật khẩu phải có ít nhất 12 ký tự.")]
+    [InlineData("pho.bien@test.local", "1q2w3e4r5t6y", "manager", "VQ", "danh sách mật khẩu phổ biến đã bị lộ")]
+    [InlineData("pho.bien.hoa@test.local", "QWERTY123456", "manager", "VQ", "danh sách mật khẩu phổ biến đã bị lộ")]
+    [InlineData("ten.minh@test.local", "ten.minh@test.local!", "manager", "VQ", "Mật khẩu không được là tên tài khoản")]
     [InlineData("khong-phai-thu", Password, "viewer", "VQ-AS", "Thư điện tử không hợp lệ.")]
     [InlineData("sai.vai.tro@test.local", Password, "superuser", "VQ-AS", "Hãy chọn vai trò")]
     [InlineData("sai.don.vi@test.local", Password, "viewer", "NOPE", "Không tìm thấy đơn vị phạm vi.")]

@@ -88,6 +88,9 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("LastUsedUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -79,6 +79,9 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LastUsedUtc")
                         .HasColumnType("TEXT");
 

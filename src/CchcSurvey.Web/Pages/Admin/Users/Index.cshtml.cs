@@ -31,7 +31,7 @@ public sealed class IndexModel(SurveyDbContext db, UserManager<Official> users, 
         var email = Form.Email?.Trim() ?? "";
         var (scope, error) = await UserRules.ScopeForAsync(db, Form.Role, Form.Unit, ct);
         if (error is null && (email.Length is 0 or > 256 || !new EmailAddressAttribute().IsValid(email))) error = "Thư điện tử không hợp lệ.";
-        if (error is null && string.IsNullOrEmpty(Form.Password)) error = "Mật khẩu phải có ít nhất 10 ký tự.";
+        if (error is null && string.IsNullOrEmpty(Form.Password)) error = "Mật khẩu phải có ít nhất 12 ký tự.";
         if (error is null && await users.FindByEmailAsync(email) is not null) error = "Thư điện tử này đã có tài khoản.";
         if (error is null)
         {

@@ -32,7 +32,10 @@ public static class UserRules
     /// <summary>Identity's error codes as Vietnamese resource keys.</summary>
     public static string Describe(IdentityError error) => error.Code switch
     {
-        nameof(IdentityErrorDescriber.PasswordTooShort) => "Mật khẩu phải có ít nhất 10 ký tự.",
+        nameof(IdentityErrorDescriber.PasswordTooShort) => "Mật khẩu phải có ít nhất 12 ký tự.",
+        Security.CommonPasswordValidator.TooLongCode => "Mật khẩu dài quá 128 ký tự.",
+        Security.CommonPasswordValidator.CommonCode => "Mật khẩu này nằm trong danh sách mật khẩu phổ biến đã bị lộ. Hãy chọn mật khẩu khác, ví dụ một câu dài dễ nhớ.",
+        Security.CommonPasswordValidator.ContainsNameCode => "Mật khẩu không được là tên tài khoản hay chứa địa chỉ thư điện tử.",
         nameof(IdentityErrorDescriber.PasswordRequiresDigit) => "Mật khẩu phải có ít nhất một chữ số.",
         nameof(IdentityErrorDescriber.PasswordRequiresLower) => "Mật khẩu phải có ít nhất một chữ thường.",
         nameof(IdentityErrorDescriber.PasswordRequiresUpper) => "Mật khẩu phải có ít nhất một chữ hoa.",

@@ -54,6 +54,8 @@ public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalCl
         Case.PublicAnswer = string.IsNullOrWhiteSpace(PublicAnswer) ? null : PublicAnswer.Trim();
         if (!string.IsNullOrWhiteSpace(Note))
             Case.InternalNotes += $"[{clock.ToLocal(now):dd/MM/yyyy HH:mm} {User.Identity?.Name}] {Note.Trim()}\n";
+        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>().AddForUnitAsync(User, Administration.AuditActions.CaseUpdate, Case.UnitId,
+            $"case {id}: status {Status}; assignee {assignee?.Email ?? "-"}{(string.IsNullOrWhiteSpace(Note) ? "" : "; note added")}{(Case.PublicAnswer is null ? "" : "; public answer set")}", ct);
         await db.SaveChangesAsync(ct);
         return LocalRedirect($"/dashboard/cases/{id}");
     }

@@ -63,6 +63,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClo
         };
         db.Cases.Add(followUp);
         await db.SaveChangesAsync(ct);
+        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+            .AddForUnitAsync(User, Administration.AuditActions.CaseOpen, followUp.UnitId, $"case {followUp.Id} opened from a comment, due {followUp.DueDate:yyyy-MM-dd}", ct);
+        await db.SaveChangesAsync(ct);
         return LocalRedirect($"/dashboard/cases/{followUp.Id}");
     }
 }

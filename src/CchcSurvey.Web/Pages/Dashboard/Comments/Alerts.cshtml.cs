@@ -47,6 +47,8 @@ public sealed class AlertsModel(OfficialScope scope, SurveyDbContext db, LocalCl
         {
             alert.AcknowledgedUtc = DateTime.UtcNow;
             alert.AcknowledgedBy = User.Identity?.Name;
+            await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+                .AddForUnitAsync(User, Administration.AuditActions.AlertAcknowledge, alert.UnitId, $"alert {alert.Id} ({alert.Kind})", ct);
             await db.SaveChangesAsync(ct);
         }
         return LocalRedirect("/dashboard/alerts");

@@ -117,6 +117,8 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         note.Handled = handled;
         note.HandledBy = handled ? User.Identity?.Name : null;
         note.HandledUtc = handled ? DateTime.UtcNow : null;
+        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+            .AddForUnitAsync(User, Administration.AuditActions.CommentHandled, await UnitOfResponseAsync(note.ResponseId, ct), handled ? "comment handled" : "comment not handled", ct);
         await db.SaveChangesAsync(ct);
         return Back(back);
     }
@@ -127,10 +129,17 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         if (!CanAct) return StatusCode(StatusCodes.Status403Forbidden);
         var note = await NoteInScopeAsync(id, ct);
         if (note is null) return NotFound();
+        var before = note.Tags;
         note.Tags = CommentNote.NormaliseTags(tags);
+        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+            .AddForUnitAsync(User, Administration.AuditActions.CommentTags, await UnitOfResponseAsync(note.ResponseId, ct), $"comment tags '{before.Trim(',')}' → '{note.Tags.Trim(',')}'", ct);
         await db.SaveChangesAsync(ct);
         return Back(back);
     }
+
+    /// <summary>The audit names the comment's unit; not the response, whose id would tell the order of submission.</summary>
+    private Task<int> UnitOfResponseAsync(long id, CancellationToken ct) =>
+        db.Responses.AsNoTracking().Where(r => r.Id == id).Select(r => r.UnitId).FirstAsync(ct);
 
     private async Task<CommentNote?> NoteInScopeAsync(string? reference, CancellationToken ct)
     {
