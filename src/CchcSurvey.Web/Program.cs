@@ -98,6 +98,8 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
+// The API's own description: /openapi/v1.json (OpenAPI 3.1), browsed on /docs/api
+builder.Services.AddApiDocumentation();
 
 // Security: nonce-based CSP and other headers, HSTS for a year outside Development, strict cookies
 builder.Services.AddSecurityHeaders();
@@ -154,6 +156,7 @@ app.MapIndexApi();
 app.MapIntegrityApi();
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
+app.MapOpenApi("/openapi/{documentName}.json");
 app.MapRazorPages();
 
 // Load benchmark only (bench/CchcSurvey.Load): a trivial POST that reads the body and answers 200, the
