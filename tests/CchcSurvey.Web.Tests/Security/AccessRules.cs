@@ -84,6 +84,8 @@ public static class AccessRules
         Public("GET /api/v1/instruments/{code}", "one published questionnaire"),
         Public("POST /api/v1/responses", "citizens' and kiosks' answers"),
         Public("GET /api/v1/receipts/{submissionId}", "a citizen's receipt: a random id that only the citizen has; date only"),
+        Public("GET /openapi/{documentName}.json", "the API's OpenAPI description: what integrators build clients from; describes, holds no data"),
+        Public("GET /docs/api", "the API reference page for integrators, rendered from the OpenAPI description"),
         Public("GET /public", "published unit-quarters: public by an administrator's decision"),
         Public("GET /public/{unit}/{quarter}", "one publication: frozen figures with n ≥ MinN and public answers only"),
         Public("GET /s/{counter}/{instrument?}", "the citizen's survey"),
