@@ -8,6 +8,7 @@ using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Integrity;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
+using CchcSurvey.Web.Webhooks;
 using CchcSurvey.Web.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -77,6 +78,9 @@ builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
 
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);
+
+// Webhooks: signed deliveries of events to registered receivers, from a persisted outbox, retried for a day
+builder.Services.AddWebhooks(builder.Configuration);
 
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
