@@ -64,6 +64,13 @@ public static class ApiDocumentation
                 };
                 return Task.CompletedTask;
             });
+            // The reports are written without a type discriminator (InstrumentReport's own serialisation); the
+            // generator would announce "$type", which no answer carries and generated clients would then demand.
+            o.AddSchemaTransformer((schema, _, _) =>
+            {
+                if (schema.Discriminator?.PropertyName == "$type") schema.Discriminator = null;
+                return Task.CompletedTask;
+            });
             // Every operation that needs an official says so, with the answers of a missing or refused token.
             o.AddOperationTransformer((operation, context, _) =>
             {

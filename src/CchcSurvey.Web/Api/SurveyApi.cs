@@ -142,11 +142,12 @@ public static class SurveyApi
                 return Invalid("submissionId must be a UUID.", "submissionId");
             string? token = null;
             var counterCode = "";
-            if (root.TryGetProperty("token", out _))
+            // An optional field sent as null is absent (generated clients write their unset properties as null).
+            if (root.TryGetProperty("token", out var tokenElement) && tokenElement.ValueKind != JsonValueKind.Null)
             {
                 if (!TryGetString(root, "token", out var tokenText))
                     return Invalid("token must be the per-dossier token printed on the receipt.", "token");
-                if (root.TryGetProperty("counter", out _))
+                if (root.TryGetProperty("counter", out var counterElement) && counterElement.ValueKind != JsonValueKind.Null)
                     return Invalid("Send either counter or token, not both: a token is bound to its counter.", "counter");
                 token = tokenText;
             }

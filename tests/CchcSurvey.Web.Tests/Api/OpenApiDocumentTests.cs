@@ -158,3 +158,27 @@ public sealed partial class OpenApiDocumentTests(SurveyAppFactory factory) : ICl
     [GeneratedRegex(@"\{([^:}]+):[^}]*\}")]
     private static partial Regex Constraint();
 }
+
+/// <summary>
+/// docs/openapi/v1.json is the document the app serves (without its <c>servers</c>, which name the asking host): the
+/// generated client (tests/CchcSurvey.Client.Tests) is built from it. <c>CCHC_UPDATE_OPENAPI=1</c> rewrites it.
+/// </summary>
+public sealed class OpenApiSnapshotTests(SurveyAppFactory factory) : IClassFixture<SurveyAppFactory>
+{
+    [Fact]
+    public async Task The_committed_document_is_the_one_the_app_serves()
+    {
+        var live = System.Text.Json.Nodes.JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!.AsObject();
+        live.Remove("servers");
+        var text = live.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        var file = Path.Combine(ApiReferenceTests.RepositoryRoot(), "docs", "openapi", "v1.json");
+        if (Environment.GetEnvironmentVariable("CCHC_UPDATE_OPENAPI") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllTextAsync(file, text);
+        }
+        Assert.True(File.Exists(file), "docs/openapi/v1.json is missing: run this test with CCHC_UPDATE_OPENAPI=1");
+        Assert.True(text == (await File.ReadAllTextAsync(file)).ReplaceLineEndings("\n"),
+            "docs/openapi/v1.json differs from /openapi/v1.json: run this test with CCHC_UPDATE_OPENAPI=1 and commit the file");
+    }
+}
