@@ -32,7 +32,7 @@ public static class ApiDocumentation
             o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             // Pages, health checks and the benchmark echo are not part of the integrators' contract.
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
-            o.AddDocumentTransformer((document, _, _) =>
+            o.AddDocumentTransformer(async (document, context, ct) =>
             {
                 document.Info = new OpenApiInfo
                 {
@@ -56,13 +56,14 @@ public static class ApiDocumentation
                     Description = "A personal API token of an official (created once on /account/tokens, shown once). " +
                         "Managers' and administrators' tokens may issue survey tokens and push dossier counts; every official's token reads figures in scope.",
                 };
+                await AddWebhooksAsync(document, context, ct);
                 document.Tags = new HashSet<OpenApiTag>
                 {
                     new() { Name = "Survey", Description = "Public: counters, questionnaires, answers and receipts (kiosks, phones)." },
                     new() { Name = "One-stop", Description = "Per-dossier survey tokens and monthly dossier counts (managers' and administrators' tokens)." },
                     new() { Name = "Figures", Description = "Indices, rankings and exports for officials, within their scope." },
+                    new() { Name = "Webhooks", Description = "What the platform POSTs to receivers registered on /admin/webhooks (docs/integration.md)." },
                 };
-                return Task.CompletedTask;
             });
             // The reports are written without a type discriminator (InstrumentReport's own serialisation); the
             // generator would announce "$type", which no answer carries and generated clients would then demand.
@@ -87,6 +88,57 @@ public static class ApiDocumentation
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>
+    /// OpenAPI 3.1 <c>webhooks</c>: one POST per event of <see cref="Webhooks.WebhookEvents.All"/>, with its body's schema
+    /// and the signature headers, so that receivers can be generated and checked like clients.
+    /// </summary>
+    private static async Task AddWebhooksAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
+    {
+        document.Webhooks ??= new Dictionary<string, IOpenApiPathItem>();
+        document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        foreach (var e in Webhooks.WebhookEvents.All)
+        {
+            var name = e.DataType.Name.Replace("Data", "Delivery", StringComparison.Ordinal);
+            document.Components.Schemas[name] = await context.GetOrCreateSchemaAsync(typeof(Webhooks.WebhookEnvelope<>).MakeGenericType(e.DataType), cancellationToken: ct);
+            var headers = new (string Name, string Description)[]
+            {
+                (Webhooks.WebhookSigner.IdHeader, "The delivery id (as `id` in the body): the same on every attempt; drop one already received."),
+                (Webhooks.WebhookSigner.EventHeader, "The event name."),
+                (Webhooks.WebhookSigner.TimestampHeader, "Unix seconds of this attempt; refuse one more than 5 minutes from your clock."),
+                (Webhooks.WebhookSigner.SignatureHeader, "v1=hex(HMAC-SHA256(secret, \"{timestamp}.{body}\")) over the exact bytes received."),
+            };
+            document.Webhooks[e.Name] = new OpenApiPathItem
+            {
+                Operations = new Dictionary<HttpMethod, OpenApiOperation>
+                {
+                    [HttpMethod.Post] = new()
+                    {
+                        OperationId = "webhook" + string.Concat(e.Name.Split('.').Select(p => char.ToUpperInvariant(p[0]) + p[1..])),
+                        Summary = e.En,
+                        Description = $"{e.Vi}. Sent as JSON, signed; retried with growing waits for a day until the receiver answers 2xx within 10 s.",
+                        Tags = new HashSet<OpenApiTagReference> { new("Webhooks", document) },
+                        Security = [new OpenApiSecurityRequirement()],
+                        Parameters = headers.Select(h => (IOpenApiParameter)new OpenApiParameter
+                        {
+                            Name = h.Name, In = ParameterLocation.Header, Required = true, Description = h.Description,
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        }).ToList(),
+                        RequestBody = new OpenApiRequestBody
+                        {
+                            Required = true,
+                            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(name, document) } },
+                        },
+                        Responses = new OpenApiResponses
+                        {
+                            ["200"] = new OpenApiResponse { Description = "Received (any 2xx). Anything else, or no answer within 10 s, is retried." },
+                            ["400"] = new OpenApiResponse { Description = "Refused (bad signature or old timestamp): retried like any failure." },
+                        },
+                    },
+                },
+            };
+        }
+    }
 
     /// <summary>Summary, tag and the documented answers of every problem status the operation gives.</summary>
     public static RouteHandlerBuilder Describe(this RouteHandlerBuilder builder, string tag, string operationId, string summary, string description, params int[] problems)
