@@ -8,6 +8,7 @@ using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Integrity;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
+using CchcSurvey.Web.Webhooks;
 using CchcSurvey.Web.Workspace;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -89,6 +90,9 @@ builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);
 
+// Webhooks: signed deliveries of events to registered receivers, from a persisted outbox, retried for a day
+builder.Services.AddWebhooks(builder.Configuration);
+
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -109,6 +113,8 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
+// The API's own description: /openapi/v1.json (OpenAPI 3.1), browsed on /docs/api
+builder.Services.AddApiDocumentation();
 
 // Security: nonce-based CSP and other headers, HSTS for a year outside Development, strict cookies
 builder.Services.AddSecurityHeaders();
@@ -171,6 +177,7 @@ app.MapIndexApi();
 app.MapIntegrityApi();
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
+app.MapOpenApi("/openapi/{documentName}.json");
 app.MapRazorPages();
 
 // Load benchmark only (bench/CchcSurvey.Load): a trivial POST that reads the body and answers 200, the

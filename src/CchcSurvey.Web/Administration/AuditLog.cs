@@ -41,6 +41,8 @@ public static class AuditActions
     public const string AlertAcknowledge = "alert-acknowledge";
     public const string DossierCounts = "dossier-counts";
     public const string DossierTokenIssue = "dossier-token-issue";
+    public const string WebhookCreate = "webhook-create";
+    public const string WebhookDelete = "webhook-delete";
 
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
@@ -49,6 +51,7 @@ public static class AuditActions
         InstrumentPublish, UserCreate, UserRole, UserLock, UserUnlock, TokenCreate, TokenRevoke, ConfigChange,
         SignOut, PasswordChange, TwoFactorEnable, TwoFactorReset, RecoveryCodes, RecoveryCodeUsed,
         CommentTags, CommentHandled, CaseOpen, CaseUpdate, AlertAcknowledge, DossierCounts, DossierTokenIssue,
+        WebhookCreate, WebhookDelete,
     ];
 }
 

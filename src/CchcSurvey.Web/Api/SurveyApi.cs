@@ -19,7 +19,11 @@ public static class SurveyApi
 
         api.MapGet("/counters", async (SurveyDbContext db, CancellationToken ct) =>
             await db.Counters.AsNoTracking().Where(c => c.IsActive && c.Unit.IsActive).OrderBy(c => c.Code)
-                .Select(c => new CounterSummary(c.Code, c.Name, c.Unit.Code, c.Unit.Name)).ToListAsync(ct));
+                .Select(c => new CounterSummary(c.Code, c.Name, c.Unit.Code, c.Unit.Name)).ToListAsync(ct))
+            .Produces<List<CounterSummary>>()
+            .Describe(Tag, "listCounters", "Active counters", "Every active counter of an active unit, by code (what the posters show).")
+            .WithExamples(new ApiExample("all", "The demo organisation's counters", 200,
+                Response: new[] { new CounterSummary("VQ-AS-Q1", "Bộ phận Một cửa xã", "VQ-AS", "Xã An Sơn") }));
 
         api.MapGet("/counters/{code}", async (string code, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct) =>
         {
@@ -28,10 +32,22 @@ public static class SurveyApi
             var offered = (await instruments.CurrentAsync(db, ct)).Where(i => counter.Offers(i.Code))
                 .Select(i => new CounterInstrument(i.Code, i.Version, i.Definition.Title.Vi, i.Definition.Title.En, i.Code == counter.DefaultInstrument));
             return Results.Ok(new CounterDetail(counter.Code, counter.Name, counter.Unit.Code, counter.Unit.Name, offered.ToList()));
-        });
+        })
+            .Produces<CounterDetail>()
+            .Describe(Tag, "getCounter", "One counter", "A counter with the questionnaires it offers (a kiosk's start-up call).", 404)
+            .WithExamples(
+                new ApiExample("found", "A commune's counter", 200, new Dictionary<string, string> { ["code"] = "VQ-AS-Q1" },
+                    Response: new CounterDetail("VQ-AS-Q1", "Bộ phận Một cửa xã", "VQ-AS", "Xã An Sơn",
+                        [new CounterInstrument("NHANH", 1, "Đánh giá nhanh tại quầy", "Quick rating at the counter", true)])),
+                new ApiExample("unknown", "No such active counter", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No active counter 'XX-NONE'.")));
 
         api.MapGet("/instruments", async (SurveyDbContext db, InstrumentRegistry instruments, CancellationToken ct) =>
-            (await instruments.CurrentAsync(db, ct)).Select(i => new { code = i.Code, version = i.Version, title = i.Definition.Title }));
+            (await instruments.CurrentAsync(db, ct)).Select(i => new InstrumentSummary(i.Code, i.Version, i.Definition.Title)))
+            .Produces<List<InstrumentSummary>>()
+            .Describe(Tag, "listInstruments", "Published questionnaires", "The current version of every published questionnaire.")
+            .WithExamples(new ApiExample("all", "The five questionnaires", 200,
+                Response: new[] { new InstrumentSummary("NHANH", 1, new LocalizedText("Đánh giá nhanh tại quầy", "Quick rating at the counter")) }));
 
         api.MapGet("/instruments/{code}", async (string code, int? version, SurveyDbContext db, InstrumentRegistry instruments, CancellationToken ct) =>
         {
@@ -39,9 +55,39 @@ public static class SurveyApi
             return instrument is null
                 ? NotFound($"No published instrument '{code}'{(version is null ? "" : $" version {version}")}.")
                 : Results.Text(InstrumentCatalog.Serialize(instrument.Definition), "application/json; charset=utf-8");
-        });
+        })
+            .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
+            .Describe(Tag, "getInstrument", "One questionnaire", "A published questionnaire (sections, items, types, options, labels in vi and en); the current version unless `version` is given.", 400, 404)
+            .WithExamples(
+                new ApiExample("current", "The quick rating, current version", 200, new Dictionary<string, string> { ["code"] = "NHANH" },
+                    Response: new { code = "NHANH", version = 1, title = new { vi = "Đánh giá nhanh tại quầy", en = "Quick rating at the counter" }, sections = Array.Empty<object>() }),
+                new ApiExample("unknown", "No such questionnaire", 404, new Dictionary<string, string> { ["code"] = "KHONG-CO" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No published instrument 'KHONG-CO'.")));
 
-        api.MapPost("/responses", PostResponseAsync).RequireRateLimiting(SubmissionRateLimiting.Policy);
+        api.MapPost("/responses", PostResponseAsync).RequireRateLimiting(SubmissionRateLimiting.Policy)
+            .Accepts<SubmissionRequest>("application/json")
+            .Produces<Accepted>(StatusCodes.Status201Created)
+            .Produces<Accepted>(StatusCodes.Status200OK)
+            .Describe(Tag, "submitResponse", "Submit an answer",
+                "Stores one anonymous response, idempotent on the client's `submissionId`: 201 stored; 200 the same id and payload again " +
+                "(a retry; same body); 422 the same id with another payload; 400 invalid (nothing stored); 413 body over 64 KB; 429 too many " +
+                "(wait `Retry-After` seconds). With `token` (instead of `counter`) the response goes to the token's counter and redeems it: " +
+                "a used or expired token is 409, an unknown one 404. `answers` maps item codes to a level (integer), an option code, a list of " +
+                "option codes or a text; an item left out is missing. `elapsedSeconds`: seconds since the questions were shown.",
+                400, 404, 409, 413, 422, 429)
+            .WithExamples(
+                new ApiExample("created", "A quick rating at a counter", 201, Body: ExampleSubmission("5"),
+                    Response: new Accepted(ExampleSubmissionId, $"/r/{ExampleSubmissionId}")),
+                new ApiExample("replayed", "The same request again (a retry after a lost answer)", 200, Body: ExampleSubmission("5"),
+                    Response: new Accepted(ExampleSubmissionId, $"/r/{ExampleSubmissionId}")),
+                new ApiExample("conflict", "The same id with other answers", 422, Body: ExampleSubmission("1"),
+                    Response: ApiDocumentation.Problem(422, "Submission id already used", $"A different response was already recorded under {ExampleSubmissionId}; nothing was changed.")),
+                new ApiExample("invalid", "A level outside the scale", 400,
+                    Body: new { submissionId = "7d0c5b8e-3f0a-4c1e-9a55-2b1f6c0e9d41", counter = "VQ-AS-Q1", instrument = "NHANH", channel = "qr", answers = new Dictionary<string, object> { ["HL"] = 9 } },
+                    Response: ApiDocumentation.Problem(400, "Invalid answers", "HL: 9 is not a level of this scale.", new Dictionary<string, string[]> { ["HL"] = ["9 is not a level of this scale."] })),
+                new ApiExample("unknown-token", "A token that was never issued", 404,
+                    Body: new { submissionId = "0b7f2e61-94c4-4d0e-8f3a-6a1d2c9e5b70", token = "AAAAAAAAAAAAAAAAAAAAAA", instrument = "NHANH", channel = "qr", answers = new Dictionary<string, object> { ["HL"] = 4 } },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No such survey token.")));
 
         api.MapGet("/receipts/{submissionId}", async (string submissionId, SurveyDbContext db, LocalClock clock, CancellationToken ct) =>
         {
@@ -50,7 +96,11 @@ public static class SurveyApi
             return hour is null
                 ? NotFound("No such receipt.")
                 : Results.Ok(new Receipt(true, DateOnly.FromDateTime(clock.ToLocal(hour.Value)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
-        });
+        })
+            .Produces<Receipt>()
+            .Describe(Tag, "getReceipt", "A receipt", "Whether a response was recorded, and its local date (never the time).", 404)
+            .WithExamples(new ApiExample("unknown", "No response under this id", 404, new Dictionary<string, string> { ["submissionId"] = "00000000-0000-4000-8000-000000000001" },
+                Response: ApiDocumentation.Problem(404, "Not found", "No such receipt.")));
 
     
     }
@@ -92,11 +142,12 @@ public static class SurveyApi
                 return Invalid("submissionId must be a UUID.", "submissionId");
             string? token = null;
             var counterCode = "";
-            if (root.TryGetProperty("token", out _))
+            // An optional field sent as null is absent (generated clients write their unset properties as null).
+            if (root.TryGetProperty("token", out var tokenElement) && tokenElement.ValueKind != JsonValueKind.Null)
             {
                 if (!TryGetString(root, "token", out var tokenText))
                     return Invalid("token must be the per-dossier token printed on the receipt.", "token");
-                if (root.TryGetProperty("counter", out _))
+                if (root.TryGetProperty("counter", out var counterElement) && counterElement.ValueKind != JsonValueKind.Null)
                     return Invalid("Send either counter or token, not both: a token is bound to its counter.", "counter");
                 token = tokenText;
             }
@@ -238,6 +289,34 @@ public static class SurveyApi
     internal static IResult NotFound(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
+    private const string Tag = "Survey";
+
+    /// <summary>The submission id of the documented examples (a fresh database has none).</summary>
+    private static readonly Guid ExampleSubmissionId = Guid.Parse("3f2b8c1e-6d4a-4e8b-9c7d-1a2b3c4d5e6f");
+
+    private static object ExampleSubmission(string level) => new
+    {
+        submissionId = ExampleSubmissionId,
+        counter = "VQ-AS-Q1",
+        instrument = "NHANH",
+        channel = "qr",
+        answers = new Dictionary<string, object> { ["HL"] = int.Parse(level, System.Globalization.CultureInfo.InvariantCulture) },
+        elapsedSeconds = 12.5,
+    };
+
+    /// <summary>The body of <c>POST /api/v1/responses</c> (documentation: the endpoint reads the JSON itself, strictly).</summary>
+    /// <param name="SubmissionId">A UUID the client draws once per response and sends again on every retry.</param>
+    /// <param name="Counter">The counter's code; or give <paramref name="Token"/>.</param>
+    /// <param name="Token">A per-dossier survey token (from the receipt's QR code); the response goes to its counter.</param>
+    /// <param name="Instrument">The questionnaire's code.</param>
+    /// <param name="Version">The questionnaire version the form showed; the current one when left out.</param>
+    /// <param name="Channel">qr, kiosk (enrolled tablets only), paper (officials only) or web.</param>
+    /// <param name="Answers">Item code → level (integer), option code, list of option codes or text.</param>
+    /// <param name="ElapsedSeconds">Seconds between showing the questions and sending the answers.</param>
+    public sealed record SubmissionRequest(Guid SubmissionId, string Instrument, string Channel, IReadOnlyDictionary<string, JsonElement> Answers,
+        string? Counter = null, string? Token = null, int? Version = null, double? ElapsedSeconds = null);
+
+    public sealed record InstrumentSummary(string Code, int Version, LocalizedText Title);
     public sealed record CounterSummary(string Code, string Name, string Unit, string UnitName);
     public sealed record CounterInstrument(string Code, int Version, string Title, string TitleEn, bool IsDefault);
     public sealed record CounterDetail(string Code, string Name, string Unit, string UnitName, IReadOnlyList<CounterInstrument> Instruments);

@@ -1,4 +1,5 @@
 using CchcSurvey.Core.Exports;
+using CchcSurvey.Web.Api;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Security;
@@ -58,6 +59,17 @@ public static class ExportApi
                     default: await exports.WriteCodebookAsync(body, format, instrument, aborted); break;
                 }
             }, ExportFormats.ContentType(format), name);
-        }).RequireAuthorization(Policies.Official);
+        }).RequireAuthorization(Policies.Official)
+            .WithQuery([("unit", "The unit whose subtree is exported; the caller's scope root (everything for an administrator) when left out."),
+                ("instrument", "One questionnaire code."), .. ApiDocumentation.FigureFilters])
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json")
+            .Describe("Figures", "exportFile", "Export a file",
+                "`file` is `{kind}.{csv|xlsx|json}`: `indices` (aggregated figures, small cells suppressed), `responses` (anonymised " +
+                "microdata, administrators only: 403 to others within scope) or `codebook` (the microdata's columns). The body streams " +
+                "as an attachment. A unit outside the caller's scope, or unknown: 404.", 400, 403, 404)
+            .WithExamples(
+                new ApiExample("indices", "A district's figures as CSV", 200, new Dictionary<string, string> { ["file"] = "indices.csv", ["unit"] = "VQ" }),
+                new ApiExample("unknown-kind", "A kind that does not exist", 404, new Dictionary<string, string> { ["file"] = "everything.csv" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No export 'everything.csv'. Kinds: indices, responses, codebook; formats: csv, xlsx, json.")));
     }
 }

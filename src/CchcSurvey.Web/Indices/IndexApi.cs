@@ -1,6 +1,7 @@
 using System.Globalization;
 using CchcSurvey.Core.Indices;
 using CchcSurvey.Core.Instruments;
+using CchcSurvey.Web.Api;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
@@ -34,7 +35,20 @@ public static class IndexApi
             foreach (var code2 in instruments)
                 all[code2] = await queries.ReportAsync(unit, code2, filter, ct);
             return Results.Json(all);
-        });
+        })
+            .WithQuery([("instrument", "One questionnaire code; all published ones when left out."), .. ApiDocumentation.FigureFilters])
+            .Produces<Dictionary<string, InstrumentReport>>()
+            .Describe(Tag, "getUnitIndices", "A unit's figures",
+                "Every figure of docs/methodology.md for the unit's whole subtree, per questionnaire code (with `instrument`: that " +
+                "questionnaire's report alone, not wrapped in an object). `from`/`to` are local dates (inclusive), `channel` narrows to " +
+                "qr, kiosk, paper or web, `includeFlagged=false` leaves suspect responses out. A figure with n below MinN has null value " +
+                "and interval, its n kept. Outside the caller's scope, or unknown: 404.", 400, 404)
+            .WithExamples(
+                new ApiExample("district", "A district's figures for 2026", 200, new Dictionary<string, string> { ["code"] = "VQ", ["from"] = "2026-01-01", ["to"] = "2026-12-31" }),
+                new ApiExample("bad-date", "A date that is not yyyy-MM-dd", 400, new Dictionary<string, string> { ["code"] = "VQ", ["from"] = "01/02/2026" },
+                    Response: ApiDocumentation.Problem(400, "Invalid request", "from must be a date yyyy-MM-dd.", new Dictionary<string, string[]> { ["from"] = ["from must be a date yyyy-MM-dd."] })),
+                new ApiExample("outside", "A unit that does not exist or is outside the token's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No unit 'XX-NONE'.")));
 
         units.MapGet("/ranking", async (string code, HttpRequest request, OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db, CancellationToken ct) =>
         {
@@ -52,8 +66,21 @@ public static class IndexApi
             var satisfied = await queries.SatisfiedAsync(children, instrumentCode, item, filter, ct);
             var inputs = children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList();
             return Results.Json(Ranking.EmpiricalBayes(item, inputs, queries.Options));
-        });
+        })
+            .WithQuery([("instrument", "Questionnaire code; SIPAS-DV when left out."), ("item", "A rating item of the questionnaire; its overall item when left out."), .. ApiDocumentation.FigureFilters])
+            .Produces<RankingResult>()
+            .Describe(Tag, "getUnitRanking", "Ranking of a unit's children",
+                "Empirical-Bayes ranking (docs/methodology.md §4.11) of the unit's children on a rating item's satisfied share " +
+                "(`instrument` defaults to SIPAS-DV, `item` to its overall satisfaction item). Outside the caller's scope, or unknown: 404.", 400, 404)
+            .WithExamples(
+                new ApiExample("communes", "The district's communes on the quick rating", 200, new Dictionary<string, string> { ["code"] = "VQ", ["instrument"] = "NHANH" }),
+                new ApiExample("not-a-rating", "An item that is not a rating", 400, new Dictionary<string, string> { ["code"] = "VQ", ["instrument"] = "NHANH", ["item"] = "GOP_Y" },
+                    Response: ApiDocumentation.Problem(400, "Invalid request", "'GOP_Y' is not a rating item of NHANH.", new Dictionary<string, string[]> { ["item"] = ["'GOP_Y' is not a rating item of NHANH."] })),
+                new ApiExample("outside", "A unit outside the token's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No unit 'XX-NONE'.")));
     }
+
+    private const string Tag = "Figures";
 
     /// <summary>The overall satisfaction item an instrument is ranked on by default.</summary>
     public static string DefaultRankingItem(InstrumentDefinition definition) =>

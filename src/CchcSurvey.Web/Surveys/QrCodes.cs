@@ -1,3 +1,4 @@
+using CchcSurvey.Web.Api;
 using CchcSurvey.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 using QRCoder;
@@ -67,6 +68,13 @@ public static class QrCodeEndpoints
             return format == "png"
                 ? Results.File(QrCodes.CounterPng(url), "image/png", download ? $"{counter.Code}.png" : null)
                 : Results.File(System.Text.Encoding.UTF8.GetBytes(QrCodes.CounterSvg(url)), "image/svg+xml", download ? $"{counter.Code}.svg" : null);
-        });
+        })
+            .WithQuery(("download", "Present (any value): sent as a file to save, named after the counter."))
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png", "image/svg+xml")
+            .Describe("Survey", "getCounterQrCode", "A counter's QR code", "The QR code of the counter's survey address, as PNG or SVG (`format`).", 404)
+            .WithExamples(
+                new Api.ApiExample("svg", "The SVG of a commune's counter", 200, new Dictionary<string, string> { ["code"] = "VQ-AS-Q1", ["format"] = "svg" }),
+                new Api.ApiExample("unknown", "No such active counter", 404, new Dictionary<string, string> { ["code"] = "XX-NONE", ["format"] = "png" },
+                    Response: Api.ApiDocumentation.Problem(404, "Not found", "No active counter 'XX-NONE'.")));
     }
 }

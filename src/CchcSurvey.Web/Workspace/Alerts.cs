@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Workspace;
 /// </summary>
 public sealed class AlertScanner(
     SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, LocalClock clock,
-    IOptions<AlertOptions> options, AlertMailer mailer)
+    IOptions<AlertOptions> options, AlertMailer mailer, Webhooks.WebhookOutbox webhooks)
 {
     public static readonly string[] ShareInstruments = ["NHANH", "SIPAS-DV"];
 
@@ -37,8 +37,15 @@ public sealed class AlertScanner(
         var existing = (await db.Alerts.AsNoTracking().Where(a => keys.Contains(a.Key)).Select(a => a.Key).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var fresh = candidates.Where(a => !existing.Contains(a.Key)).DistinctBy(a => a.Key).ToList();
         if (fresh.Count == 0) return [];
-        db.Alerts.AddRange(fresh);
-        await db.SaveChangesAsync(ct);
+        // The alerts and their webhook deliveries (which need the alerts' ids) commit together.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Alerts.AddRange(fresh);
+            await db.SaveChangesAsync(ct);
+            await webhooks.StageAlertsAsync(fresh, ct);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
         await mailer.NotifyAsync(fresh, ct);
         return fresh;
     }

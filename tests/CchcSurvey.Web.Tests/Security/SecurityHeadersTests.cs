@@ -20,6 +20,8 @@ public sealed partial class SecurityHeadersTests(SurveyAppFactory factory) : ICl
         { "/kiosk/VQ-AS-Q1", false },
         { "/account/login", false },
         { "/api/v1/counters", false },
+        { "/docs/api", false },
+        { "/openapi/v1.json", false },
         { "/dashboard", true },
         { "/admin", true },
         { "/admin/qr/VQ-AS-Q1", true },

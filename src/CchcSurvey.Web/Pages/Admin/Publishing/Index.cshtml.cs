@@ -13,7 +13,7 @@ namespace CchcSurvey.Web.Pages.Admin.Publishing;
 /// (n ≥ MinN only) as they are at that moment: a published report must not change under its readers when late
 /// paper questionnaires arrive; publishing again replaces it deliberately, withdrawing removes it.
 /// </summary>
-public sealed class IndexModel(SurveyDbContext db, PublicationBuilder builder, LocalClock clock, AuditLog audit) : PageModel
+public sealed class IndexModel(SurveyDbContext db, PublicationBuilder builder, LocalClock clock, AuditLog audit, global::CchcSurvey.Web.Webhooks.WebhookOutbox webhooks) : PageModel
 {
     public sealed record Row(int Id, string UnitCode, string UnitName, string Quarter, DateTime PublishedLocal, string PublishedBy);
 
@@ -43,6 +43,8 @@ public sealed class IndexModel(SurveyDbContext db, PublicationBuilder builder, L
         existing.PublishedUtc = DateTime.UtcNow;
         existing.PublishedBy = User.Identity?.Name ?? "";
         audit.Add(User, AuditActions.Publish, target.Code, period.ToString());
+        await webhooks.StageAsync(global::CchcSurvey.Web.Webhooks.WebhookEvents.PublicationPublished, new global::CchcSurvey.Web.Webhooks.PublicationPublishedData(target.Code, target.Name, period.ToString(),
+            $"/public/{Uri.EscapeDataString(target.Code)}/{period}"), ct);
         await db.SaveChangesAsync(ct);
         return LocalRedirect("/admin/publishing");
     }

@@ -10,7 +10,7 @@ namespace CchcSurvey.Web.Pages.Dashboard.Cases;
 
 /// <summary>One case: the comment it came from, status, assignee (an official whose scope contains the unit),
 /// internal notes (appended, with author and date) and the optional public answer. Viewers read only.</summary>
-public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalClock clock) : PageModel
+public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, Webhooks.WebhookOutbox webhooks) : PageModel
 {
     public sealed record Assignable(string Id, string Email);
 
@@ -47,7 +47,13 @@ public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalCl
             return Page();
         }
         var now = DateTime.UtcNow;
-        if (Case.Status != CaseStatus.Answered && Status == CaseStatus.Answered) Case.AnsweredUtc = now;
+        if (Case.Status != CaseStatus.Answered && Status == CaseStatus.Answered)
+        {
+            Case.AnsweredUtc = now;
+            // Staged on this context: saved (and so sent) only together with the answer.
+            await webhooks.StageAsync(Webhooks.WebhookEvents.CaseAnswered, new Webhooks.CaseAnsweredData(Case.Id, Case.Unit.Code, Case.Unit.Name,
+                Webhooks.WebhookJson.Date(DateOnly.FromDateTime(clock.ToLocal(now))), Webhooks.WebhookJson.Date(Case.DueDate), $"/dashboard/cases/{Case.Id}"), ct);
+        }
         if (Status != CaseStatus.Answered) Case.AnsweredUtc = null;
         Case.Status = Status;
         Case.AssigneeId = assignee?.Id;
