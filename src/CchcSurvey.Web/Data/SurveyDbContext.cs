@@ -27,6 +27,14 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<FollowUpCase> Cases => Set<FollowUpCase>();
     public DbSet<Publication> Publications => Set<Publication>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanCriterion> PlanCriteria => Set<PlanCriterion>();
+    public DbSet<PlanCriterionUnit> PlanCriterionUnits => Set<PlanCriterionUnit>();
+    public DbSet<PlanTask> PlanTasks => Set<PlanTask>();
+    public DbSet<PlanTaskUnit> PlanTaskUnits => Set<PlanTaskUnit>();
+    public DbSet<PlanTaskProgress> PlanTaskProgress => Set<PlanTaskProgress>();
+    public DbSet<PlanEvidence> PlanEvidence => Set<PlanEvidence>();
+    public DbSet<PlanCriterionValue> PlanCriterionValues => Set<PlanCriterionValue>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
