@@ -78,6 +78,11 @@ builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);
 
+// Improvement plans: criteria, tasks, progress and evidence, deadline reminders
+builder.Services.Configure<CchcSurvey.Web.Plans.PlanOptions>(builder.Configuration.GetSection(CchcSurvey.Web.Plans.PlanOptions.Section));
+builder.Services.AddScoped<CchcSurvey.Web.Plans.PlanService>();
+builder.Services.AddSingleton<CchcSurvey.Web.Plans.EvidenceStore>();
+
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
 builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -152,6 +157,7 @@ app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
 app.MapIndexApi();
 app.MapIntegrityApi();
+CchcSurvey.Web.Plans.PlanApi.MapPlanApi(app);
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
 app.MapRazorPages();

@@ -28,12 +28,16 @@ public static class AuditActions
     public const string TokenCreate = "token-create";
     public const string TokenRevoke = "token-revoke";
     public const string ConfigChange = "config-change";
+    public const string PlanCreate = "plan-create";
+    public const string PlanProgress = "plan-progress";
+    public const string PlanValue = "plan-value";
 
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, Lockout, Export, Publish, UnitCreate, UnitRename, UnitMove, UnitMerge, UnitLeads, CounterCreate, CounterUpdate,
         InstrumentPublish, UserCreate, UserRole, UserLock, UserUnlock, TokenCreate, TokenRevoke, ConfigChange,
+        PlanCreate, PlanProgress, PlanValue,
     ];
 }
 
