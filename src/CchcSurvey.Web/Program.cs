@@ -99,6 +99,7 @@ builder.Services.Configure<RequestLocalizationOptions>(o =>
 builder.Services.AddRazorPages(o =>
 {
     o.Conventions.AuthorizeFolder("/Dashboard");
+    o.Conventions.AuthorizeFolder("/Plans");
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
 }).AddViewLocalization();

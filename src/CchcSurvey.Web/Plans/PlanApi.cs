@@ -19,11 +19,11 @@ public static class PlanApi
     {
         var plans = app.MapGroup("/api/v1/plans").RequireAuthorization(Policies.Official);
 
-        plans.MapGet("", async (PlanService service, CancellationToken ct) =>
+        app.MapGet("/api/v1/plans", async (PlanService service, CancellationToken ct) =>
             Results.Json((await service.VisiblePlansAsync(ct)).Select(p => new
             {
                 code = p.Code, title = p.Title, unit = p.Unit.Code, deadline = p.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            })));
+            }))).RequireAuthorization(Policies.Official);
 
         plans.MapGet("/{code}", async (string code, HttpRequest request, PlanService service, LocalClock clock, CancellationToken ct) =>
         {

@@ -212,12 +212,13 @@ public sealed class PlanService(
     public async Task<PlanResult> ReportProgressAsync(ClaimsPrincipal user, string planCode, string taskCode, string? statusText, string? note,
         string? dateText, IReadOnlyList<EvidenceUpload> files, CancellationToken ct)
     {
+        // A viewer is refused whatever the task (as every change of the workspace), so a 403 reveals nothing.
+        if (!Workspace.WorkspaceRoles.CanAct(user)) return PlanResult.Forbidden;
         var task = await db.PlanTasks.Include(t => t.Units).ThenInclude(u => u.Unit).Include(t => t.Criterion).ThenInclude(c => c.Plan)
             .FirstOrDefaultAsync(t => t.Code == taskCode && t.Criterion.Plan.Code == planCode, ct);
         if (task is null) return PlanResult.NotFound;
         await scope.RootAsync(ct);
         if (!scope.IsAdmin && !task.Units.Any(u => scope.CanSee(u.Unit))) return PlanResult.NotFound;
-        if (!Workspace.WorkspaceRoles.CanAct(user)) return PlanResult.Forbidden;
 
         if (!TaskBuckets.TryParseStatus(statusText, out var status))
             return PlanResult.Invalid("Trạng thái (status) phải là \"in_progress\" (đang thực hiện) hoặc \"done\" (đã hoàn thành).");
@@ -262,13 +263,13 @@ public sealed class PlanService(
     /// <summary>The value of a criterion with a numeric target for a period; same rights as reporting its tasks, on the criterion's lead units.</summary>
     public async Task<PlanResult> RecordValueAsync(ClaimsPrincipal user, string planCode, string criterionCode, string? period, string? valueText, string? note, CancellationToken ct)
     {
+        if (!Workspace.WorkspaceRoles.CanAct(user)) return PlanResult.Forbidden;
         var criterion = await db.PlanCriteria.Include(c => c.Plan).ThenInclude(p => p.Unit).Include(c => c.Units).ThenInclude(u => u.Unit)
             .FirstOrDefaultAsync(c => c.Code == criterionCode && c.Plan.Code == planCode, ct);
         if (criterion is null) return PlanResult.NotFound;
         await scope.RootAsync(ct);
         var allowed = scope.IsAdmin || scope.CanSee(criterion.Plan.Unit) || criterion.Units.Any(u => u.Role == PlanRole.Lead && scope.CanSee(u.Unit));
         if (!allowed) return PlanResult.NotFound;
-        if (!Workspace.WorkspaceRoles.CanAct(user)) return PlanResult.Forbidden;
         if (criterion.TargetValue is null) return PlanResult.Invalid("Tiêu chí này không có mục tiêu bằng số, nên không ghi giá trị theo kỳ.");
         period = period?.Trim() ?? "";
         if (!PlanPeriods.IsValid(period)) return PlanResult.Invalid($"Kỳ (period) '{period}' phải có dạng 2023-Q3 hoặc 2023.");

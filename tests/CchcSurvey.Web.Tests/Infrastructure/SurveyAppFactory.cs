@@ -17,6 +17,8 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
 
     public string DatabaseFile { get; }
 
+    public string EvidenceFolder => Path.Combine(Path.GetTempPath(), "cchc-tests", Path.GetFileNameWithoutExtension(DatabaseFile) + "-evidence");
+
     private readonly bool _ownsDatabase;
 
     public SurveyAppFactory() : this(Path.Combine(Path.GetTempPath(), "cchc-tests", $"{Guid.NewGuid():N}.db"), ownsDatabase: true) { }
@@ -44,6 +46,8 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
             ["Demo:AdminPassword"] = AdminPassword,
             ["RateLimiting:Enabled"] = "false",
             ["Survey:PublicBaseUrl"] = "https://khaosat.example.vn",
+            // Evidence files of plan progress reports go beside the test database, never into the repository.
+            ["Plans:EvidencePath"] = EvidenceFolder,
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in ExtraSettings) settings[key] = value;
@@ -69,6 +73,7 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var file in new[] { DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
             try { File.Delete(file); } catch (IOException) { }
+        try { if (Directory.Exists(EvidenceFolder)) Directory.Delete(EvidenceFolder, recursive: true); } catch (IOException) { }
     }
 }
 

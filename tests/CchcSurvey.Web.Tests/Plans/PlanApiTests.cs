@@ -118,7 +118,7 @@ public abstract class PlanApiTests(SurveyAppFactory factory)
         var manager = await OfficialAsync(factory, "manager", "VQ-KK");
         var progress = new { status = "done", note = "x" };
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync("/api/v1/plans/VQ-2023/tasks/PAPI-3.7-1/progress", progress)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await viewer.PostAsJsonAsync("/api/v1/plans/VQ-2023/tasks/PAR-1.2.2-1/progress", progress)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync("/api/v1/plans/VQ-2023/tasks/PAR-1.2.2-1/progress", progress)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/v1/plans/VQ-2023/tasks/PAR-1.2.2-1/progress", progress)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/v1/plans/VQ-2023/tasks/KHONG-CO/progress", progress)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/v1/plans/KHONG-CO/tasks/PAPI-3.7-1/progress", progress)).StatusCode);
