@@ -82,6 +82,7 @@ builder.Services.AddWorkspace(builder.Configuration);
 builder.Services.Configure<CchcSurvey.Web.Plans.PlanOptions>(builder.Configuration.GetSection(CchcSurvey.Web.Plans.PlanOptions.Section));
 builder.Services.AddScoped<CchcSurvey.Web.Plans.PlanService>();
 builder.Services.AddSingleton<CchcSurvey.Web.Plans.EvidenceStore>();
+builder.Services.AddScoped<CchcSurvey.Web.Plans.PlanReminders>();
 
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
