@@ -161,6 +161,24 @@ public sealed class PlanService(
         return new PlanView(plan, full, asOf, figureUnit, criteria);
     }
 
+    /// <summary>A plan criterion aiming at a platform figure, with its visible tasks and how many are overdue today.</summary>
+    public sealed record Aim(string Measure, string Plan, string Criterion, string Title, int Tasks, int Overdue);
+
+    /// <summary>
+    /// Criteria of the visible plans measured by a platform figure (SIPAS element or index, PAPI-M dimension, NHANH
+    /// share, TT01 indicator), for the dashboard: beside a figure, who is working on it and how many tasks are overdue.
+    /// </summary>
+    public async Task<IReadOnlyList<Aim>> AimsAsync(CancellationToken ct)
+    {
+        var today = clock.Today();
+        var aims = new List<Aim>();
+        foreach (var plan in await VisiblePlansAsync(ct))
+            if (await ViewAsync(plan.Code, today, withFigures: false, ct) is { } view)
+                foreach (var c in view.Criteria.Where(c => c.Criterion.MeasuredBy is not null))
+                    aims.Add(new Aim(c.Criterion.MeasuredBy!, plan.Code, c.Criterion.Code, c.Criterion.Title, c.Tasks.Count, c.Tasks.Count(t => t.Bucket == TaskBucket.OpenOverdue)));
+        return aims;
+    }
+
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
     /// <summary>The figure named by <paramref name="measure"/> over the <see cref="FigureDays"/> days ending on <paramref name="end"/>.</summary>

@@ -191,6 +191,20 @@ public sealed class PlanPagesTests(SurveyAppFactory factory) : IClassFixture<Sur
     }
 
     [Fact]
+    public async Task The_dashboard_shows_beside_each_figure_the_criteria_aiming_at_it_and_their_overdue_tasks()
+    {
+        var admin = await AdminAsync(factory);
+        var dashboard = await admin.GetStringAsync("/dashboard?unit=VQ");
+        var plan = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/api/v1/plans/VQ-2023")).RootElement;
+        foreach (var (measure, criterion) in new[] { ("SIPAS-DV:index", "SIPAS-2.2"), ("PAPI-M:D5", "PAPI-3.5") })
+        {
+            var overdue = plan.GetProperty("criteria").EnumerateArray().Single(c => c.GetProperty("code").GetString() == criterion)
+                .GetProperty("tasks").EnumerateArray().Count(t => t.GetProperty("bucket").GetString() == "open_overdue");
+            Assert.Matches($"data-measure=\"{Regex.Escape(measure)}\" data-plan=\"VQ-2023\"[^>]*>[\\s\\S]*?{Regex.Escape(criterion)}[\\s\\S]*?data-overdue=\"{overdue}\"", dashboard);
+        }
+    }
+
+    [Fact]
     public async Task Tasks_of_a_merged_commune_follow_its_successor()
     {
         // Tràng Phái merges into Tân Đoàn: its tasks are then Tân Đoàn's, reported by Tân Đoàn's manager.
