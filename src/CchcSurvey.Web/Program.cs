@@ -92,6 +92,11 @@ builder.Services.AddWorkspace(builder.Configuration);
 
 // Webhooks: signed deliveries of events to registered receivers, from a persisted outbox, retried for a day
 builder.Services.AddWebhooks(builder.Configuration);
+// Improvement plans: criteria, tasks, progress and evidence, deadline reminders
+builder.Services.Configure<CchcSurvey.Web.Plans.PlanOptions>(builder.Configuration.GetSection(CchcSurvey.Web.Plans.PlanOptions.Section));
+builder.Services.AddScoped<CchcSurvey.Web.Plans.PlanService>();
+builder.Services.AddSingleton<CchcSurvey.Web.Plans.EvidenceStore>();
+builder.Services.AddScoped<CchcSurvey.Web.Plans.PlanReminders>();
 
 
 // Localization: Vietnamese first, English on request (?culture=en or the language switch)
@@ -109,6 +114,7 @@ builder.Services.Configure<RequestLocalizationOptions>(o =>
 builder.Services.AddRazorPages(o =>
 {
     o.Conventions.AuthorizeFolder("/Dashboard");
+    o.Conventions.AuthorizeFolder("/Plans");
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
 }).AddViewLocalization();
@@ -175,6 +181,7 @@ app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
 app.MapIndexApi();
 app.MapIntegrityApi();
+CchcSurvey.Web.Plans.PlanApi.MapPlanApi(app);
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
 app.MapOpenApi("/openapi/{documentName}.json");

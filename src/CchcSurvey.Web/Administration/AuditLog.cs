@@ -43,6 +43,9 @@ public static class AuditActions
     public const string DossierTokenIssue = "dossier-token-issue";
     public const string WebhookCreate = "webhook-create";
     public const string WebhookDelete = "webhook-delete";
+    public const string PlanCreate = "plan-create";
+    public const string PlanProgress = "plan-progress";
+    public const string PlanValue = "plan-value";
 
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
@@ -52,6 +55,7 @@ public static class AuditActions
         SignOut, PasswordChange, TwoFactorEnable, TwoFactorReset, RecoveryCodes, RecoveryCodeUsed,
         CommentTags, CommentHandled, CaseOpen, CaseUpdate, AlertAcknowledge, DossierCounts, DossierTokenIssue,
         WebhookCreate, WebhookDelete,
+        PlanCreate, PlanProgress, PlanValue,
     ];
 }
 

@@ -115,14 +115,16 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
             return UnitResult.Fail("Không thể sáp nhập đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.");
         if (!successor.IsActive) return UnitResult.Fail("Đơn vị kế thừa đã ngừng hoạt động.");
         var counters = await db.Counters.Where(c => c.UnitId == unit.Id).ToListAsync(ct);
+        var plans = await PlanReferences.LoadAsync(db, unit.Id, successor.Id, ct);
         return await ReshapeAsync(() =>
         {
             unit.ParentId = successor.Id;
             unit.SuccessorId = successor.Id;
             unit.IsActive = false;
             foreach (var counter in counters) counter.UnitId = successor.Id;
+            var moved = plans.HandOver(db, successor.Id);
             audit.Add(actor, AuditActions.UnitMerge, code,
-                $"into {successor.Code}; counters handed over: {(counters.Count == 0 ? "-" : string.Join(' ', counters.Select(c => c.Code)))}");
+                $"into {successor.Code}; counters handed over: {(counters.Count == 0 ? "-" : string.Join(' ', counters.Select(c => c.Code)))}; plan references handed over: {moved}");
         }, ct);
     }
 
@@ -174,6 +176,48 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
         }
         Visit(null);
         return ordered;
+    }
+}
+
+/// <summary>
+/// A merged unit's places in improvement plans: plans it issued, criteria and tasks that name it. On a merge they
+/// pass to the successor (a link the successor already has is dropped instead of doubled), so its tasks follow it
+/// and its managers report them.
+/// </summary>
+internal sealed class PlanReferences
+{
+    private List<Plan> _plans = [];
+    private List<PlanTaskUnit> _tasks = [];
+    private List<PlanCriterionUnit> _criteria = [];
+    private HashSet<int> _successorTasks = [];
+    private HashSet<(int, PlanRole)> _successorCriteria = [];
+
+    public static async Task<PlanReferences> LoadAsync(SurveyDbContext db, int unitId, int successorId, CancellationToken ct) => new()
+    {
+        _plans = await db.Plans.Where(p => p.UnitId == unitId).ToListAsync(ct),
+        _tasks = await db.PlanTaskUnits.Where(l => l.UnitId == unitId).ToListAsync(ct),
+        _criteria = await db.PlanCriterionUnits.Where(l => l.UnitId == unitId).ToListAsync(ct),
+        _successorTasks = (await db.PlanTaskUnits.Where(l => l.UnitId == successorId).Select(l => l.TaskId).ToListAsync(ct)).ToHashSet(),
+        _successorCriteria = (await db.PlanCriterionUnits.Where(l => l.UnitId == successorId).Select(l => new { l.CriterionId, l.Role }).ToListAsync(ct))
+            .Select(l => (l.CriterionId, l.Role)).ToHashSet(),
+    };
+
+    /// <summary>Moves every reference to the successor (the key of a link changes, so it is removed and added anew); returns how many.</summary>
+    public int HandOver(SurveyDbContext db, int successorId)
+    {
+        foreach (var plan in _plans) plan.UnitId = successorId;
+        foreach (var link in _tasks)
+        {
+            db.PlanTaskUnits.Remove(link);
+            if (_successorTasks.Add(link.TaskId)) db.PlanTaskUnits.Add(new PlanTaskUnit { TaskId = link.TaskId, UnitId = successorId });
+        }
+        foreach (var link in _criteria)
+        {
+            db.PlanCriterionUnits.Remove(link);
+            if (_successorCriteria.Add((link.CriterionId, link.Role)))
+                db.PlanCriterionUnits.Add(new PlanCriterionUnit { CriterionId = link.CriterionId, UnitId = successorId, Role = link.Role });
+        }
+        return _plans.Count + _tasks.Count + _criteria.Count;
     }
 }
 

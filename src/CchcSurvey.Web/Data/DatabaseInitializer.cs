@@ -19,6 +19,7 @@ public sealed class DatabaseInitializer(
     IOptions<DemoOptions> demo,
     IOptions<DatabaseOptions> database,
     DemoResponseGenerator demoResponses,
+    CchcSurvey.Web.Plans.PlanService plans,
     TimeProvider time,
     ILogger<DatabaseInitializer> logger)
 {
@@ -39,9 +40,13 @@ public sealed class DatabaseInitializer(
             var instruments = await db.InstrumentVersions.Where(v => v.IsCurrent).Select(v => v.Code).ToListAsync(ct);
             await UnitImport.ImportDemoAsync(db, file, instruments, ct);
             await CreateDemoAdministratorAsync(ct);
+            await CchcSurvey.Web.Plans.PlanDemo.SeedAsync(db, plans, ct);
             if (demo.Value.Responses > 0)
                 await demoResponses.GenerateAsync(demo.Value.Responses, progress: null, ct);
         }
+        else if (demo.Value.Enabled && !await db.Plans.AnyAsync(ct))
+            // A demo database from before improvement plans existed gets the demo plan too.
+            await CchcSurvey.Web.Plans.PlanDemo.SeedAsync(db, plans, ct);
     }
 
     /// <summary>Inserts built-in versions the database does not have yet; the highest version is current.</summary>

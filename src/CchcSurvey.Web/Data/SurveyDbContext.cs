@@ -31,6 +31,14 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanCriterion> PlanCriteria => Set<PlanCriterion>();
+    public DbSet<PlanCriterionUnit> PlanCriterionUnits => Set<PlanCriterionUnit>();
+    public DbSet<PlanTask> PlanTasks => Set<PlanTask>();
+    public DbSet<PlanTaskUnit> PlanTaskUnits => Set<PlanTaskUnit>();
+    public DbSet<PlanTaskProgress> PlanTaskProgress => Set<PlanTaskProgress>();
+    public DbSet<PlanEvidence> PlanEvidence => Set<PlanEvidence>();
+    public DbSet<PlanCriterionValue> PlanCriterionValues => Set<PlanCriterionValue>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

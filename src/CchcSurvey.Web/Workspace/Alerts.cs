@@ -200,6 +200,9 @@ public sealed class AlertBackgroundService(IServiceScopeFactory scopes, IOptions
                 await using var scope = scopes.CreateAsyncScope();
                 var raised = await scope.ServiceProvider.GetRequiredService<AlertScanner>().ScanAsync(stoppingToken);
                 if (raised.Count > 0) logger.LogInformation("Raised {Count} alerts", raised.Count);
+                // Deadline reminders of improvement plans ride on the same schedule and mailer.
+                var reminded = await scope.ServiceProvider.GetRequiredService<CchcSurvey.Web.Plans.PlanReminders>().SendAsync(stoppingToken);
+                if (reminded > 0) logger.LogInformation("Sent {Count} plan reminders", reminded);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -17,6 +17,8 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
 
     public string DatabaseFile { get; }
 
+    public string EvidenceFolder => Path.Combine(Path.GetTempPath(), "cchc-tests", Path.GetFileNameWithoutExtension(DatabaseFile) + "-evidence");
+
     private readonly bool _ownsDatabase;
 
     public SurveyAppFactory() : this(Path.Combine(Path.GetTempPath(), "cchc-tests", $"{Guid.NewGuid():N}.db"), ownsDatabase: true) { }
@@ -47,6 +49,8 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
             // Two-factor sign-in is tested on its own (Pages/Account/TwoFactorTests); elsewhere the test
             // administrator signs in with a password only.
             ["Security:RequireTwoFactor"] = "",
+            // Evidence files of plan progress reports go beside the test database, never into the repository.
+            ["Plans:EvidencePath"] = EvidenceFolder,
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in ExtraSettings) settings[key] = value;
@@ -75,6 +79,7 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var file in new[] { DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
             try { File.Delete(file); } catch (IOException) { }
+        try { if (Directory.Exists(EvidenceFolder)) Directory.Delete(EvidenceFolder, recursive: true); } catch (IOException) { }
     }
 }
 

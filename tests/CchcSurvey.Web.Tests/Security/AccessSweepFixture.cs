@@ -89,6 +89,20 @@ public abstract class AccessSweepFixture : IAsyncLifetime
     public int CaseOf(Target target) => Cases.GetValueOrDefault(target, (int)NoSuchId);
     public int ApiTokenOf(Target target) => ApiTokens.GetValueOrDefault(target, (int)NoSuchId);
 
+    /// <summary>A plan of each target's unit (the district's assigns its one task to Phòng Nội vụ), each with criterion C1 and task T1.</summary>
+    public static string Plan(Target target) => target switch
+    {
+        Target.Own => "KH-AS",
+        Target.Sibling => "KH-BP",
+        Target.Parent => "KH-VQ",
+        _ => "KH-KHONG-CO",
+    };
+
+    /// <summary>The evidence file of each plan's task T1.</summary>
+    public Dictionary<Target, long> Evidence { get; } = [];
+
+    public long EvidenceOf(Target target) => Evidence.GetValueOrDefault(target, NoSuchId);
+
     public async Task InitializeAsync()
     {
         if (!Available) return;
@@ -137,8 +151,30 @@ public abstract class AccessSweepFixture : IAsyncLifetime
             Cases[target] = Factory.WithDatabase(db => db.Cases.Single(c => c.ResponseId == response).Id);
         }
 
+        foreach (var (target, lead) in new[] { (Target.Own, "VQ-AS"), (Target.Sibling, "VQ-BP"), (Target.Parent, "VQ-NV") })
+            Evidence[target] = await CreatePlanAsync(Plan(target), Unit(target), lead);
+
         ManagerCookie = await SignedInAsync(ManagerEmail, Password);
         ViewerCookie = await SignedInAsync(ViewerEmail, Password);
+    }
+
+    /// <summary>A plan of one criterion with a numeric target and one task, and a progress report with a PDF on the task.</summary>
+    private async Task<long> CreatePlanAsync(string code, string unit, string taskUnit)
+    {
+        using var scope = Factory.Services.CreateScope();
+        var plans = scope.ServiceProvider.GetRequiredService<CchcSurvey.Web.Plans.PlanService>();
+        var (result, errors) = await plans.ImportAsync(null, "test", new CchcSurvey.Web.Plans.PlanHeader(code, "Kế hoạch kiểm thử " + code, unit, 2026, new(2026, 1, 1), new(2026, 11, 20)),
+            new StringReader("code,index,title,lead,implementers,target,measured_by,target_value,target_unit\nC1,SIPAS,Tiêu chí kiểm thử,,,,NHANH:share,80,%\n".Replace(",,,,NHANH", $",{taskUnit},,,NHANH")),
+            new StringReader($"criterion,code,title,lead,units,deadline\nC1,T1,Nhiệm vụ kiểm thử,Đơn vị,{taskUnit},2026-11-20\n"), CancellationToken.None);
+        Assert.True(result.Ok, string.Join("; ", errors));
+        var db = scope.ServiceProvider.GetRequiredService<CchcSurvey.Web.Data.SurveyDbContext>();
+        var store = scope.ServiceProvider.GetRequiredService<CchcSurvey.Web.Plans.EvidenceStore>();
+        var task = db.PlanTasks.Single(t => t.Code == "T1" && t.Criterion.Plan.Code == code);
+        var progress = new CchcSurvey.Web.Data.PlanTaskProgress { TaskId = task.Id, Status = CchcSurvey.Core.Plans.ProgressStatus.InProgress, Date = new(2026, 2, 1), Author = "test", Note = "Minh chứng " + code };
+        progress.Evidence.Add(await store.SaveAsync(new CchcSurvey.Web.Plans.EvidenceUpload("minh-chung.pdf", "%PDF-1.4\n%kiểm thử\n"u8.ToArray()), CancellationToken.None));
+        db.PlanTaskProgress.Add(progress);
+        await db.SaveChangesAsync();
+        return progress.Evidence[0].Id;
     }
 
     public Task DisposeAsync()

@@ -67,6 +67,10 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
     public IReadOnlyList<CounterRow> Counters { get; private set; } = [];
 
     private Func<string, CalendarPeriod, Task<IReadOnlySet<(string Figure, string Key)>>>? _hidden;
+    /// <summary>Plan criteria of the visible plans aiming at a figure of the platform (see <see cref="CchcSurvey.Web.Plans.PlanService.AimsAsync"/>).</summary>
+    public IReadOnlyList<CchcSurvey.Web.Plans.PlanService.Aim> Aims { get; private set; } = [];
+
+    public IEnumerable<CchcSurvey.Web.Plans.PlanService.Aim> AimsAt(string measure) => Aims.Where(a => a.Measure == measure);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -112,6 +116,7 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         Breadcrumbs = chain.Where(scope.CanSee).ToList();
         var leads = await new ElementLeads(db, configuration).ResolveAsync(Enumerable.Reverse(chain).ToList(), inheritedOnly: false, ct);
         Leads = Elements.ToDictionary(e => e, e => leads[e].Department);
+        Aims = await HttpContext.RequestServices.GetRequiredService<CchcSurvey.Web.Plans.PlanService>().AimsAsync(ct);
 
         var children = await queries.ChildrenAsync(unit, ct);
         var rows = children.Prepend(unit).ToList();

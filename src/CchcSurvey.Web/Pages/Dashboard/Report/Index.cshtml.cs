@@ -25,6 +25,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
     [BindProperty(SupportsGet = true)] public string? Quarter { get; set; }
 
+    /// <summary><c>docx</c> for the same report as a Word document (DocumentFormat.OpenXml) to edit before signing.</summary>
+    [BindProperty(SupportsGet = true)] public string? Format { get; set; }
+
     public Unit Subject { get; private set; } = null!;
     public QuarterPeriod Period { get; private set; }
     public int MinN => queries.Options.MinN;
@@ -52,6 +55,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
             if (!QuarterPeriod.TryParse(Quarter, out var parsed)) return BadRequest("quarter must look like 2026-Q3");
             Period = parsed;
         }
+        if (Format is not (null or "" or "docx")) return BadRequest("format must be docx");
         Units = await (await scope.VisibleUnitsAsync(ct)).AsNoTracking().OrderBy(u => u.Path).ToListAsync(ct);
         var code = string.IsNullOrEmpty(Unit) ? Units.FirstOrDefault()?.Code : Unit;
         var unit = code is null ? null : await scope.FindVisibleUnitAsync(code, ct);
@@ -98,6 +102,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
                 rankings.Add(new RankingTable(instrument.Code, item, Ranking.EmpiricalBayes(item, inputs, queries.Options), names));
             }
         Rankings = rankings;
+        if (Format == "docx")
+            return File(SatisfactionDocx.Write(this), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                $"bao-cao-hai-long-{unit.Code}-{Period}.docx");
         return Page();
     }
 

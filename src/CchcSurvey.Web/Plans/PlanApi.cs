@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json;
+using CchcSurvey.Core.Plans;
+using CchcSurvey.Web.Api;
+using CchcSurvey.Web.Infrastructure;
+using CchcSurvey.Web.Security;
+
+namespace CchcSurvey.Web.Plans;
+
+/// <summary>
+/// <c>/api/v1/plans</c> (CONTRACT.md "Improvement plans"): the plans an official sees, one plan as of a date, and
+/// progress reports of a task. Outside the scope 404; a viewer's report 403.
+/// </summary>
+public static class PlanApi
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static void MapPlanApi(IEndpointRouteBuilder app)
+    {
+        var plans = app.MapGroup("/api/v1/plans").RequireAuthorization(Policies.Official);
+
+        app.MapGet("/api/v1/plans", async (PlanService service, CancellationToken ct) =>
+            Results.Json((await service.VisiblePlansAsync(ct)).Select(p => new
+            {
+                code = p.Code, title = p.Title, unit = p.Unit.Code, deadline = p.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            }))).RequireAuthorization(Policies.Official);
+
+        plans.MapGet("/{code}", async (string code, HttpRequest request, PlanService service, LocalClock clock, CancellationToken ct) =>
+        {
+            var asOfText = request.Query["asOf"].ToString();
+            var asOf = clock.Today();
+            if (asOfText.Length > 0 && !DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf))
+                return SurveyApi.Invalid($"asOf '{asOfText}' không phải là ngày yyyy-MM-dd.", "asOf");
+            var view = await service.ViewAsync(code, asOf, withFigures: true, ct);
+            return view is null ? SurveyApi.NotFound($"No plan '{code}'.") : Results.Json(Body(view));
+        });
+
+        plans.MapPost("/{code}/tasks/{task}/progress", async (string code, string task, HttpContext http, PlanService service, CancellationToken ct) =>
+        {
+            if (!SurveyApi.IsJsonUtf8(http.Request.ContentType))
+                return SurveyApi.Invalid("Nội dung phải là JSON UTF-8 (Content-Type: application/json).");
+            var bytes = await SurveyApi.ReadBoundedAsync(http.Request.Body, MaxBodyBytes, ct);
+            if (bytes is null) return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"At most {MaxBodyBytes} bytes.");
+            JsonElement body;
+            try
+            {
+                using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 4, AllowDuplicateProperties = false });
+                body = document.RootElement.Clone();
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException)
+            {
+                return SurveyApi.Invalid($"Nội dung không phải JSON hợp lệ: {e.Message}");
+            }
+            if (body.ValueKind != JsonValueKind.Object) return SurveyApi.Invalid("Nội dung phải là một đối tượng JSON {status, note, date}.");
+            var unknown = body.EnumerateObject().Select(p => p.Name).Except(["status", "note", "date"], StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0) return SurveyApi.Invalid($"Trường không được hỗ trợ: {string.Join(", ", unknown)}.");
+            string? Text(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            foreach (var name in new[] { "status", "note", "date" })
+                if (body.TryGetProperty(name, out var v) && v.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    return SurveyApi.Invalid($"{name} phải là chuỗi.", name);
+
+            var result = await service.ReportProgressAsync(http.User, code, task, Text("status"), Text("note"), Text("date"), [], ct);
+            return result.Status switch
+            {
+                StatusCodes.Status201Created => Results.Json(new { id = result.Id, plan = code, task, status = Text("status") }, statusCode: StatusCodes.Status201Created),
+                StatusCodes.Status404NotFound => SurveyApi.NotFound($"No task '{task}' of plan '{code}'."),
+                StatusCodes.Status403Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: result.Error),
+                _ => SurveyApi.Invalid(result.Error!, FieldOf(result.Error!)),
+            };
+        });
+    }
+
+    private static string? FieldOf(string error) =>
+        error.Contains("(status)", StringComparison.Ordinal) ? "status"
+        : error.Contains("(note)", StringComparison.Ordinal) ? "note"
+        : error.Contains("(date)", StringComparison.Ordinal) ? "date" : null;
+
+    private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The contract's body of one plan; numbers rounded to 0.1 as on the pages (never NaN: suppressed figures are null).</summary>
+    public static object Body(PlanView view) => new
+    {
+        code = view.Plan.Code,
+        title = view.Plan.Title,
+        unit = view.Plan.Unit.Code,
+        deadline = Date(view.Plan.Deadline),
+        asOf = Date(view.AsOf),
+        summary = view.Summary.ToDictionary(s => TaskBuckets.Name(s.Key), s => s.Value),
+        criteria = view.Criteria.Select(c => new
+        {
+            code = c.Criterion.Code,
+            index = c.Criterion.Index,
+            title = c.Criterion.Title,
+            lead = new { text = c.Criterion.LeadText, units = c.LeadUnits.Select(u => u.Code).ToList() },
+            implementers = new { text = c.Criterion.ImplementersText, units = c.ImplementerUnits.Select(u => u.Code).ToList() },
+            target = c.Criterion.TargetText is null && c.Criterion.TargetValue is null ? null
+                : new { text = c.Criterion.TargetText, value = c.Criterion.TargetValue, unit = c.Criterion.TargetUnit },
+            measuredBy = c.Criterion.MeasuredBy,
+            figure = c.Now is { } f ? new { value = Round(f.Value), lo = Round(f.Lo), hi = Round(f.Hi), n = f.N } : null,
+            tasks = c.Tasks.Select(t => new
+            {
+                code = t.Task.Code,
+                title = t.Task.Title,
+                lead = new { text = t.Task.LeadText, units = t.Units.Select(u => u.Code).ToList() },
+                deadline = Date(t.Task.Deadline),
+                status = TaskBuckets.StatusName(t.Status),
+                bucket = TaskBuckets.Name(t.Bucket),
+            }).ToList(),
+        }).ToList(),
+    };
+
+    private static double? Round(double? value) => value is double v && double.IsFinite(v) ? Math.Round(v, 1) : null;
+}
