@@ -6,6 +6,7 @@ using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Integrity;
+using CchcSurvey.Web.Operations;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
 using CchcSurvey.Web.Workspace;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.RateLimiting;
+using Prometheus;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,6 +30,7 @@ builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOpt
 builder.Services.Configure<RateLimitingOptions>(builder.Configuration.GetSection(RateLimitingOptions.Section));
 builder.Services.Configure<DossierTokenOptions>(builder.Configuration.GetSection(DossierTokenOptions.Section));
 builder.Services.Configure<IntegrityOptions>(builder.Configuration.GetSection(IntegrityOptions.Section));
+var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
 
@@ -120,8 +123,8 @@ builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o
 builder.Services.AddResponseCompression(o => o.EnableForHttps = true);
 builder.Services.AddSubmissionRateLimiting(builder.Configuration);
 
-// Health: the app and its database
-builder.Services.AddHealthChecks().AddDbContextCheck<SurveyDbContext>("database");
+// Health: /healthz the app and its database (liveness), /healthz/ready also writable, migrated, writer running
+builder.Services.AddHealthChecks().AddDbContextCheck<SurveyDbContext>("database").AddReadinessChecks();
 
 var app = builder.Build();
 
@@ -133,6 +136,12 @@ await using (var scope = app.Services.CreateAsyncScope())
 if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(app.Services, args);
 
+// Behind nginx on the same host (docs/deployment.md): the client's scheme and address from X-Forwarded-Proto/-For,
+// believed only from a loopback proxy (ASP.NET Core's default KnownProxies), so HTTPS cookies and HSTS work.
+app.UseForwardedHeaders(new ForwardedHeadersOptions
+{
+    ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+});
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
@@ -144,11 +153,16 @@ app.UseStatusCodePages();
 app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
+// Operations: /metrics only from Metrics:AllowedNetworks; request durations per route; refused submissions counted
+app.UseSurveyMetrics(metrics);
+if (metrics.Enabled) app.UseHttpMetrics();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealthChecks("/healthz");
+app.MapHealthChecks("/healthz", new() { Predicate = check => !check.Tags.Contains(Readiness.Tag) });
+app.MapHealthChecks("/healthz/ready");
+if (metrics.Enabled) app.MapMetrics("/metrics");
 app.MapSurveyApi();
 app.MapIndexApi();
 app.MapIntegrityApi();

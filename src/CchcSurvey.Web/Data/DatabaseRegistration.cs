@@ -37,7 +37,10 @@ public static class DatabaseRegistration
     }
 
     /// <summary>Interceptors for both providers.</summary>
-    private static IInterceptor[] Shared(IServiceProvider services) => [services.GetRequiredService<Surveys.SubmissionLookupsInvalidation>()];
+    private static IInterceptor[] Shared(IServiceProvider services) =>
+        [services.GetRequiredService<Surveys.SubmissionLookupsInvalidation>(), ConnectionFailures];
+
+    private static readonly Operations.ConnectionFailureInterceptor ConnectionFailures = new();
 
     internal static string SqliteConnectionString(string? configured, string contentRoot)
     {

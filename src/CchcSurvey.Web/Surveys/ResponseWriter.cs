@@ -59,11 +59,13 @@ public sealed class ResponseWriter(
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            var waiting = _queue.Reader.Count;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await CommitAsync(batch);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            Operations.SurveyMetrics.Batch(batch.Count, waiting, elapsed);
             if (logger.IsEnabled(LogLevel.Debug))
-                logger.LogDebug("Committed a batch of {Count} submissions in {Milliseconds:F1} ms", batch.Count,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                logger.LogDebug("Committed a batch of {Count} submissions in {Milliseconds:F1} ms", batch.Count, elapsed.TotalMilliseconds);
         }
     }
 
@@ -73,10 +75,19 @@ public sealed class ResponseWriter(
         await base.StopAsync(cancellationToken);
     }
 
+    /// <summary>How long a batch is tried again while the database cannot be reached (a fail-over takes seconds).</summary>
+    internal static readonly TimeSpan ConnectionRetryWindow = TimeSpan.FromSeconds(30);
+
     private async Task CommitAsync(IReadOnlyList<Pending> batch)
     {
-        // A cached cell changed elsewhere earns the whole batch one more try from the database; any other failure
-        // of a batch is retried item by item, so that one bad or conflicting item does not sink the others.
+        // A cached cell changed elsewhere earns the whole batch one more try from the database; a lost connection
+        // (the primary died, a fail-over is under way) earns it tries for up to ConnectionRetryWindow; any other
+        // failure of a batch is retried item by item, so that one bad or conflicting item does not sink the others.
+        // Retrying never stores twice: the connection may have died after the commit reached the database, so a
+        // retried batch finds its ids stored (the insert "on conflict do nothing" falls back to the careful path,
+        // which answers them as replayed), exactly as a client's own retry would.
+        var connectionRetries = System.Diagnostics.Stopwatch.StartNew();
+        var warned = false;
         for (var attempt = 0; attempt < 2; attempt++)
         {
             try
@@ -88,6 +99,15 @@ public sealed class ResponseWriter(
             {
                 // The caches were changed before the commit that did not happen.
                 ClearCaches();
+                if (Operations.ConnectionFailureInterceptor.IsConnectionLoss(e) && connectionRetries.Elapsed < ConnectionRetryWindow)
+                {
+                    if (!warned) logger.LogWarning("The database connection failed under a batch of {Count}; trying again: {Message}", batch.Count, e.Message);
+                    warned = true;
+                    Operations.SurveyMetrics.BatchRetried();
+                    await Task.Delay(TimeSpan.FromMilliseconds(200));
+                    attempt = -1;
+                    continue;
+                }
                 if (e is StaleCellException && attempt == 0)
                 {
                     logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
