@@ -78,17 +78,47 @@ public sealed class ResponseWriter(
     /// <summary>How long a batch is tried again while the database cannot be reached (a fail-over takes seconds).</summary>
     internal static readonly TimeSpan ConnectionRetryWindow = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many times a batch is redone from the database when a statistics cell changed under it.</summary>
+    private const int StaleRetries = 10;
+
     private async Task CommitAsync(IReadOnlyList<Pending> batch)
     {
-        // A cached cell changed elsewhere earns the whole batch one more try from the database; a lost connection
-        // (the primary died, a fail-over is under way) earns it tries for up to ConnectionRetryWindow; any other
-        // failure of a batch is retried item by item, so that one bad or conflicting item does not sink the others.
-        // Retrying never stores twice: the connection may have died after the commit reached the database, so a
-        // retried batch finds its ids stored (the insert "on conflict do nothing" falls back to the careful path,
-        // which answers them as replayed), exactly as a client's own retry would.
+        // A failure of a whole batch is retried item by item, so that one bad or conflicting item does not sink the others.
+        try
+        {
+            await CommitWithRetriesAsync(batch);
+            return;
+        }
+        catch (Exception e)
+        {
+            if (batch.Count == 1)
+            {
+                batch[0].Done.TrySetException(e);
+                return;
+            }
+            logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
+        }
+        foreach (var pending in batch)
+        {
+            try { await CommitWithRetriesAsync([pending]); }
+            catch (Exception single) { pending.Done.TrySetException(single); }
+        }
+    }
+
+    /// <summary>
+    /// Commits a batch, trying again on the two failures that are not the batch's fault. A statistics cell changed
+    /// by another writer (another app instance, a paper import, a rebuild) between reading and updating it: the batch
+    /// is redone from the database, a few times, since two instances writing the same unit's cells meet often. A lost
+    /// connection (the primary died, a fail-over is under way): tries for up to <see cref="ConnectionRetryWindow"/>.
+    /// Retrying never stores twice: the connection may have died after the commit reached the database, so a retried
+    /// batch finds its ids stored (the insert "on conflict do nothing" falls back to the careful path, which answers
+    /// them as replayed), exactly as a client's own retry would.
+    /// </summary>
+    private async Task CommitWithRetriesAsync(IReadOnlyList<Pending> batch)
+    {
         var connectionRetries = System.Diagnostics.Stopwatch.StartNew();
         var warned = false;
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var stale = 0; ; )
         {
             try
             {
@@ -105,30 +135,16 @@ public sealed class ResponseWriter(
                     warned = true;
                     Operations.SurveyMetrics.BatchRetried();
                     await Task.Delay(TimeSpan.FromMilliseconds(200));
-                    attempt = -1;
                     continue;
                 }
-                if (e is StaleCellException && attempt == 0)
+                if (e is StaleCellException && stale++ < StaleRetries)
                 {
-                    logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
+                    if (stale == 1) logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
+                    // A short random pause, so that two instances redoing batches on the same cells fall out of step.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * stale)));
                     continue;
                 }
-                if (batch.Count == 1)
-                {
-                    batch[0].Done.TrySetException(e);
-                    return;
-                }
-                logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
-                break;
-            }
-        }
-        foreach (var pending in batch)
-        {
-            try { await CommitOnceAsync([pending]); }
-            catch (Exception single)
-            {
-                ClearCaches();
-                pending.Done.TrySetException(single);
+                throw;
             }
         }
     }
