@@ -23,6 +23,9 @@ var webRoot = RepositoryPaths.WebRoot(builder.Environment.ContentRootPath);
 builder.Environment.WebRootPath = webRoot;
 builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webRoot);
 
+// Production states where its data lives (docs/deployment.md), or does not start
+if (builder.Environment.IsProduction()) ProductionSettings.Check(builder.Configuration);
+
 // Options
 builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
 builder.Services.Configure<SurveyOptions>(builder.Configuration.GetSection(SurveyOptions.Section));

@@ -2,6 +2,7 @@ using System.Net;
 using CchcSurvey.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting;
 using Npgsql;
 
 namespace CchcSurvey.Web.Tests.Operations;
@@ -87,4 +88,28 @@ public sealed class PostgresHealthTests : IDisposable
     }
 
     public void Dispose() => _factory?.Dispose();
+}
+
+/// <summary>A production site refuses to start on the development defaults.</summary>
+public sealed class ProductionSettingsTests
+{
+    private sealed class WithoutDatabase : SurveyAppFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:Survey", "");
+        }
+    }
+
+    [Fact]
+    public void Production_without_a_connection_string_does_not_start_and_names_the_key()
+    {
+        using var factory = new WithoutDatabase();
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var message = error is InvalidOperationException ? error.Message : error.InnerException?.Message ?? error.Message;
+        Assert.Contains("ConnectionStrings:Survey", message, StringComparison.Ordinal);
+        Assert.Contains("docs/deployment.md", message, StringComparison.Ordinal);
+    }
 }
