@@ -6,6 +6,7 @@ using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Integrity;
+using CchcSurvey.Web.Operations;
 using CchcSurvey.Web.Security;
 using CchcSurvey.Web.Surveys;
 using CchcSurvey.Web.Webhooks;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.RateLimiting;
+using Prometheus;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +23,9 @@ var builder = WebApplication.CreateBuilder(args);
 var webRoot = RepositoryPaths.WebRoot(builder.Environment.ContentRootPath);
 builder.Environment.WebRootPath = webRoot;
 builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webRoot);
+
+// Production states where its data lives (docs/deployment.md), or does not start
+if (builder.Environment.IsProduction()) ProductionSettings.Check(builder.Configuration);
 
 // Options
 builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
@@ -35,6 +40,7 @@ var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<Sec
 // Production behind a TLS-terminating proxy: public URL, allowed hosts and the key certificate must be given
 Deployment.RequireProductionSettings(builder.Configuration, builder.Environment);
 var secureCookies = !Deployment.IsLocal(builder.Environment);
+var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
 
@@ -71,7 +77,8 @@ builder.Services.AddSingleton<InstrumentRegistry>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
-builder.Services.AddScoped<IndexQueries>();
+// Figures may lag the primary by the standby's replay delay (ConnectionStrings:SurveyReadOnly, see LaggingReads).
+builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<IndexQueries>(sp, sp.GetRequiredService<LaggingReads>().Context));
 builder.Services.AddScoped<StatisticsLedger>();
 builder.Services.AddSingleton<ResponseWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
@@ -145,8 +152,8 @@ builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o
 builder.Services.AddResponseCompression(o => o.EnableForHttps = false);
 builder.Services.AddSubmissionRateLimiting(builder.Configuration);
 
-// Health: the app and its database
-builder.Services.AddHealthChecks().AddDbContextCheck<SurveyDbContext>("database");
+// Health: /healthz the app and its database (liveness), /healthz/ready also writable, migrated, writer running
+builder.Services.AddHealthChecks().AddDbContextCheck<SurveyDbContext>("database").AddReadinessChecks();
 
 var app = builder.Build();
 
@@ -172,12 +179,17 @@ app.UseStatusCodePages();
 app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
+// Operations: /metrics only from Metrics:AllowedNetworks; request durations per route; refused submissions counted
+app.UseSurveyMetrics(metrics);
+if (metrics.Enabled) app.UseHttpMetrics();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseTwoFactorRequirement();
 
-app.MapHealthChecks("/healthz");
+app.MapHealthChecks("/healthz", new() { Predicate = check => !check.Tags.Contains(Readiness.Tag) });
+app.MapHealthChecks("/healthz/ready");
+if (metrics.Enabled) app.MapMetrics("/metrics");
 app.MapSurveyApi();
 app.MapIndexApi();
 app.MapIntegrityApi();

@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export"];
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -227,6 +227,25 @@ public static class CommandLine
         exportResponses.SetAction((result, ct) => InScope(sp => Exports.ExportCommand.RunAsync(sp, result.GetValue(exportUnit), result.GetValue(exportFormat)!,
             result.GetValue(exportOut)!, result.GetValue(exportInstrument), result.GetValue(exportFrom), result.GetValue(exportTo), output, message => new CommandException(message), ct)));
         root.Add(new Command("export", "Exports") { exportResponses });
+
+        // backup --out FILE (SQLite, while the site runs; PostgreSQL: pg_dump, see docs/deployment.md)
+        var backupOut = new Option<FileInfo>("--out") { Description = "The new file to write (never overwritten)", Required = true };
+        var backup = new Command("backup", "A consistent, verified copy of the SQLite database while the site runs") { backupOut };
+        backup.SetAction((result, ct) => InScope(async sp =>
+        {
+            try
+            {
+                var done = await Operations.SqliteBackup.RunAsync(sp, result.GetValue(backupOut)!, ct);
+                output.WriteLine($"Backup written to {done.File}: {done.Bytes / 1048576.0:F1} MB, {done.Responses:N0} responses, "
+                    + $"{done.Cells:N0} statistics cells, integrity_check ok, in {done.Elapsed.TotalSeconds:F1} s.");
+                return 0;
+            }
+            catch (Operations.SqliteBackup.BackupException e)
+            {
+                throw new CommandException(e.Message);
+            }
+        }));
+        root.Add(backup);
 
         return root;
     }

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CchcSurvey.Web.Data;
 
@@ -19,25 +20,67 @@ public static class DatabaseRegistration
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = configuration.GetConnectionString("Survey");
+        var readOnly = configuration.GetConnectionString("SurveyReadOnly");
         if (options.IsPostgres)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Survey is empty.");
-            services.AddDbContextPool<SurveyDbContext, PostgresSurveyDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Shared(sp)));
+            var primary = PostgresConnectionString(connectionString, "primary");
+            services.AddDbContextPool<SurveyDbContext, PostgresSurveyDbContext>((sp, o) => o.UseNpgsql(primary).AddInterceptors(Shared(sp)));
+            if (!string.IsNullOrWhiteSpace(readOnly))
+            {
+                var standby = PostgresConnectionString(readOnly, "prefer-standby");
+                services.AddDbContextPool<ReadOnlyPostgresSurveyDbContext>((sp, o) => o.UseNpgsql(standby)
+                    .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).AddInterceptors(ConnectionFailures));
+                services.AddScoped(sp => new LaggingReads(sp.GetRequiredService<ReadOnlyPostgresSurveyDbContext>()));
+            }
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString, contentRoot);
             var pragmas = new SqlitePragmaInterceptor(options.SqliteSynchronous);
             services.AddDbContextPool<SurveyDbContext, SqliteSurveyDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors([pragmas, .. Shared(sp)]));
+            if (!string.IsNullOrWhiteSpace(readOnly))
+            {
+                // A copy of the file (a backup, or a file replicated by other means), opened read-only.
+                var copy = new SqliteConnectionStringBuilder(SqliteConnectionString(readOnly, contentRoot)) { Mode = SqliteOpenMode.ReadOnly }.ToString();
+                services.AddDbContextPool<ReadOnlySqliteSurveyDbContext>((sp, o) => o.UseSqlite(copy)
+                    .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).AddInterceptors(ConnectionFailures));
+                services.AddScoped(sp => new LaggingReads(sp.GetRequiredService<ReadOnlySqliteSurveyDbContext>()));
+            }
         }
+        // Without a standby, lagging reads are the request's own reads on the primary.
+        services.TryAddScoped(sp => new LaggingReads(sp.GetRequiredService<SurveyDbContext>()));
         services.AddSingleton<Surveys.SubmissionLookups>();
         services.AddSingleton<Surveys.SubmissionLookupsInvalidation>();
         return services;
     }
 
     /// <summary>Interceptors for both providers.</summary>
-    private static IInterceptor[] Shared(IServiceProvider services) => [services.GetRequiredService<Surveys.SubmissionLookupsInvalidation>()];
+    private static IInterceptor[] Shared(IServiceProvider services) =>
+        [services.GetRequiredService<Surveys.SubmissionLookupsInvalidation>(), ConnectionFailures];
+
+    private static readonly Operations.ConnectionFailureInterceptor ConnectionFailures = new();
+
+    /// <summary>
+    /// With several hosts (<c>Host=db1,db2</c>) Npgsql picks one by its role: the primary for writes, a standby (or
+    /// the primary when none answers) for lagging reads, unless the operator chose otherwise. Npgsql remembers each
+    /// host's role for <c>Host Recheck Seconds</c> (10 by default): after a fail-over it keeps taking the promoted
+    /// standby for a standby that long, so answers stopped for about 10 s. One second keeps the recheck cheap (a
+    /// query only when a connection is opened) and brings answers back within a few seconds of the promotion.
+    /// </summary>
+    internal static string PostgresConnectionString(string configured, string targetSessionAttributes)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
+        if (builder.Host?.Contains(',', StringComparison.Ordinal) != true) return configured;
+        if (!configured.Contains("Target Session Attributes", StringComparison.OrdinalIgnoreCase)
+            && !configured.Contains("TargetSessionAttributes", StringComparison.OrdinalIgnoreCase))
+            builder.TargetSessionAttributes = targetSessionAttributes;
+        if (!configured.Contains("Host Recheck Seconds", StringComparison.OrdinalIgnoreCase)
+            && !configured.Contains("HostRecheckSeconds", StringComparison.OrdinalIgnoreCase))
+            builder.HostRecheckSeconds = 1;
+        return builder.ToString();
+    }
 
     internal static string SqliteConnectionString(string? configured, string contentRoot)
     {

@@ -39,6 +39,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<PlanTaskProgress> PlanTaskProgress => Set<PlanTaskProgress>();
     public DbSet<PlanEvidence> PlanEvidence => Set<PlanEvidence>();
     public DbSet<PlanCriterionValue> PlanCriterionValues => Set<PlanCriterionValue>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

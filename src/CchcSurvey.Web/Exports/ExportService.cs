@@ -20,7 +20,7 @@ namespace CchcSurvey.Web.Exports;
 public sealed class ExportService(SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, LocalClock clock, IServiceScopeFactory scopes)
 {
     public static ExportService From(IServiceProvider services) => new(
-        services.GetRequiredService<SurveyDbContext>(), services.GetRequiredService<IndexQueries>(),
+        services.GetRequiredService<LaggingReads>().Context, services.GetRequiredService<IndexQueries>(),
         services.GetRequiredService<InstrumentRegistry>(), services.GetRequiredService<LocalClock>(),
         services.GetRequiredService<IServiceScopeFactory>());
 

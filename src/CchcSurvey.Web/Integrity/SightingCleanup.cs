@@ -36,6 +36,8 @@ public sealed class SightingCleanup(IServiceScopeFactory scopes, DeviceKeys keys
         {
             try
             {
+                // Once per interval across all instances on the database.
+                if (!await Operations.JobLeases.TryClaimAsync(scopes, Operations.JobLeases.SightingCleanup, Interval, time, stoppingToken)) continue;
                 var deleted = await CleanupAsync(stoppingToken);
                 if (deleted > 0) logger.LogInformation("Deleted {Count} device sightings past retention", deleted);
             }

@@ -59,11 +59,13 @@ public sealed class ResponseWriter(
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            var waiting = _queue.Reader.Count;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await CommitAsync(batch);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            Operations.SurveyMetrics.Batch(batch.Count, waiting, elapsed);
             if (logger.IsEnabled(LogLevel.Debug))
-                logger.LogDebug("Committed a batch of {Count} submissions in {Milliseconds:F1} ms", batch.Count,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                logger.LogDebug("Committed a batch of {Count} submissions in {Milliseconds:F1} ms", batch.Count, elapsed.TotalMilliseconds);
         }
     }
 
@@ -73,11 +75,50 @@ public sealed class ResponseWriter(
         await base.StopAsync(cancellationToken);
     }
 
+    /// <summary>How long a batch is tried again while the database cannot be reached (a fail-over takes seconds).</summary>
+    internal static readonly TimeSpan ConnectionRetryWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times a batch is redone from the database when a statistics cell changed under it.</summary>
+    private const int StaleRetries = 10;
+
     private async Task CommitAsync(IReadOnlyList<Pending> batch)
     {
-        // A cached cell changed elsewhere earns the whole batch one more try from the database; any other failure
-        // of a batch is retried item by item, so that one bad or conflicting item does not sink the others.
-        for (var attempt = 0; attempt < 2; attempt++)
+        // A failure of a whole batch is retried item by item, so that one bad or conflicting item does not sink the others.
+        try
+        {
+            await CommitWithRetriesAsync(batch);
+            return;
+        }
+        catch (Exception e)
+        {
+            if (batch.Count == 1)
+            {
+                batch[0].Done.TrySetException(e);
+                return;
+            }
+            logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
+        }
+        foreach (var pending in batch)
+        {
+            try { await CommitWithRetriesAsync([pending]); }
+            catch (Exception single) { pending.Done.TrySetException(single); }
+        }
+    }
+
+    /// <summary>
+    /// Commits a batch, trying again on the two failures that are not the batch's fault. A statistics cell changed
+    /// by another writer (another app instance, a paper import, a rebuild) between reading and updating it: the batch
+    /// is redone from the database, a few times, since two instances writing the same unit's cells meet often. A lost
+    /// connection (the primary died, a fail-over is under way): tries for up to <see cref="ConnectionRetryWindow"/>.
+    /// Retrying never stores twice: the connection may have died after the commit reached the database, so a retried
+    /// batch finds its ids stored (the insert "on conflict do nothing" falls back to the careful path, which answers
+    /// them as replayed), exactly as a client's own retry would.
+    /// </summary>
+    private async Task CommitWithRetriesAsync(IReadOnlyList<Pending> batch)
+    {
+        var connectionRetries = System.Diagnostics.Stopwatch.StartNew();
+        var warned = false;
+        for (var stale = 0; ; )
         {
             try
             {
@@ -88,27 +129,22 @@ public sealed class ResponseWriter(
             {
                 // The caches were changed before the commit that did not happen.
                 ClearCaches();
-                if (e is StaleCellException && attempt == 0)
+                if (Operations.ConnectionFailureInterceptor.IsConnectionLoss(e) && connectionRetries.Elapsed < ConnectionRetryWindow)
                 {
-                    logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
+                    if (!warned) logger.LogWarning("The database connection failed under a batch of {Count}; trying again: {Message}", batch.Count, e.Message);
+                    warned = true;
+                    Operations.SurveyMetrics.BatchRetried();
+                    await Task.Delay(TimeSpan.FromMilliseconds(200));
                     continue;
                 }
-                if (batch.Count == 1)
+                if (e is StaleCellException && stale++ < StaleRetries)
                 {
-                    batch[0].Done.TrySetException(e);
-                    return;
+                    if (stale == 1) logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
+                    // A short random pause, so that two instances redoing batches on the same cells fall out of step.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * stale)));
+                    continue;
                 }
-                logger.LogWarning(e, "A batch of {Count} submissions failed; retrying them one by one", batch.Count);
-                break;
-            }
-        }
-        foreach (var pending in batch)
-        {
-            try { await CommitOnceAsync([pending]); }
-            catch (Exception single)
-            {
-                ClearCaches();
-                pending.Done.TrySetException(single);
+                throw;
             }
         }
     }

@@ -86,6 +86,7 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
         // A kiosk tablet (or a paper clerk) is one device for many citizens: its cookie says nothing about repeats.
         var device = command.Channel is "kiosk" or "paper" ? null : command.Device;
         var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags, command.Counter.OpeningHours), ct);
+        Operations.SurveyMetrics.Stored(status);
         return new SubmissionResult(status, command.SubmissionId);
     }
 

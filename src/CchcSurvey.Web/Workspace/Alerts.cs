@@ -187,16 +187,19 @@ public sealed class AlertMailer(
 }
 
 /// <summary>Runs the <see cref="AlertScanner"/> every <c>Alerts:IntervalMinutes</c> (first run after one interval).</summary>
-public sealed class AlertBackgroundService(IServiceScopeFactory scopes, IOptions<AlertOptions> options, ILogger<AlertBackgroundService> logger) : BackgroundService
+public sealed class AlertBackgroundService(IServiceScopeFactory scopes, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertBackgroundService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes)));
+        var interval = TimeSpan.FromMinutes(Math.Max(1, options.Value.IntervalMinutes));
+        using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
+                // Once per interval across all instances on the database (else each instance would e-mail the same alert).
+                if (!await Operations.JobLeases.TryClaimAsync(scopes, Operations.JobLeases.Alerts, interval, time, stoppingToken)) continue;
                 await using var scope = scopes.CreateAsyncScope();
                 var raised = await scope.ServiceProvider.GetRequiredService<AlertScanner>().ScanAsync(stoppingToken);
                 if (raised.Count > 0) logger.LogInformation("Raised {Count} alerts", raised.Count);

@@ -75,6 +75,8 @@ public static class AccessRules
     [
         // Anonymous by design: nothing here depends on who asks, and nothing is secret.
         Public("ANY /healthz", "operators' health probe: says only whether the app and its database answer"),
+        Public("ANY /healthz/ready", "operators' readiness probe: says only whether this instance can take answers now"),
+        Public("ANY /metrics", "operators' Prometheus metrics: counts and timings, nothing about answers; 404 outside Metrics:AllowedNetworks (tests/Operations/MetricsTests)"),
         Public("GET /", "home page: the active counters' survey links, which the posters at the counters show anyway"),
         Public("GET /Index", "the home page under its page name"),
         Public("GET /api/v1/counters", "counters list for kiosks and queue systems; their names are on the posters"),

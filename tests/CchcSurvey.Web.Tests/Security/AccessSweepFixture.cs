@@ -109,6 +109,8 @@ public abstract class AccessSweepFixture : IAsyncLifetime
         _factory = CreateFactory();
         // The scanner is run once by hand below; a background scan would change the tables under a snapshot.
         _factory.ExtraSettings["Alerts:Enabled"] = "false";
+        // So that /metrics is among the operations the sweep must find classified.
+        _factory.ExtraSettings["Metrics:Enabled"] = "true";
 
         AdminCookie = await SignedInAsync(SurveyAppFactory.AdminEmail, SurveyAppFactory.AdminPassword);
         // The district gets a counter of its own, so that the parent unit itself holds responses, alerts and cases.

@@ -5,9 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CchcSurvey.Web.Pages.Public;
 
-/// <summary>The published unit-quarters, newest quarter first. Anonymous.</summary>
-public sealed class IndexModel(SurveyDbContext db) : PageModel
+/// <summary>The published unit-quarters, newest quarter first. Anonymous; read from the standby when there is one.</summary>
+public sealed class IndexModel(LaggingReads reads) : PageModel
 {
+    private readonly SurveyDbContext db = reads.Context;
+
     public sealed record Entry(string UnitCode, string UnitName, string Quarter);
 
     public IReadOnlyList<Entry> Entries { get; private set; } = [];

@@ -10,10 +10,12 @@ namespace CchcSurvey.Web.Pages.Public;
 /// <summary>
 /// One published unit-quarter: the frozen figures with n ≥ MinN only (SIPAS index and elements, NHANH share,
 /// TT01 mean, each with its interval), and the public answers of the unit's answered cases in that quarter.
-/// No comment text, no count below MinN. Anonymous; no JavaScript.
+/// No comment text, no count below MinN. Anonymous; no JavaScript. Read from the standby when there is one.
 /// </summary>
-public sealed class PublicationModel(SurveyDbContext db, LocalClock clock) : PageModel
+public sealed class PublicationModel(LaggingReads reads, LocalClock clock) : PageModel
 {
+    private readonly SurveyDbContext db = reads.Context;
+
     public sealed record PublicAnswer(DateOnly Date, string Text);
 
     public PublishedFigures Figures { get; private set; } = null!;

@@ -421,6 +421,41 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.ToTable("InstrumentVersions");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("LastRunUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Runs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("JobLeases");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "alerts",
+                            LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Runs = 0L
+                        },
+                        new
+                        {
+                            Name = "sighting-cleanup",
+                            LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Runs = 0L
+                        });
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>
                 {
                     b.Property<string>("Id")

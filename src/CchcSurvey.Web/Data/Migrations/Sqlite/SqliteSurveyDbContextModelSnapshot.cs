@@ -398,6 +398,41 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.ToTable("InstrumentVersions");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.JobLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastRunUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Runs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("JobLeases");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "alerts",
+                            LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Runs = 0L
+                        },
+                        new
+                        {
+                            Name = "sighting-cleanup",
+                            LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Runs = 0L
+                        });
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>
                 {
                     b.Property<string>("Id")
