@@ -144,8 +144,8 @@ public sealed partial class WebhookTests(WebhookAppFactory factory) : IClassFixt
         }
 
         var comments = await admin.GetStringAsync("/dashboard/comments");
-        var responseId = WorkspaceSteps.ResponseIdOf(System.Net.WebUtility.HtmlDecode(comments), comment);
-        var opened = await AdminForms.PostAsync(admin, "/dashboard/comments", "/dashboard/cases?handler=Open", ("responseId", responseId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var responseRef = WorkspaceSteps.ResponseRefOf(System.Net.WebUtility.HtmlDecode(comments), comment);
+        var opened = await AdminForms.PostAsync(admin, "/dashboard/comments", "/dashboard/cases?handler=Open", ("responseId", responseRef));
         Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
         var caseUrl = opened.Headers.Location!.OriginalString;
         var answered = await AdminForms.PostAsync(admin, caseUrl, caseUrl, ("Status", "Answered"), ("AssigneeId", ""), ("PublicAnswer", "Đã nhắc nhở cán bộ."), ("Note", ""));
