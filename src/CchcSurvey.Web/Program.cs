@@ -165,9 +165,13 @@ await using (var scope = app.Services.CreateAsyncScope())
 if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(app.Services, args);
 
-// Behind the reverse proxy: X-Forwarded-For/-Proto from ForwardedHeaders:KnownProxies/KnownNetworks only
+// Behind the reverse proxy: the original scheme (X-Forwarded-Proto) from ForwardedHeaders:KnownProxies/KnownNetworks
+// only; never the client's address
 if (Deployment.ForwardedHeaders(app.Configuration) is { } forwarded)
     app.UseForwardedHeaders(forwarded);
+// Every cookie the app sets (session, antiforgery, device, language) is Secure outside Development and the test host
+if (secureCookies)
+    app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always });
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {

@@ -131,7 +131,7 @@ public sealed class DataProtectionKeyOptions
     public string? CertificatePassword { get; set; }
 }
 
-/// <summary><c>ForwardedHeaders:*</c> — the TLS-terminating reverse proxies whose X-Forwarded-For/-Proto are believed.</summary>
+/// <summary><c>ForwardedHeaders:*</c> — the TLS-terminating reverse proxies whose X-Forwarded-Proto is believed.</summary>
 public sealed class ProxyOptions
 {
     public const string Section = "ForwardedHeaders";

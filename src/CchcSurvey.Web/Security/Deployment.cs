@@ -72,8 +72,10 @@ public static class Deployment
     }
 
     /// <summary>
-    /// X-Forwarded-For and X-Forwarded-Proto are believed from the configured proxies only (ASP.NET Core's default
-    /// list, the loopback address, is cleared). Null when no proxy is configured: forwarded headers are then ignored.
+    /// X-Forwarded-Proto is believed from the configured proxies only (ASP.NET Core's default list, the loopback
+    /// address, is cleared), so that the app knows the request came over HTTPS. The client's address is deliberately
+    /// not taken from the proxy: nothing in the app may know it (METHODOLOGY §6). Null when no proxy is configured:
+    /// forwarded headers are then ignored.
     /// </summary>
     public static ForwardedHeadersOptions? ForwardedHeaders(IConfiguration configuration)
     {
@@ -81,7 +83,7 @@ public static class Deployment
         var addresses = Split(proxies.KnownProxies);
         var networks = Split(proxies.KnownNetworks);
         if (addresses.Length == 0 && networks.Length == 0) return null;
-        var options = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
         foreach (var address in addresses)

@@ -74,9 +74,13 @@ public sealed class AnonymityKeyStoreTests(SurveyAppFactory factory) : IClassFix
         Assert.Equal(["SubmittedHourUtc"], times);
     }
 
-    /// <summary>Reading the client's address or agent, or HTTP request logging (which logs them), anywhere in the app.</summary>
+    /// <summary>
+    /// Reading the client's address or agent, taking it from a proxy's X-Forwarded-For, or HTTP request logging (which
+    /// logs them), anywhere in the app. The forwarded-headers middleware is allowed (behind the reverse proxy the
+    /// app must know the request came over HTTPS) but only for X-Forwarded-Proto: its XForwardedFor flag is not.
+    /// </summary>
     private static readonly string[] Identifying =
-        ["RemoteIpAddress", "UserAgent", "User-Agent", "X-Forwarded-For", "UseForwardedHeaders", "AddHttpLogging", "UseHttpLogging", "AddW3CLogging", "UseW3CLogging"];
+        ["RemoteIpAddress", "UserAgent", "User-Agent", "X-Forwarded-For", "XForwardedFor", "AddHttpLogging", "UseHttpLogging", "AddW3CLogging", "UseW3CLogging"];
 
     [Fact]
     public void No_source_file_reads_the_client_address_or_user_agent_or_logs_requests()

@@ -93,6 +93,13 @@ public sealed class DeploymentTests(SurveyAppFactory factory) : IClassFixture<Su
         Assert.Contains("secure", session, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
         Assert.True(signedIn.Headers.Contains("Strict-Transport-Security"));
+
+        // The citizen's side too: the device and language cookies.
+        using var survey = await client.SendAsync(Forwarded(HttpMethod.Get, "/s/VQ-AS-Q1?culture=en"));
+        Assert.Equal(HttpStatusCode.OK, survey.StatusCode);
+        var cookies = survey.Headers.GetValues("Set-Cookie").ToList();
+        Assert.NotEmpty(cookies);
+        Assert.All(cookies, c => Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
