@@ -24,8 +24,10 @@ public sealed class OfficialChangesAuditTests(AlertAppFactory factory) : IClassF
         await PostNhanhAsync(factory, "VQ-AS-Q1", 1, comment);
         using (var scope = factory.Services.CreateScope())
             await scope.ServiceProvider.GetRequiredService<AlertScanner>().ScanAsync(CancellationToken.None);
-        var responseId = factory.WithDatabase(db => db.Responses.Single(r => r.AnswersJson.Contains(comment)).Id).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var alertId = factory.WithDatabase(db => db.Alerts.Single(a => a.ResponseId.ToString() == responseId).Id).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var storedId = factory.WithDatabase(db => db.Responses.Single(r => r.AnswersJson.Contains(comment)).Id);
+        // Officials address comments and alerts by opaque identifiers (the row ids would tell the order of submission).
+        var responseId = RefOf(factory, CchcSurvey.Web.Security.OpaqueKind.Response, storedId);
+        var alertId = RefOf(factory, CchcSurvey.Web.Security.OpaqueKind.Alert, factory.WithDatabase(db => db.Alerts.Single(a => a.ResponseId == storedId).Id));
 
         var before = factory.WithDatabase(db => db.AuditEntries.Max(e => e.Id));
         Assert.Equal(HttpStatusCode.Redirect, (await AdminForms.PostAsync(manager, "/dashboard/comments", "/dashboard/comments?handler=Tags", ("id", responseId), ("tags", "thái độ, hướng dẫn"))).StatusCode);
