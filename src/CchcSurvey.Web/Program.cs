@@ -62,6 +62,7 @@ builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 builder.Services.AddScoped<IndexQueries>();
 builder.Services.AddScoped<StatisticsLedger>();
+builder.Services.AddSingleton<CellWriteGate>();
 builder.Services.AddSingleton<ResponseWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
 
@@ -74,6 +75,11 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>()
 // Administration: audit log (other areas call AuditLog.WriteAsync), unit tree operations
 builder.Services.AddScoped<CchcSurvey.Web.Administration.AuditLog>();
 builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
+// Reorganising units with a crosswalk: a background job, one at a time (Organisation/).
+builder.Services.AddScoped<CchcSurvey.Web.Organisation.Reorganisation>();
+builder.Services.AddSingleton<CchcSurvey.Web.Organisation.ReorganisationProgress>();
+builder.Services.AddSingleton<CchcSurvey.Web.Organisation.ReorganisationWorker>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CchcSurvey.Web.Organisation.ReorganisationWorker>());
 
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);
@@ -151,6 +157,7 @@ app.UseAuthorization();
 app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
 app.MapIndexApi();
+CchcSurvey.Web.Organisation.UnitApi.MapUnitApi(app);
 app.MapIntegrityApi();
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();

@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Surveys;
 /// response), and the suspicion flags are computed against what is already stored before the insert.
 /// </summary>
 public sealed class ResponseWriter(
-    IServiceScopeFactory scopes, DeviceKeys deviceKeys, TimeProvider time, IOptions<IntegrityOptions> integrity, ILogger<ResponseWriter> logger) : BackgroundService
+    IServiceScopeFactory scopes, CellWriteGate gate, DeviceKeys deviceKeys, TimeProvider time, IOptions<IntegrityOptions> integrity, ILogger<ResponseWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 
@@ -60,7 +60,9 @@ public sealed class ResponseWriter(
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await CommitAsync(batch);
+            // A reorganisation job moves cells between ancestors; a batch must see the tree either before or after it.
+            using (await gate.EnterAsync(CancellationToken.None))
+                await CommitAsync(batch);
             if (logger.IsEnabled(LogLevel.Debug))
                 logger.LogDebug("Committed a batch of {Count} submissions in {Milliseconds:F1} ms", batch.Count,
                     System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
