@@ -310,3 +310,43 @@ public sealed class PostgresReorganisationTests : ReorganisationTests<PostgresAp
 {
     protected override bool Available => PostgresAppFactory.ServerConnectionString is not null;
 }
+
+/// <summary>The 2025 demo option: the 2023 demo with its responses, then the bundled crosswalk, on first start.</summary>
+public sealed class Demo2025Tests : IClassFixture<SurveyAppFactory>
+{
+    private readonly SurveyAppFactory _factory;
+
+    public Demo2025Tests(SurveyAppFactory factory)
+    {
+        factory.ExtraSettings["Demo:Organisation"] = "2025";
+        factory.ExtraSettings["Demo:Responses"] = "400";
+        _factory = factory;
+    }
+
+    [Fact]
+    public async Task The_2025_demo_has_the_new_communes_with_their_predecessors_history()
+    {
+        var units = _factory.WithDatabase(db => db.Units.AsNoTracking().ToList());
+        var byCode = units.ToDictionary(u => u.Code);
+        Assert.True(byCode["LS-KK"].IsActive);
+        Assert.Equal(byCode["LS"].Id, byCode["LS-KK"].ParentId);
+        foreach (var old in new[] { "VQ-KK", "VQ-DG", "VQ-TC" })
+        {
+            Assert.False(byCode[old].IsActive);
+            Assert.Equal(byCode["LS-KK"].Id, byCode[old].SuccessorId);
+        }
+        Assert.False(byCode["VQ"].IsActive);
+        Assert.Equal(byCode["LS"].Id, byCode["VQ-AS"].ParentId); // successor unconfirmed: kept as its own unit
+        Assert.True(byCode["VQ-AS"].IsActive);
+        // Counters follow their unit: the old town's and the district departments' counters now belong to LS-VQ.
+        var counters = _factory.WithDatabase(db => db.Counters.AsNoTracking().Select(c => new { c.Code, c.UnitId }).ToList());
+        Assert.All(counters.Where(c => c.Code.StartsWith("VQ-TT", StringComparison.Ordinal) || c.Code.StartsWith("VQ-VP", StringComparison.Ordinal)),
+            c => Assert.Equal(byCode["LS-VQ"].Id, c.UnitId));
+        // Figures of the new commune pool the old communes' responses.
+        var admin = await CliRunner.ReferenceClientAsync(_factory, "admin2@langson.vn", "admin", null);
+        long Responses(string unit) => JsonNode.Parse(admin.GetStringAsync($"/api/v1/units/{unit}/indices?instrument=NHANH").Result)!["responses"]!.GetValue<long>();
+        Assert.Equal(Responses("VQ-KK") + Responses("VQ-DG") + Responses("VQ-TC"), Responses("LS-KK"));
+        Assert.True(Responses("LS-VQ") > 0);
+        Assert.Equal(1, _factory.WithDatabase(db => db.AuditEntries.Count(a => a.Action == "unit-reorganise")));
+    }
+}
