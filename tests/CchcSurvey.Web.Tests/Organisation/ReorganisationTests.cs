@@ -186,6 +186,10 @@ public abstract class ReorganisationTests<TFactory> : IDisposable where TFactory
         var x01 = await CliRunner.ReferenceClientAsync(app, "x01@langson.vn", "manager", "VQ-X01");   // merged with VQ-TT: wider → flagged
         var x02 = await CliRunner.ReferenceClientAsync(app, "x02@langson.vn", "viewer", "VQ-X02");    // 1:1 → re-scoped
         var district = await CliRunner.ReferenceClientAsync(app, "vq@langson.vn", "viewer", "VQ");   // dissolved into LS: flagged
+        // A per-dossier token printed before the reorganisation, for the counter of a commune that will be merged.
+        var issued = await x01.PostAsJsonAsync("/api/v1/tokens", new { counter = "VQ-X01-Q1" });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var dossierToken = JsonNode.Parse(await issued.Content.ReadAsStringAsync())!["token"]!.GetValue<string>();
         var dry = await CliRunner.RunAsync(app, "units", "reorganise", WriteFile(Crosswalk2025), "--dry-run");
         Assert.Equal(0, dry.ExitCode);
         Assert.Contains("x01@langson.vn: VQ-X01 → N-VQ would be wider", dry.Output);
@@ -219,6 +223,31 @@ public abstract class ReorganisationTests<TFactory> : IDisposable where TFactory
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         Assert.Equal(n + 1, (await FiguresAsync(admin, "N-VQ", "NHANH"))["responses"]!.GetValue<long>());
         Assert.Equal("N-VQ", app.WithDatabase(db => db.Responses.OrderByDescending(r => r.Id).Select(r => r.Unit.Code).First()));
+        // The old token still works and lands at the successor too.
+        var byToken = await app.CreateClient().PostAsJsonAsync("/api/v1/responses",
+            new { submissionId = Guid.NewGuid(), token = dossierToken, instrument = "NHANH", channel = "qr", answers = new Dictionary<string, object> { ["HL"] = 4 } });
+        Assert.Equal(HttpStatusCode.Created, byToken.StatusCode);
+        Assert.Equal(n + 2, (await FiguresAsync(admin, "N-VQ", "NHANH"))["responses"]!.GetValue<long>());
+    }
+
+    [SkippableFact]
+    public async Task The_page_lists_errors_by_line_and_changes_nothing()
+    {
+        Skip.IfNot(Available, "no server for this provider");
+        var app = NewApp();
+        await CliRunner.ReferenceClientAsync(app, "admin2@langson.vn", "admin", null);
+        var browser = await AdminBrowserAsync(app);
+        var before = DatabaseSnapshot.Take(app);
+        var bad = "old,new,new_parent,new_name\nVQ-TT,N-VQ,LS,Xã Văn Quan\nVQ-NO,N-VQ,,\nVQ-TT,N-2,LS,Hai\n";
+        var preview = await browser.PostAsync("/admin/units/reorganise?handler=Preview", await FormAsync(browser, ("csv", bad)));
+        Assert.Equal(HttpStatusCode.BadRequest, preview.StatusCode);
+        var html = System.Net.WebUtility.HtmlDecode(await preview.Content.ReadAsStringAsync());
+        Assert.Contains("line 3: unknown unit 'VQ-NO'", html);
+        Assert.Contains("line 4: unit 'VQ-TT' appears twice", html);
+        var apply = await browser.PostAsync("/admin/units/reorganise?handler=Apply", await FormAsync(browser, ("csv", bad), ("fileName", "bad.csv")));
+        Assert.Equal(HttpStatusCode.BadRequest, apply.StatusCode);
+        Assert.Equal(before, DatabaseSnapshot.Take(app));
+        Assert.Equal(0, app.WithDatabase(db => db.ReorganisationJobs.Count()));
     }
 
     [SkippableFact]
