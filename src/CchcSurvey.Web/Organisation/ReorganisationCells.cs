@@ -13,7 +13,7 @@ namespace CchcSurvey.Web.Organisation;
 /// lost and join those of the ancestors it gained; nothing else changes. U's own responses are its cell minus its
 /// (old) children's cells — for a commune simply its cell. So each affected ancestor A becomes
 /// A + Σ own(U gained) − Σ own(U lost), per (version, period, channel, flag), and the work grows with the cells of
-/// what moves, not with the database. Cells emptied this way are deleted (a rebuild would not have them); a count
+/// what moves, not with the database: each moving unit's cells are read and parsed once. Cells emptied this way are deleted (a rebuild would not have them); a count
 /// that would turn negative means the cells were already wrong, and the whole change is refused.
 /// <para>Runs in the caller's transaction, which also holds the <see cref="CellWriteGate"/>.</para>
 /// </summary>
@@ -39,79 +39,86 @@ public static class ReorganisationCells
         IReadOnlyDictionary<int, int?> before, IReadOnlyDictionary<int, int?> after, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
     {
         // Which units' own responses move, and between which ancestors.
-        var contributions = new SortedDictionary<int, List<(int Unit, int Sign)>>();
+        var moving = new Dictionary<int, List<(int Ancestor, int Sign)>>();
+        var remaining = new Dictionary<int, int>();
         foreach (var (unit, _) in after)
         {
             if (!before.ContainsKey(unit)) continue; // created now: no responses yet
             var old = Ancestors(before, unit);
             var now = Ancestors(after, unit);
             if (old.SetEquals(now)) continue;
-            foreach (var gained in now.Except(old)) Add(gained, unit, +1);
-            foreach (var lost in old.Except(now)) Add(lost, unit, -1);
-        }
-        void Add(int ancestor, int unit, int sign)
-        {
-            if (!contributions.TryGetValue(ancestor, out var list)) contributions[ancestor] = list = [];
-            list.Add((unit, sign));
+            var list = moving[unit] = [];
+            foreach (var gained in now.Except(old)) list.Add((gained, +1));
+            foreach (var lost in old.Except(now)) list.Add((lost, -1));
+            foreach (var (ancestor, _) in list) remaining[ancestor] = remaining.GetValueOrDefault(ancestor) + 1;
         }
         var oldChildren = before.Where(p => p.Value is not null).ToLookup(p => p.Value!.Value, p => p.Key);
         var definitions = new Dictionary<int, InstrumentDefinition>();
 
-        long inserted = 0, updated = 0, deleted = 0;
+        // Each moving unit's own cells are read once and folded into every ancestor it leaves or joins; an ancestor is
+        // written as soon as its last unit is folded in. Units are taken by old parent, then new parent, so that a
+        // district's communes and a new commune's predecessors come together: only a few ancestors are open at once.
+        var open = new Dictionary<int, (Dictionary<Key, Sum> Gain, Dictionary<Key, Sum> Loss)>();
+        var totals = new Outcome(0, 0, 0, 0);
         var done = 0;
-        progress?.Report((0, contributions.Count));
-        foreach (var (ancestor, units) in contributions)
+        progress?.Report((0, remaining.Count));
+        foreach (var unit in moving.Keys.OrderBy(u => before.GetValueOrDefault(u) ?? 0).ThenBy(u => after.GetValueOrDefault(u) ?? 0).ThenBy(u => u))
         {
-            // One ancestor at a time, so that memory holds one ancestor's cells, whatever the size of the change.
-            var gain = new Dictionary<Key, Sum>();
-            var loss = new Dictionary<Key, Sum>();
-            foreach (var (unit, sign) in units)
+            var own = await OwnAsync(db, registry, definitions, unit, oldChildren[unit].ToList(), ct);
+            foreach (var (ancestor, sign) in moving[unit])
             {
-                foreach (var (key, own) in await OwnAsync(db, registry, definitions, unit, oldChildren[unit].ToList(), ct))
-                    Fold(sign > 0 ? gain : loss, key, own);
+                if (!open.TryGetValue(ancestor, out var sums)) open[ancestor] = sums = (new(), new());
+                foreach (var (key, part) in own) Fold(sign > 0 ? sums.Gain : sums.Loss, key, part);
+                if (--remaining[ancestor] > 0) continue;
+                open.Remove(ancestor);
+                var written = await WriteAsync(db, registry, definitions, ancestor, sums.Gain, sums.Loss, ct);
+                totals = new Outcome(totals.Ancestors + 1, totals.Inserted + written.Inserted, totals.Updated + written.Updated, totals.Deleted + written.Deleted);
+                progress?.Report((++done, remaining.Count));
             }
-
-            var stored = await db.StatisticsCells.AsNoTracking().Where(c => c.UnitId == ancestor).ToListAsync(ct);
-            var byKey = stored.ToDictionary(KeyOf);
-            var updates = new List<CellUpdate>();
-            var fresh = new List<StatisticsCell>();
-            var gone = new List<long>();
-            foreach (var key in gain.Keys.Union(loss.Keys))
-            {
-                var definition = await DefinitionAsync(db, registry, definitions, key.VersionId, ct);
-                byKey.TryGetValue(key, out var cell);
-                var statistics = cell is null ? InstrumentStatistics.For(definition) : InstrumentStatistics.FromJson(cell.Data, definition);
-                var responses = cell?.Responses ?? 0;
-                if (gain.TryGetValue(key, out var plus)) { statistics.Merge(plus.Statistics); responses += plus.Responses; }
-                if (loss.TryGetValue(key, out var minus)) { statistics.Subtract(minus.Statistics); responses -= minus.Responses; }
-                if (responses < 0 || statistics.Responses != responses || !statistics.IsNonNegative())
-                    throw new InvalidOperationException(
-                        $"Statistics cells of unit {ancestor} do not add up ({key.Period} {key.Start:yyyy-MM-dd}); run 'stats rebuild' before reorganising.");
-                var (overallN, overallSatisfied) = StatisticsLedger.Overall(statistics);
-                if (cell is null)
-                {
-                    if (responses == 0) continue;
-                    fresh.Add(new StatisticsCell
-                    {
-                        UnitId = ancestor, InstrumentVersionId = key.VersionId, Period = key.Period, PeriodStart = key.Start,
-                        Channel = key.Channel, Flagged = key.Flagged, Responses = responses, OverallN = overallN,
-                        OverallSatisfied = overallSatisfied, Data = statistics.ToJson(), Revision = CellCache.NewRevision(),
-                    });
-                }
-                else if (responses == 0) gone.Add(cell.Id);
-                else updates.Add(new CellUpdate(cell.Id, cell.Revision, CellCache.NewRevision(), statistics.ToJson(), responses, overallN, overallSatisfied));
-            }
-            // A new revision on every touched cell: the response writer's cache then re-reads them (StaleCellException).
-            if (await CellUpdates.ApplyAsync(db, updates, ct) != updates.Count)
-                throw new InvalidOperationException($"Statistics cells of unit {ancestor} changed during the reorganisation.");
-            foreach (var chunk in fresh.Chunk(4096)) await CellRows.InsertAsync(db, chunk, ct);
-            foreach (var chunk in gone.Chunk(500)) await db.StatisticsCells.Where(c => chunk.Contains(c.Id)).ExecuteDeleteAsync(ct);
-            inserted += fresh.Count;
-            updated += updates.Count;
-            deleted += gone.Count;
-            progress?.Report((++done, contributions.Count));
         }
-        return new Outcome(contributions.Count, inserted, updated, deleted);
+        return totals;
+    }
+
+    /// <summary>One ancestor's cells: stored + gained − lost, per key; inserted, updated or deleted (when emptied).</summary>
+    private static async Task<Outcome> WriteAsync(SurveyDbContext db, InstrumentRegistry registry, Dictionary<int, InstrumentDefinition> definitions,
+        int ancestor, Dictionary<Key, Sum> gain, Dictionary<Key, Sum> loss, CancellationToken ct)
+    {
+        var stored = await db.StatisticsCells.AsNoTracking().Where(c => c.UnitId == ancestor).ToListAsync(ct);
+        var byKey = stored.ToDictionary(KeyOf);
+        var updates = new List<CellUpdate>();
+        var fresh = new List<StatisticsCell>();
+        var gone = new List<long>();
+        foreach (var key in gain.Keys.Union(loss.Keys))
+        {
+            var definition = await DefinitionAsync(db, registry, definitions, key.VersionId, ct);
+            byKey.TryGetValue(key, out var cell);
+            var statistics = cell is null ? InstrumentStatistics.For(definition) : InstrumentStatistics.FromJson(cell.Data, definition);
+            var responses = cell?.Responses ?? 0;
+            if (gain.TryGetValue(key, out var plus)) { statistics.Merge(plus.Statistics); responses += plus.Responses; }
+            if (loss.TryGetValue(key, out var minus)) { statistics.Subtract(minus.Statistics); responses -= minus.Responses; }
+            if (responses < 0 || statistics.Responses != responses || !statistics.IsNonNegative())
+                throw new InvalidOperationException(
+                    $"Statistics cells of unit {ancestor} do not add up ({key.Period} {key.Start:yyyy-MM-dd}); run 'stats rebuild' before reorganising.");
+            var (overallN, overallSatisfied) = StatisticsLedger.Overall(statistics);
+            if (cell is null)
+            {
+                if (responses == 0) continue;
+                fresh.Add(new StatisticsCell
+                {
+                    UnitId = ancestor, InstrumentVersionId = key.VersionId, Period = key.Period, PeriodStart = key.Start,
+                    Channel = key.Channel, Flagged = key.Flagged, Responses = responses, OverallN = overallN,
+                    OverallSatisfied = overallSatisfied, Data = statistics.ToJson(), Revision = CellCache.NewRevision(),
+                });
+            }
+            else if (responses == 0) gone.Add(cell.Id);
+            else updates.Add(new CellUpdate(cell.Id, cell.Revision, CellCache.NewRevision(), statistics.ToJson(), responses, overallN, overallSatisfied));
+        }
+        // A new revision on every touched cell: the response writer's cache then re-reads them (StaleCellException).
+        if (await CellUpdates.ApplyAsync(db, updates, ct) != updates.Count)
+            throw new InvalidOperationException($"Statistics cells of unit {ancestor} changed during the reorganisation.");
+        foreach (var chunk in fresh.Chunk(4096)) await CellRows.InsertAsync(db, chunk, ct);
+        foreach (var chunk in gone.Chunk(500)) await db.StatisticsCells.Where(c => chunk.Contains(c.Id)).ExecuteDeleteAsync(ct);
+        return new Outcome(1, fresh.Count, updates.Count, gone.Count);
     }
 
     /// <summary>A unit's own responses per cell key: its cells minus its children's (in the old tree).</summary>

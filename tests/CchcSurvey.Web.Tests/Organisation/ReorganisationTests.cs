@@ -143,6 +143,34 @@ public abstract class ReorganisationTests<TFactory> : IDisposable where TFactory
         Assert.Equal(before, DatabaseSnapshot.Take(reorganised));
     }
 
+    [SkippableFact]
+    public async Task A_merged_unit_with_sub_units_and_a_sub_unit_moving_out_give_the_figures_of_the_new_tree()
+    {
+        Skip.IfNot(Available, "no server for this provider");
+        // VQ keeps its children and is merged into a new unit; X03 leaves it for the province. VQ's own responses are
+        // its cell minus its children's, X03's leave VQ, everything else joins the new unit.
+        const string crosswalk = "old,new,new_parent,new_name\nVQ,N-HUB,LS,Cụm mới\nVQ-X03,VQ-X03,LS,\n";
+        const string tree = "code,parent,name\nLS,,Tỉnh Lạng Sơn\nN-HUB,LS,Cụm mới\nVQ,N-HUB,Huyện Văn Quan\nVQ-VP,VQ,Văn phòng\n" +
+            "VQ-TT,VQ,Thị trấn Văn Quan\nVQ-X01,VQ,Xã mẫu 01\nVQ-X02,VQ,Xã mẫu 02\nVQ-X03,LS,Xã mẫu 03\n";
+        var reorganised = NewApp();
+        var client = await CliRunner.ReferenceClientAsync(reorganised, "so@langson.vn", "viewer", "LS");
+        var run = await CliRunner.RunAsync(reorganised, "units", "reorganise", WriteFile(crosswalk), "--confirm-scopes");
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        var direct = NewApp();
+        Assert.Equal(0, (await CliRunner.RunAsync(direct, "units", "import", WriteFile(tree))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(direct, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
+        var directClient = await CliRunner.ReferenceClientAsync(direct, "so@langson.vn", "viewer", "LS");
+        foreach (var unit in new[] { "LS", "N-HUB", "VQ", "VQ-VP", "VQ-TT", "VQ-X01", "VQ-X02", "VQ-X03" })
+            foreach (var instrument in Instruments)
+            {
+                var differences = JsonComparer.Differences(await FiguresAsync(directClient, unit, instrument), await FiguresAsync(client, unit, instrument), _ => 1e-9);
+                Assert.True(differences.Count == 0, $"{unit} {instrument}:\n" + string.Join("\n", differences.Take(20)));
+            }
+        var cells = CellsOf(reorganised);
+        Assert.Equal(0, (await CliRunner.RunAsync(reorganised, "stats", "rebuild")).ExitCode);
+        AssertSameCells(CellsOf(reorganised), cells);
+    }
+
     private static List<string> CellsOf(SurveyAppFactory factory) => factory.WithDatabase(db => db.StatisticsCells.AsNoTracking()
         .Select(c => new { c.UnitId, c.InstrumentVersionId, c.Period, c.PeriodStart, c.Channel, c.Flagged, c.Responses, c.OverallN, c.OverallSatisfied })
         .AsEnumerable().Select(c => c.ToString()!).Order(StringComparer.Ordinal).ToList());
