@@ -169,6 +169,29 @@ public abstract class ReorganisationTests<TFactory> : IDisposable where TFactory
         var cells = CellsOf(reorganised);
         Assert.Equal(0, (await CliRunner.RunAsync(reorganised, "stats", "rebuild")).ExitCode);
         AssertSameCells(CellsOf(reorganised), cells);
+
+        // Two more crosswalks in a row: VQ-VP moves under VQ-TT, then VQ-TT (now with responses of its own and a
+        // sub-unit with its own) merges into a new commune: its own responses are its cell minus VQ-VP's.
+        Assert.Equal(0, (await CliRunner.RunAsync(reorganised, "units", "reorganise", WriteFile("old,new,new_parent,new_name\nVQ-VP,VQ-VP,VQ-TT,\n"))).ExitCode);
+        var last = await CliRunner.RunAsync(reorganised, "units", "reorganise", WriteFile("old,new,new_parent,new_name\nVQ-TT,N-TT,LS,Xã TT\n"), "--confirm-scopes");
+        Assert.True(last.ExitCode == 0, last.Error + last.Output);
+        const string tree2 = "code,parent,name\nLS,,Tỉnh Lạng Sơn\nN-HUB,LS,Cụm mới\nVQ,N-HUB,Huyện Văn Quan\nN-TT,LS,Xã TT\nVQ-TT,N-TT,Thị trấn Văn Quan\n" +
+            "VQ-VP,VQ-TT,Văn phòng\nVQ-X01,VQ,Xã mẫu 01\nVQ-X02,VQ,Xã mẫu 02\nVQ-X03,LS,Xã mẫu 03\n";
+        var direct2 = NewApp();
+        // First the reference tree, so that VQ-TT gets its counter as a leaf; then the new parents.
+        Assert.Equal(0, (await CliRunner.RunAsync(direct2, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(direct2, "units", "import", WriteFile(tree2))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(direct2, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
+        var direct2Client = await CliRunner.ReferenceClientAsync(direct2, "so@langson.vn", "viewer", "LS");
+        foreach (var unit in new[] { "LS", "N-HUB", "VQ", "N-TT", "VQ-VP", "VQ-TT", "VQ-X01", "VQ-X02", "VQ-X03" })
+            foreach (var instrument in Instruments)
+            {
+                var differences = JsonComparer.Differences(await FiguresAsync(direct2Client, unit, instrument), await FiguresAsync(client, unit, instrument), _ => 1e-9);
+                Assert.True(differences.Count == 0, $"second: {unit} {instrument}:\n" + string.Join("\n", differences.Take(20)));
+            }
+        cells = CellsOf(reorganised);
+        Assert.Equal(0, (await CliRunner.RunAsync(reorganised, "stats", "rebuild")).ExitCode);
+        AssertSameCells(CellsOf(reorganised), cells);
     }
 
     private static List<string> CellsOf(SurveyAppFactory factory) => factory.WithDatabase(db => db.StatisticsCells.AsNoTracking()
