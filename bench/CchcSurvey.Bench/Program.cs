@@ -32,7 +32,7 @@ public static class BenchMain
         }
         var command = args.Length > 0 ? args[0] : "";
         var provider = Option("--provider", "sqlite").ToLowerInvariant();
-        if (command is not ("indices" or "load" or "measure") || provider is not ("sqlite" or "postgres" or "both") || (provider == "both" && command != "indices"))
+        if (command is not ("indices" or "load" or "measure" or "reorganise" or "reorg") || provider is not ("sqlite" or "postgres" or "both") || (provider == "both" && command != "indices"))
         {
             Console.Error.WriteLine("usage: indices --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--reuse] [--out FILE.md]");
             return 2;
@@ -40,6 +40,9 @@ public static class BenchMain
         var ct = CancellationToken.None;
         return command switch
         {
+            "reorg" => await ReorganiseBench.RunAsync(provider, Option("--connection", ""), ct),
+            "reorganise" => await ReorganiseAsync(provider, long.Parse(Option("--responses", "1000000").Replace("_", ""), CultureInfo.InvariantCulture),
+                Option("--file", Path.Combine(Path.GetTempPath(), "cchc-bench", "reorg.db")), Option("--server", "Host=127.0.0.1;Port=5432;Username=cchc;Password=cchc;Database=postgres"), ct),
             "load" => await LoadAsync(provider, Option("--connection", ""), long.Parse(Option("--to", "0"), CultureInfo.InvariantCulture), ct),
             "measure" => await MeasureAsync(provider, Option("--connection", ""), int.Parse(Option("--runs", "50"), CultureInfo.InvariantCulture),
                 int.Parse(Option("--ranking-runs", "20"), CultureInfo.InvariantCulture), rebuild: !args.Contains("--no-rebuild"), ct),
@@ -116,6 +119,49 @@ public static class BenchMain
         Console.WriteLine(StepResult.MemoryHeader);
         foreach (var r in results) Console.WriteLine(r.MemoryRow());
         return 0;
+    }
+
+    /// <summary>
+    /// <c>reorganise --provider sqlite|postgres --responses N</c>: a fresh database (deleted afterwards) loaded to N
+    /// responses by a <c>load</c> child, then a <c>reorg</c> child (see <see cref="ReorganiseBench"/>).
+    /// </summary>
+    private static async Task<int> ReorganiseAsync(string provider, long responses, string file, string server, CancellationToken ct)
+    {
+        string connectionString;
+        Action cleanUp;
+        if (provider == "postgres")
+        {
+            const string database = "cchc_bench_reorg";
+            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+            connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database, CommandTimeout = 3600 }.ToString();
+            cleanUp = () => ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)").GetAwaiter().GetResult();
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+            connectionString = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 3600 }.ToString();
+            cleanUp = () => { foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f); };
+        }
+        try
+        {
+            Log($"{provider} {responses:N0}: loading …");
+            var load = await ChildAsync<LoadResult>(["load", "--provider", provider, "--connection", connectionString, "--to", responses.ToString(CultureInfo.InvariantCulture)], ct);
+            Log($"loaded {load.Added:N0} in {load.Seconds:0.0} s; reorganising …");
+            var r = await ChildAsync<ReorganiseBench.ReorgResult>(["reorg", "--provider", provider, "--connection", connectionString], ct);
+            Console.WriteLine("| provider | responses | rebuild s | one commune merge s | province (200 → 65) s | submissions during the job | p50 / p99 / max ms |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {provider} | {r.Responses:N0} | {r.RebuildSeconds:0.0} | {r.SingleMergeSeconds:0.00} | {r.ProvinceSeconds:0.00} | {r.Posted:N0} | {r.P50:0.0} / {r.P99:0.0} / {r.Max:0.0} |"));
+            Console.WriteLine($"single: {r.SingleOutcome}");
+            Console.WriteLine($"province: {r.ProvinceOutcome}");
+            return 0;
+        }
+        finally
+        {
+            cleanUp();
+        }
     }
 
     /// <summary>Runs this program again with the arguments; its last line starting "RESULT " is the JSON result.</summary>

@@ -80,6 +80,7 @@ builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 // Figures may lag the primary by the standby's replay delay (ConnectionStrings:SurveyReadOnly, see LaggingReads).
 builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<IndexQueries>(sp, sp.GetRequiredService<LaggingReads>().Context));
 builder.Services.AddScoped<StatisticsLedger>();
+builder.Services.AddSingleton<CellWriteGate>();
 builder.Services.AddSingleton<ResponseWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ResponseWriter>());
 
@@ -93,6 +94,11 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>()
 // Administration: audit log (other areas call AuditLog.WriteAsync), unit tree operations
 builder.Services.AddScoped<CchcSurvey.Web.Administration.AuditLog>();
 builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
+// Reorganising units with a crosswalk: a background job, one at a time (Organisation/).
+builder.Services.AddScoped<CchcSurvey.Web.Organisation.Reorganisation>();
+builder.Services.AddSingleton<CchcSurvey.Web.Organisation.ReorganisationProgress>();
+builder.Services.AddSingleton<CchcSurvey.Web.Organisation.ReorganisationWorker>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CchcSurvey.Web.Organisation.ReorganisationWorker>());
 
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);
@@ -196,6 +202,7 @@ app.MapHealthChecks("/healthz/ready");
 if (metrics.Enabled) app.MapMetrics("/metrics");
 app.MapSurveyApi();
 app.MapIndexApi();
+CchcSurvey.Web.Organisation.UnitApi.MapUnitApi(app);
 app.MapIntegrityApi();
 CchcSurvey.Web.Plans.PlanApi.MapPlanApi(app);
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);

@@ -20,11 +20,14 @@ public sealed class MomentSums
         SumOfSquares += value * value;
     }
 
-    public void Merge(MomentSums other)
+    public void Merge(MomentSums other) => Merge(other, 1);
+
+    /// <summary>Adds (sign 1) or takes away (sign −1) another accumulator.</summary>
+    public void Merge(MomentSums other, long sign)
     {
-        N += other.N;
-        Sum += other.Sum;
-        SumOfSquares += other.SumOfSquares;
+        N += sign * other.N;
+        Sum += sign * other.Sum;
+        SumOfSquares += sign * other.SumOfSquares;
     }
 
     public MomentSums Clone() => new() { N = N, Sum = Sum, SumOfSquares = SumOfSquares };
@@ -51,10 +54,13 @@ public sealed class SatisfiedCount
         if (satisfied) Satisfied++;
     }
 
-    public void Merge(SatisfiedCount other)
+    public void Merge(SatisfiedCount other) => Merge(other, 1);
+
+    /// <summary>Adds (sign 1) or takes away (sign −1) another count.</summary>
+    public void Merge(SatisfiedCount other, long sign)
     {
-        Satisfied += other.Satisfied;
-        N += other.N;
+        Satisfied += sign * other.Satisfied;
+        N += sign * other.N;
     }
 
     public SatisfiedCount Clone() => new() { Satisfied = Satisfied, N = N };
@@ -89,17 +95,30 @@ public sealed class AlphaSums
         TotalSumOfSquares += total * total;
     }
 
-    public void Merge(AlphaSums other)
+    public void Merge(AlphaSums other) => Merge(other, 1);
+
+    /// <summary>Adds (sign 1) or takes away (sign −1) another accumulator over the same statements.</summary>
+    public void Merge(AlphaSums other, long sign)
     {
         if (other.Sums.Length != Sums.Length) throw new InvalidOperationException("cannot merge α sums over different item counts");
-        N += other.N;
+        N += sign * other.N;
         for (var j = 0; j < Sums.Length; j++)
         {
-            Sums[j] += other.Sums[j];
-            SumsOfSquares[j] += other.SumsOfSquares[j];
+            Sums[j] += sign * other.Sums[j];
+            SumsOfSquares[j] += sign * other.SumsOfSquares[j];
         }
-        TotalSum += other.TotalSum;
-        TotalSumOfSquares += other.TotalSumOfSquares;
+        TotalSum += sign * other.TotalSum;
+        TotalSumOfSquares += sign * other.TotalSumOfSquares;
+    }
+
+    /// <summary>Back to exactly zero (after subtraction left n = 0).</summary>
+    public void Clear()
+    {
+        N = 0;
+        Array.Clear(Sums);
+        Array.Clear(SumsOfSquares);
+        TotalSum = 0;
+        TotalSumOfSquares = 0;
     }
 
     public AlphaSums Clone() => new()

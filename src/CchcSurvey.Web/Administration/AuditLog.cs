@@ -17,6 +17,7 @@ public static class AuditActions
     public const string UnitRename = "unit-rename";
     public const string UnitMove = "unit-move";
     public const string UnitMerge = "unit-merge";
+    public const string UnitReorganise = "unit-reorganise";
     public const string UnitLeads = "unit-leads";
     public const string CounterCreate = "counter-create";
     public const string CounterUpdate = "counter-update";
@@ -50,7 +51,7 @@ public static class AuditActions
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
     [
-        SignIn, SignInFailed, Lockout, Export, Publish, UnitCreate, UnitRename, UnitMove, UnitMerge, UnitLeads, CounterCreate, CounterUpdate,
+        SignIn, SignInFailed, Lockout, Export, Publish, UnitCreate, UnitRename, UnitMove, UnitMerge, UnitReorganise, UnitLeads, CounterCreate, CounterUpdate,
         InstrumentPublish, UserCreate, UserRole, UserLock, UserUnlock, TokenCreate, TokenRevoke, ConfigChange,
         SignOut, PasswordChange, TwoFactorEnable, TwoFactorReset, RecoveryCodes, RecoveryCodeUsed,
         CommentTags, CommentHandled, CaseOpen, CaseUpdate, AlertAcknowledge, DossierCounts, DossierTokenIssue,

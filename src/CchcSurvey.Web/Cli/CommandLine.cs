@@ -126,7 +126,14 @@ public static class CommandLine
             output.WriteLine($"Units: {applied.Created} created, {applied.Updated} updated.");
             return 0;
         }));
-        root.Add(new Command("units", "Organisation units") { unitsImport });
+        // units reorganise FILE.csv [--confirm-scopes] [--dry-run]
+        var crosswalkFile = new Argument<FileInfo>("file") { Description = "Crosswalk CSV: old,new,new_parent,new_name" };
+        var confirmScopes = new Option<bool>("--confirm-scopes") { Description = "Re-scope every flagged official to the successor, although it is wider" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the preview only" };
+        var unitsReorganise = new Command("reorganise", "Apply a crosswalk: merges, new units, renames, moves, in one step") { crosswalkFile, confirmScopes, dryRun };
+        unitsReorganise.SetAction((result, ct) => InScope(sp => Organisation.ReorganiseCommand.RunAsync(sp,
+            ExistingFile(result.GetValue(crosswalkFile)!), result.GetValue(confirmScopes), result.GetValue(dryRun), output, error, message => new CommandException(message), ct)));
+        root.Add(new Command("units", "Organisation units") { unitsImport, unitsReorganise });
 
         // demo --responses N
         var count = new Option<int>("--responses") { Description = "How many responses to generate", Required = true };

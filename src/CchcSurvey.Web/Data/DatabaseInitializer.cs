@@ -20,6 +20,7 @@ public sealed class DatabaseInitializer(
     IOptions<DatabaseOptions> database,
     DemoResponseGenerator demoResponses,
     CchcSurvey.Web.Plans.PlanService plans,
+    Organisation.Reorganisation reorganisation,
     TimeProvider time,
     ILogger<DatabaseInitializer> logger)
 {
@@ -34,6 +35,8 @@ public sealed class DatabaseInitializer(
             if (!await roles.RoleExistsAsync(role))
                 await roles.CreateAsync(new IdentityRole(role));
 
+        if (demo.Value.Organisation is not ("2023" or "2025"))
+            throw new InvalidOperationException($"Demo:Organisation must be 2023 or 2025, not '{demo.Value.Organisation}'.");
         if (demo.Value.Enabled && !await db.Units.AnyAsync(ct))
         {
             var file = RepositoryPaths.BundledFile("demo", "van-quan-2023.csv");
@@ -43,10 +46,22 @@ public sealed class DatabaseInitializer(
             await CchcSurvey.Web.Plans.PlanDemo.SeedAsync(db, plans, ct);
             if (demo.Value.Responses > 0)
                 await demoResponses.GenerateAsync(demo.Value.Responses, progress: null, ct);
+            if (demo.Value.Organisation == "2025") await ApplyDemoCrosswalkAsync(ct);
         }
         else if (demo.Value.Enabled && !await db.Plans.AnyAsync(ct))
             // A demo database from before improvement plans existed gets the demo plan too.
             await CchcSurvey.Web.Plans.PlanDemo.SeedAsync(db, plans, ct);
+    }
+
+    /// <summary>The 2025 demo: the 2023 organisation and its history carried across by the crosswalk, as an admin would.</summary>
+    private async Task ApplyDemoCrosswalkAsync(CancellationToken ct)
+    {
+        var file = RepositoryPaths.BundledFile("demo", "lang-son-2025-crosswalk.csv");
+        var (job, errors) = await reorganisation.QueueAsync("demo", Path.GetFileName(file), await File.ReadAllTextAsync(file, ct), [], ct);
+        if (job is null) throw new InvalidOperationException("Demo crosswalk is invalid: " + string.Join("; ", errors));
+        var done = await reorganisation.RunAsync(job.Id, ct);
+        if (done.Status != ReorganisationStatus.Done) throw new InvalidOperationException("Demo crosswalk failed: " + done.Outcome);
+        logger.LogInformation("Demo organisation reorganised as in 2025: {Outcome}", done.Outcome);
     }
 
     /// <summary>Inserts built-in versions the database does not have yet; the highest version is current.</summary>

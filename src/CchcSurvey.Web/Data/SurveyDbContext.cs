@@ -40,6 +40,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<PlanEvidence> PlanEvidence => Set<PlanEvidence>();
     public DbSet<PlanCriterionValue> PlanCriterionValues => Set<PlanCriterionValue>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<ReorganisationJob> ReorganisationJobs => Set<ReorganisationJob>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -44,6 +44,12 @@ public sealed class DemoOptions
 
     public string AdminEmail { get; set; } = "admin@vanquan.demo";
 
+    /// <summary>
+    /// "2023": Văn Quan district as in 2023 (the default). "2025": the same, then the 2025 crosswalk
+    /// (data/demo/lang-son-2025-crosswalk.csv) applied on first start: province → commune-level units, history merged.
+    /// </summary>
+    public string Organisation { get; set; } = "2023";
+
     /// <summary>When empty a random password is generated and printed once.</summary>
     public string? AdminPassword { get; set; }
 }

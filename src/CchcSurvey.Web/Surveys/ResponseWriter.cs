@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Surveys;
 /// response), and the suspicion flags are computed against what is already stored before the insert.
 /// </summary>
 public sealed class ResponseWriter(
-    IServiceScopeFactory scopes, DeviceKeys deviceKeys, TimeProvider time, IOptions<IntegrityOptions> integrity, ILogger<ResponseWriter> logger) : BackgroundService
+    IServiceScopeFactory scopes, CellWriteGate gate, DeviceKeys deviceKeys, TimeProvider time, IOptions<IntegrityOptions> integrity, ILogger<ResponseWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 512;
 
@@ -61,7 +61,9 @@ public sealed class ResponseWriter(
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
             var waiting = _queue.Reader.Count;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await CommitAsync(batch);
+            // A reorganisation job moves cells between ancestors; a batch must see the tree either before or after it.
+            using (await gate.EnterAsync(CancellationToken.None))
+                await CommitAsync(batch);
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             Operations.SurveyMetrics.Batch(batch.Count, waiting, elapsed);
             if (logger.IsEnabled(LogLevel.Debug))
