@@ -195,8 +195,15 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
             official.ScopeUnitId = units[scope.To].Id;
             rescoped++;
         }
-        // HOOK(plans): hand the plan tasks of plan.Leads to their new lead unit here (same transaction).
+        // Plans, criteria and tasks of a merged unit follow its successor, as a single merge does (same transaction);
+        // saved merge by merge, so that two old units merged into one new unit do not both add the same link.
         await db.SaveChangesAsync(ct);
+        foreach (var merge in plan.Merged)
+        {
+            var successorId = units[merge.Into].Id;
+            var references = await Administration.PlanReferences.LoadAsync(db, units[merge.Old].Id, successorId, ct);
+            if (references.HandOver(db, successorId) > 0) await db.SaveChangesAsync(ct);
+        }
         await UnitTree.RebuildPathsAsync(db, ct);
         var after = units.Values.ToDictionary(u => u.Id, u => u.ParentId);
 
