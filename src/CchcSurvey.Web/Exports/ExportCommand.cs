@@ -21,7 +21,8 @@ internal static class ExportCommand
         DateOnly? Date(string? text, string name) => text is null ? null
             : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
             : throw fail($"{name} must be a date yyyy-MM-dd, not '{text}'");
-        var filter = new IndexFilter(Date(from, "--from"), Date(to, "--to"), null);
+        // Operators' microdata (they can read the database anyway): any days, flagged responses included with their flags column.
+        var filter = new IndexFilter(Date(from, "--from"), Date(to, "--to"), null, IncludeFlagged: true);
         if (filter.From > filter.To) throw fail("--from must not be after --to");
 
         var db = services.GetRequiredService<SurveyDbContext>();

@@ -133,6 +133,15 @@ public sealed class CalendarPeriodTests(SurveyAppFactory factory) : IClassFixtur
                     if (IsExactlyTheDifference(a, b, hidden)) recoverable.Add($"{hidden} = {a} − {b}");
             }
         Assert.Empty(recoverable);
+
+        // The indices export hides what the API hides, period by period.
+        foreach (var p in periods.Where(p => p.Length > 0 && shown[p].N > 0))
+        {
+            using var export = JsonDocument.Parse(await bearer.GetStringAsync($"/api/v1/export/indices.json?unit=VQ-DG&instrument=NHANH&period={p}"));
+            var share = export.RootElement.EnumerateArray().Single(r => r.GetProperty("unit").GetString() == "VQ-DG"
+                && r.GetProperty("figure").GetString() == "share" && r.GetProperty("key").GetString() == "HL");
+            Assert.True((shown[p].Counts is null && shown[p].N > 0) == (share.GetProperty("suppressed").GetInt32() == 1), $"period {p}: the export and the API disagree");
+        }
     }
 
     /// <summary>Whether period b lies inside a and a without b covers exactly the months with responses of hidden.</summary>
