@@ -28,6 +28,7 @@ builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOpt
 builder.Services.Configure<RateLimitingOptions>(builder.Configuration.GetSection(RateLimitingOptions.Section));
 builder.Services.Configure<DossierTokenOptions>(builder.Configuration.GetSection(DossierTokenOptions.Section));
 builder.Services.Configure<IntegrityOptions>(builder.Configuration.GetSection(IntegrityOptions.Section));
+builder.Services.Configure<KioskOptions>(builder.Configuration.GetSection(KioskOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
 
@@ -59,6 +60,7 @@ builder.Services.AddDataProtection().SetApplicationName("CchcSurvey").PersistKey
 builder.Services.AddSingleton<InstrumentRegistry>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
+builder.Services.AddScoped<KioskCredentials>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 builder.Services.AddScoped<IndexQueries>();
 builder.Services.AddScoped<StatisticsLedger>();

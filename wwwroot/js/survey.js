@@ -22,11 +22,3 @@
     if (button) setTimeout(function () { button.disabled = true; }, 0);
   });
 })();
-// Kiosk: a half-filled form left behind is reset for the next citizen after two idle minutes.
-(function () {
-  if (!/\bkiosk\b/.test(document.body.className) || !document.querySelector('form.survey')) return;
-  var t;
-  function arm() { clearTimeout(t); t = setTimeout(function () { location.replace(location.pathname); }, 120000); }
-  ['pointerdown', 'keydown', 'change'].forEach(function (e) { document.addEventListener(e, arm, true); });
-  arm();
-})();

@@ -28,12 +28,18 @@ public static class AuditActions
     public const string TokenCreate = "token-create";
     public const string TokenRevoke = "token-revoke";
     public const string ConfigChange = "config-change";
+    public const string KioskCreate = "kiosk-create";
+    public const string KioskEnrol = "kiosk-enrol";
+    public const string KioskRename = "kiosk-rename";
+    public const string KioskRevoke = "kiosk-revoke";
+    public const string KioskLink = "kiosk-link";
 
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, Lockout, Export, Publish, UnitCreate, UnitRename, UnitMove, UnitMerge, UnitLeads, CounterCreate, CounterUpdate,
         InstrumentPublish, UserCreate, UserRole, UserLock, UserUnlock, TokenCreate, TokenRevoke, ConfigChange,
+        KioskCreate, KioskEnrol, KioskRename, KioskRevoke, KioskLink,
     ];
 }
 

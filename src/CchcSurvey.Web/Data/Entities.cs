@@ -220,3 +220,27 @@ public static class Roles
     public const string Viewer = "viewer";
     public static readonly string[] All = [Admin, Manager, Viewer];
 }
+
+/// <summary>
+/// A counter's enrolled tablet (<c>/admin/kiosks</c>, <c>kiosk add</c>): only enrolled tablets may send answers
+/// with channel <c>kiosk</c>. The tablet holds a signed credential naming this row and its counter
+/// (<c>KioskCredentials</c>); revoking the row makes the credential worthless. Until the tablet is enrolled the row
+/// holds the SHA-256 of its single-use enrolment code, which expires.
+/// </summary>
+public sealed class KioskTablet
+{
+    public int Id { get; set; }
+    public int CounterId { get; set; }
+    public Counter Counter { get; set; } = null!;
+    public required string Name { get; set; }
+    public DateTime CreatedUtc { get; set; }
+
+    /// <summary>SHA-256 (hex) of the enrolment code while it is unused; null once the tablet enrolled.</summary>
+    public string? EnrolmentCodeHash { get; set; }
+    public DateTime EnrolmentExpiresUtc { get; set; }
+    public DateTime? EnrolledUtc { get; set; }
+
+    /// <summary>Last request with a valid credential, updated at most once a minute.</summary>
+    public DateTime? LastSeenUtc { get; set; }
+    public DateTime? RevokedUtc { get; set; }
+}

@@ -27,6 +27,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<FollowUpCase> Cases => Set<FollowUpCase>();
     public DbSet<Publication> Publications => Set<Publication>();
+    public DbSet<KioskTablet> KioskTablets => Set<KioskTablet>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -161,11 +161,12 @@ public abstract class SurveyFormModel(
         return RedirectToThanks(result.SubmissionId);
     }
 
-    private PageResult Refused(string message)
+    /// <summary>The form again with a message and nothing stored (400 unless told otherwise).</summary>
+    protected PageResult Refused(string message, int status = StatusCodes.Status400BadRequest)
     {
         FormMessage = message;
         if (SubmissionId == Guid.Empty) SubmissionId = Guid.NewGuid();
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.StatusCode = status;
         return Page();
     }
 

@@ -418,6 +418,51 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.ToTable("InstrumentVersions");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.KioskTablet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EnrolledUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EnrolmentCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("EnrolmentExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastSeenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("RevokedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("EnrolmentCodeHash")
+                        .IsUnique();
+
+                    b.ToTable("KioskTablets");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>
                 {
                     b.Property<string>("Id")
@@ -986,6 +1031,17 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Navigation("Response");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.KioskTablet", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", "Counter")
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Counter");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>

@@ -395,6 +395,49 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.ToTable("InstrumentVersions");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.KioskTablet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EnrolledUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnrolmentCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EnrolmentExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSeenUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("EnrolmentCodeHash")
+                        .IsUnique();
+
+                    b.ToTable("KioskTablets");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>
                 {
                     b.Property<string>("Id")
@@ -947,6 +990,17 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.Navigation("Response");
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.KioskTablet", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", "Counter")
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Counter");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Official", b =>
