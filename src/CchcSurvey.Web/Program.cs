@@ -98,6 +98,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Dashboard");
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
+    o.Conventions.AuthorizeFolder("/Kiosks", Policies.Staff);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
 
