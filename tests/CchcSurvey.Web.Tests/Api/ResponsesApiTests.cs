@@ -14,7 +14,7 @@ public sealed class ResponsesApiTests(SurveyAppFactory factory) : IClassFixture<
     private readonly HttpClient _client = factory.CreateClient();
 
     // Answers go in a dictionary: the JSON web defaults would camel-case property names (HL → hl).
-    private static object Nhanh(Guid id, Dictionary<string, object> answers, string counter = "VQ-AS-Q1", string channel = "kiosk") =>
+    private static object Nhanh(Guid id, Dictionary<string, object> answers, string counter = "VQ-AS-Q1", string channel = "qr") =>
         new { submissionId = id, counter, instrument = "NHANH", channel, answers };
 
     private int StoredResponses() => factory.WithDatabase(db => db.Responses.Count());
@@ -38,7 +38,7 @@ public sealed class ResponsesApiTests(SurveyAppFactory factory) : IClassFixture<
         Assert.Equal(body, await again.Content.ReadAsStringAsync());
 
         var stored = factory.WithDatabase(db => db.Responses.Include(r => r.Counter).Single(r => r.SubmissionId == id));
-        Assert.Equal("kiosk", stored.Channel);
+        Assert.Equal("qr", stored.Channel);
         Assert.Equal("VQ-AS-Q1", stored.Counter!.Code);
         Assert.DoesNotContain("0912", stored.AnswersJson, StringComparison.Ordinal);
         Assert.Contains("45 phút", stored.AnswersJson, StringComparison.Ordinal);

@@ -83,7 +83,7 @@ public sealed class CellCacheTests : IClassFixture<SurveyAppFactory>
         // Concurrent, so that they share batches.
         var posts = Enumerable.Range(0, count).Select(i => client.PostAsJsonAsync("/api/v1/responses", new
         {
-            submissionId = Guid.NewGuid(), counter = "VQ-X02-Q1", instrument = "NHANH", channel = "kiosk",
+            submissionId = Guid.NewGuid(), counter = "VQ-X02-Q1", instrument = "NHANH", channel = "qr",
             answers = new Dictionary<string, object> { ["HL"] = 1 + i % 5 },
         }));
         Assert.All(await Task.WhenAll(posts), r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));

@@ -78,7 +78,7 @@ public sealed class StatisticsCellsTests : IClassFixture<SurveyAppFactory>
         for (var i = 0; i < 30; i++)
         {
             var answers = new Dictionary<string, object> { ["HL"] = 1 + i % 5 };
-            var posted = await client.PostAsJsonAsync("/api/v1/responses", new { submissionId = Guid.NewGuid(), counter = "VQ-X02-Q1", instrument = "NHANH", channel = "kiosk", answers });
+            var posted = await client.PostAsJsonAsync("/api/v1/responses", new { submissionId = Guid.NewGuid(), counter = "VQ-X02-Q1", instrument = "NHANH", channel = "qr", answers });
             Assert.Equal(System.Net.HttpStatusCode.Created, posted.StatusCode);
         }
         var before = await client.GetStringAsync("/api/v1/units/LS/indices");

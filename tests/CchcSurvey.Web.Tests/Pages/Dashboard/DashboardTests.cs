@@ -35,7 +35,7 @@ public sealed partial class DashboardTests(SurveyAppFactory factory) : IClassFix
         Assert.Equal(System.Net.HttpStatusCode.Redirect, posted.StatusCode);
         var api = await factory.CreateClient().PostAsJsonAsync("/api/v1/responses", new
         {
-            submissionId = Guid.NewGuid(), counter = "VQ-HL-Q1", instrument = "NHANH", channel = "kiosk",
+            submissionId = Guid.NewGuid(), counter = "VQ-HL-Q1", instrument = "NHANH", channel = "qr",
             answers = new Dictionary<string, object> { ["HL"] = 2, ["LY_DO"] = new[] { "cho_lau" } },
         });
         Assert.Equal(System.Net.HttpStatusCode.Created, api.StatusCode);
