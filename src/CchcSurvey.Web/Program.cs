@@ -61,6 +61,7 @@ builder.Services.AddSingleton<InstrumentRegistry>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
 builder.Services.AddScoped<KioskCredentials>();
+builder.Services.AddSingleton<InstrumentLanguages>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 builder.Services.AddScoped<IndexQueries>();
 builder.Services.AddScoped<StatisticsLedger>();
@@ -157,6 +158,7 @@ app.MapIndexApi();
 app.MapIntegrityApi();
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
+InstrumentLanguages.MapAudio(app);
 app.MapRazorPages();
 
 // Load benchmark only (bench/CchcSurvey.Load): a trivial POST that reads the body and answers 200, the

@@ -22,3 +22,14 @@
     if (button) setTimeout(function () { button.disabled = true; }, 0);
   });
 })();
+// Recorded questions: the file is fetched only when its play button is pressed; one plays at a time.
+(function () {
+  var playing = null;
+  document.addEventListener('click', function (e) {
+    var b = e.target.closest ? e.target.closest('button.play[data-audio]') : null;
+    if (!b) return;
+    if (playing) { playing.pause(); playing = null; }
+    playing = new Audio(b.getAttribute('data-audio'));
+    playing.play().catch(function () { });
+  });
+})();

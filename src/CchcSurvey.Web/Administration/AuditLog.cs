@@ -33,13 +33,15 @@ public static class AuditActions
     public const string KioskRename = "kiosk-rename";
     public const string KioskRevoke = "kiosk-revoke";
     public const string KioskLink = "kiosk-link";
+    public const string InstrumentTranslation = "instrument-translation";
+    public const string InstrumentRecording = "instrument-recording";
 
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
     [
         SignIn, SignInFailed, Lockout, Export, Publish, UnitCreate, UnitRename, UnitMove, UnitMerge, UnitLeads, CounterCreate, CounterUpdate,
         InstrumentPublish, UserCreate, UserRole, UserLock, UserUnlock, TokenCreate, TokenRevoke, ConfigChange,
-        KioskCreate, KioskEnrol, KioskRename, KioskRevoke, KioskLink,
+        KioskCreate, KioskEnrol, KioskRename, KioskRevoke, KioskLink, InstrumentTranslation, InstrumentRecording,
     ];
 }
 

@@ -20,6 +20,7 @@ public sealed class DatabaseInitializer(
     IOptions<DatabaseOptions> database,
     DemoResponseGenerator demoResponses,
     TimeProvider time,
+    Surveys.InstrumentLanguages languages,
     ILogger<DatabaseInitializer> logger)
 {
     public async Task InitialiseAsync(CancellationToken ct)
@@ -39,6 +40,7 @@ public sealed class DatabaseInitializer(
             var instruments = await db.InstrumentVersions.Where(v => v.IsCurrent).Select(v => v.Code).ToListAsync(ct);
             await UnitImport.ImportDemoAsync(db, file, instruments, ct);
             await CreateDemoAdministratorAsync(ct);
+            await languages.SeedDemoAsync(db, ct);
             if (demo.Value.Responses > 0)
                 await demoResponses.GenerateAsync(demo.Value.Responses, progress: null, ct);
         }

@@ -28,6 +28,8 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<FollowUpCase> Cases => Set<FollowUpCase>();
     public DbSet<Publication> Publications => Set<Publication>();
     public DbSet<KioskTablet> KioskTablets => Set<KioskTablet>();
+    public DbSet<InstrumentTranslationRow> InstrumentTranslations => Set<InstrumentTranslationRow>();
+    public DbSet<InstrumentRecording> InstrumentRecordings => Set<InstrumentRecording>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -76,6 +76,8 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             ["Demo:AdminPassword"] = AdminPassword,
             ["RateLimiting:Enabled"] = "false",
             ["Survey:PublicBaseUrl"] = BaseUrl,
+            // Uploaded recordings go to a folder of the test run, not to the repository's data/.
+            ["Recordings:Path"] = Path.Combine(Path.GetTempPath(), "cchc-tests", "recordings"),
         };
         foreach (var (key, value) in _extra) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);

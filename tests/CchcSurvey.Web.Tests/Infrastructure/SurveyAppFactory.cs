@@ -44,6 +44,8 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
             ["Demo:AdminPassword"] = AdminPassword,
             ["RateLimiting:Enabled"] = "false",
             ["Survey:PublicBaseUrl"] = "https://khaosat.example.vn",
+            // Uploaded recordings go to a folder of the test run, not to the repository's data/.
+            ["Recordings:Path"] = Path.Combine(Path.GetTempPath(), "cchc-tests", "recordings"),
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in ExtraSettings) settings[key] = value;
