@@ -11,7 +11,7 @@ end
 function request()
   counter = counter + 1
   local id = string.format("00000000-0000-4%03x-8000-%012x", tid, counter)
-  local body = '{"submissionId":"' .. id .. '","counter":"VQ-AS-Q1","instrument":"NHANH","channel":"kiosk","answers":{"HL":' .. (counter % 5 + 1) .. '}}'
+  local body = '{"submissionId":"' .. id .. '","counter":"VQ-AS-Q1","instrument":"NHANH","channel":"qr","answers":{"HL":' .. (counter % 5 + 1) .. '}}'
   return wrk.format(nil, "/bench/echo", nil, body)
 end
 function response(status, headers, body)

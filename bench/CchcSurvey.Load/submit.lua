@@ -24,7 +24,7 @@ function request()
   counter = counter + 1
   local id = string.format("%s-8%03x-%012x", prefix, math.random(0, 0xfff), counter)
   local body = '{"submissionId":"' .. id .. '","counter":"' .. counter_code ..
-    '","instrument":"NHANH","channel":"kiosk","answers":{"HL":' .. (counter % 5 + 1) .. '}}'
+    '","instrument":"NHANH","channel":"qr","answers":{"HL":' .. (counter % 5 + 1) .. '}}'
   return wrk.format(nil, "/api/v1/responses", nil, body)
 end
 

@@ -200,7 +200,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     {
         var hl = n % 5 + 1;
         var reasons = hl <= 2 ? ",\"LY_DO\":[\"cho_lau\"]" : "";
-        return $"{{\"submissionId\":\"{id}\",\"counter\":\"{Counter}\",\"instrument\":\"NHANH\",\"channel\":\"kiosk\",\"answers\":{{\"HL\":{hl}{reasons}}}}}";
+        return $"{{\"submissionId\":\"{id}\",\"counter\":\"{Counter}\",\"instrument\":\"NHANH\",\"channel\":\"qr\",\"answers\":{{\"HL\":{hl}{reasons}}}}}";
     }
 
     /// <summary>Stored submission ids with how often each is stored, read from the database directly.</summary>
