@@ -41,6 +41,7 @@ var security = builder.Configuration.GetSection(SecurityOptions.Section).Get<Sec
 Deployment.RequireProductionSettings(builder.Configuration, builder.Environment);
 var secureCookies = !Deployment.IsLocal(builder.Environment);
 var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
+builder.Services.Configure<KioskOptions>(builder.Configuration.GetSection(KioskOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
 
@@ -76,6 +77,8 @@ builder.Services.AddSurveyDataProtection(builder.Configuration);
 builder.Services.AddSingleton<InstrumentRegistry>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
+builder.Services.AddScoped<KioskCredentials>();
+builder.Services.AddSingleton<InstrumentLanguages>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 // Figures may lag the primary by the standby's replay delay (ConnectionStrings:SurveyReadOnly, see LaggingReads).
 builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<IndexQueries>(sp, sp.GetRequiredService<LaggingReads>().Context));
@@ -130,6 +133,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Plans");
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
+    o.Conventions.AuthorizeFolder("/Kiosks", Policies.Staff);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
 // The API's own description: /openapi/v1.json (OpenAPI 3.1), browsed on /docs/api
@@ -208,6 +212,7 @@ CchcSurvey.Web.Plans.PlanApi.MapPlanApi(app);
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
 app.MapOpenApi("/openapi/{documentName}.json");
+InstrumentLanguages.MapAudio(app);
 app.MapRazorPages();
 
 // Load benchmark only (bench/CchcSurvey.Load): a trivial POST that reads the body and answers 200, the

@@ -22,11 +22,14 @@
     if (button) setTimeout(function () { button.disabled = true; }, 0);
   });
 })();
-// Kiosk: a half-filled form left behind is reset for the next citizen after two idle minutes.
+// Recorded questions: the file is fetched only when its play button is pressed; one plays at a time.
 (function () {
-  if (!/\bkiosk\b/.test(document.body.className) || !document.querySelector('form.survey')) return;
-  var t;
-  function arm() { clearTimeout(t); t = setTimeout(function () { location.replace(location.pathname); }, 120000); }
-  ['pointerdown', 'keydown', 'change'].forEach(function (e) { document.addEventListener(e, arm, true); });
-  arm();
+  var playing = null;
+  document.addEventListener('click', function (e) {
+    var b = e.target.closest ? e.target.closest('button.play[data-audio]') : null;
+    if (!b) return;
+    if (playing) { playing.pause(); playing = null; }
+    playing = new Audio(b.getAttribute('data-audio'));
+    playing.play().catch(function () { });
+  });
 })();

@@ -47,6 +47,13 @@ public static class AuditActions
     public const string PlanCreate = "plan-create";
     public const string PlanProgress = "plan-progress";
     public const string PlanValue = "plan-value";
+    public const string KioskCreate = "kiosk-create";
+    public const string KioskEnrol = "kiosk-enrol";
+    public const string KioskRename = "kiosk-rename";
+    public const string KioskRevoke = "kiosk-revoke";
+    public const string KioskLink = "kiosk-link";
+    public const string InstrumentTranslation = "instrument-translation";
+    public const string InstrumentRecording = "instrument-recording";
 
     /// <summary>The actions offered in the audit page's filter (any stored action can still be typed in the URL).</summary>
     public static readonly string[] Known =
@@ -57,6 +64,7 @@ public static class AuditActions
         CommentTags, CommentHandled, CaseOpen, CaseUpdate, AlertAcknowledge, DossierCounts, DossierTokenIssue,
         WebhookCreate, WebhookDelete,
         PlanCreate, PlanProgress, PlanValue,
+        KioskCreate, KioskEnrol, KioskRename, KioskRevoke, KioskLink, InstrumentTranslation, InstrumentRecording,
     ];
 }
 

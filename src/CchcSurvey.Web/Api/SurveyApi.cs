@@ -106,7 +106,7 @@ public static class SurveyApi
     }
 
     private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, SubmissionLookups lookups, SubmissionService submissions,
-        Integrity.DossierTokenService tokens, CancellationToken ct)
+        Integrity.DossierTokenService tokens, KioskCredentials kiosks, CancellationToken ct)
     {
         if (!IsJsonUtf8(http.Request.ContentType))
             return Invalid("The body must be UTF-8 JSON (Content-Type: application/json).");
@@ -157,7 +157,7 @@ public static class SurveyApi
                 return Invalid("instrument must be an instrument code.", "instrument");
             if (!TryGetString(root, "channel", out var channel) || !Channels.IsValid(channel))
                 return Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
-            if (!ChannelPolicy.MayClaim(http, channel))
+            if (!ChannelPolicy.MayClaim(channel))
                 return Invalid(ChannelPolicy.Refusal(channel), "channel");
             int? version = null;
             if (root.TryGetProperty("version", out var versionElement) && versionElement.ValueKind != JsonValueKind.Null)
@@ -191,6 +191,7 @@ public static class SurveyApi
             }
             if (counter is null) return Invalid($"No active counter '{counterCode}'.", "counter");
             if (!counter.Offers(instrumentCode)) return Invalid($"Counter '{counterCode}' does not offer instrument '{instrumentCode}'.", "instrument");
+            if (await ChannelRefusalAsync(http, kiosks, channel, counter, ct) is { } refused) return refused;
             var instrument = await lookups.InstrumentAsync(db, instrumentCode, version, ct);
             if (instrument is null) return Invalid($"No published instrument '{instrumentCode}'{(version is null ? "" : $" version {version}")}.", "instrument");
 
@@ -214,6 +215,34 @@ public static class SurveyApi
                     detail: $"A different response was already recorded under {submissionId}; nothing was changed."),
             };
         }
+    }
+
+    /// <summary>
+    /// Whether the request may claim its channel: <c>kiosk</c> only from an enrolled, unrevoked tablet of the counter
+    /// (<see cref="KioskCredentials"/>). 400 problem details otherwise, with <c>kiosk</c> = missing | invalid |
+    /// otherCounter | revoked so that the tablet can tell its staff what happened.
+    /// </summary>
+    internal static async Task<IResult?> ChannelRefusalAsync(HttpContext http, KioskCredentials kiosks, string channel, Counter counter, CancellationToken ct)
+    {
+        if (channel != "kiosk") return null;
+        var verdict = await kiosks.CheckAsync(http, counter, ct);
+        if (verdict.IsEnrolled) return null;
+        var (title, detail) = verdict.Check switch
+        {
+            KioskCheck.Revoked => ("Kiosk tablet revoked", "This tablet's enrolment was revoked; its answers are refused. Nothing was stored."),
+            KioskCheck.OtherCounter => ("Kiosk tablet of another counter", $"This tablet is enrolled for another counter than '{counter.Code}'. Nothing was stored."),
+            KioskCheck.Invalid => ("Invalid kiosk credential", "The kiosk credential is not valid for this browser. Nothing was stored."),
+            _ => ("Not an enrolled kiosk tablet", "Only a tablet enrolled for this counter (/admin/kiosks, `kiosk add`) may send channel kiosk. Nothing was stored."),
+        };
+        var reason = verdict.Check switch
+        {
+            KioskCheck.Revoked => "revoked",
+            KioskCheck.OtherCounter => "otherCounter",
+            KioskCheck.Invalid => "invalid",
+            _ => "missing",
+        };
+        return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail,
+            extensions: new Dictionary<string, object?> { ["kiosk"] = reason });
     }
 
     /// <summary>application/json, with no charset or UTF-8 (RFC 8259 §8.1); application/json-patch+json, text/json, charset=latin1… are not.</summary>

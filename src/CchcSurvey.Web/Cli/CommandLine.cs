@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup"];
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup", "kiosk"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -253,6 +253,28 @@ public static class CommandLine
             }
         }));
         root.Add(backup);
+        // kiosk add --counter C [--name N]: a tablet row and its single-use enrolment URL, alone on the last line
+        var kioskCounter = new Option<string>("--counter") { Description = "The counter the tablet serves", Required = true };
+        var kioskName = new Option<string?>("--name") { Description = "A name staff recognise, e.g. \"Máy tính bảng quầy 1\"" };
+        var kioskAdd = new Command("add", "Create a counter tablet and print its enrolment URL (alone on the last line)") { kioskCounter, kioskName };
+        kioskAdd.SetAction((result, ct) => InScope(async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var code = result.GetValue(kioskCounter)!.Trim();
+            var counter = await db.Counters.Include(c => c.Unit).FirstOrDefaultAsync(c => c.Code == code, ct) ?? throw new CommandException($"no counter with code '{code}'");
+            if (!counter.IsActive || !counter.Unit.IsActive) throw new CommandException($"counter '{code}' is not active");
+            var name = (result.GetValue(kioskName) ?? "").Trim();
+            if (name.Length == 0) name = $"Máy tính bảng {counter.Code}";
+            if (name.Length > Data.Configurations.KioskTabletConfiguration.NameLength || name.Any(char.IsControl))
+                throw new CommandException($"--name must be one line of at most {Data.Configurations.KioskTabletConfiguration.NameLength} characters");
+            var issued = await sp.GetRequiredService<KioskCredentials>().IssueAsync(counter, name, null, ct);
+            await sp.GetRequiredService<Administration.AuditLog>().WriteAsync(Administration.AuditLog.System, Administration.AuditActions.KioskCreate,
+                $"kiosk:{issued.Tablet.Id}", $"{counter.Code}: {name} (command line)", ct);
+            output.WriteLine($"Tablet {issued.Tablet.Id} \"{name}\" for counter {counter.Code}. Open this URL once on the tablet before {issued.Tablet.EnrolmentExpiresUtc:yyyy-MM-dd HH:mm} UTC (single use):");
+            output.WriteLine(issued.Url);
+            return 0;
+        }));
+        root.Add(new Command("kiosk", "Counter tablets") { kioskAdd });
 
         return root;
     }

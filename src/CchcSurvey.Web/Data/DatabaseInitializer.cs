@@ -22,6 +22,7 @@ public sealed class DatabaseInitializer(
     CchcSurvey.Web.Plans.PlanService plans,
     Organisation.Reorganisation reorganisation,
     TimeProvider time,
+    Surveys.InstrumentLanguages languages,
     ILogger<DatabaseInitializer> logger)
 {
     public async Task InitialiseAsync(CancellationToken ct)
@@ -44,6 +45,7 @@ public sealed class DatabaseInitializer(
             await UnitImport.ImportDemoAsync(db, file, instruments, ct);
             await CreateDemoAdministratorAsync(ct);
             await CchcSurvey.Web.Plans.PlanDemo.SeedAsync(db, plans, ct);
+            await languages.SeedDemoAsync(db, ct);
             if (demo.Value.Responses > 0)
                 await demoResponses.GenerateAsync(demo.Value.Responses, progress: null, ct);
             if (demo.Value.Organisation == "2025") await ApplyDemoCrosswalkAsync(ct);

@@ -244,3 +244,59 @@ public static class Roles
     public const string Viewer = "viewer";
     public static readonly string[] All = [Admin, Manager, Viewer];
 }
+
+/// <summary>
+/// A counter's enrolled tablet (<c>/admin/kiosks</c>, <c>kiosk add</c>): only enrolled tablets may send answers
+/// with channel <c>kiosk</c>. The tablet holds a signed credential naming this row and its counter
+/// (<c>KioskCredentials</c>); revoking the row makes the credential worthless. Until the tablet is enrolled the row
+/// holds the SHA-256 of its single-use enrolment code, which expires.
+/// </summary>
+public sealed class KioskTablet
+{
+    public int Id { get; set; }
+    public int CounterId { get; set; }
+    public Counter Counter { get; set; } = null!;
+    public required string Name { get; set; }
+    public DateTime CreatedUtc { get; set; }
+
+    /// <summary>SHA-256 (hex) of the enrolment code while it is unused; null once the tablet enrolled.</summary>
+    public string? EnrolmentCodeHash { get; set; }
+    public DateTime EnrolmentExpiresUtc { get; set; }
+    public DateTime? EnrolledUtc { get; set; }
+
+    /// <summary>Last request with a valid credential, updated at most once a minute.</summary>
+    public DateTime? LastSeenUtc { get; set; }
+    public DateTime? RevokedUtc { get; set; }
+}
+
+/// <summary>
+/// An instrument version's texts in another language (ISO 639 code, e.g. tyz, nut), added by an administrator on
+/// <c>/admin/instruments</c>; the JSON of <see cref="CchcSurvey.Core.Instruments.InstrumentTranslation"/>, checked complete.
+/// One per version and language (saving again replaces it).
+/// </summary>
+public sealed class InstrumentTranslationRow
+{
+    public int Id { get; set; }
+    public int InstrumentVersionId { get; set; }
+    public InstrumentVersion InstrumentVersion { get; set; } = null!;
+    public required string Language { get; set; }
+    public required string Name { get; set; }
+    public required string Json { get; set; }
+    public DateTime SavedUtc { get; set; }
+}
+
+/// <summary>
+/// A recording of one item's question in one language (people record them: there is no Tày or Nùng speech synthesis).
+/// The file lives outside the web root under its SHA-256 (<c>Recordings:Path</c>); served by <c>/audio/{id}</c>.
+/// </summary>
+public sealed class InstrumentRecording
+{
+    public int Id { get; set; }
+    public int InstrumentVersionId { get; set; }
+    public required string ItemCode { get; set; }
+    public required string Language { get; set; }
+    public required string ContentType { get; set; }
+    public required string Sha256 { get; set; }
+    public long Length { get; set; }
+    public DateTime UploadedUtc { get; set; }
+}

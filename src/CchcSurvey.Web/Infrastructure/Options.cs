@@ -66,6 +66,12 @@ public sealed class RateLimitingOptions
 
     /// <summary>Submissions one counter may receive per minute, all devices together.</summary>
     public int PerCounterPerMinute { get; set; } = 120;
+
+    /// <summary>Submissions an enrolled kiosk tablet may send at once (its queue after an outage).</summary>
+    public int KioskBurst { get; set; } = 500;
+
+    /// <summary>Submissions per minute that refill an enrolled tablet's allowance.</summary>
+    public int PerKioskPerMinute { get; set; } = 120;
 }
 
 /// <summary><c>Tokens:*</c> — per-dossier single-use survey tokens.</summary>

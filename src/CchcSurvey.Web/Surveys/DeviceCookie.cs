@@ -60,29 +60,25 @@ public static class DeviceCookie
 
 /// <summary>
 /// Which channel a submission may carry (METHODOLOGY §6, Channels are earned). An anonymous caller's answer is
-/// <c>qr</c> or <c>web</c>; <c>paper</c> comes only from an official's import; <c>kiosk</c> only from an enrolled
-/// tablet — which does not exist yet, so today no request may claim it. This is the one place that decides: a
-/// later enrolled-tablet credential plugs into <see cref="MayClaim"/>.
+/// <c>qr</c> or <c>web</c>; <c>paper</c> comes only from an official's import, scan or entry, never over the
+/// anonymous API; <c>kiosk</c> only from a tablet enrolled for the answer's counter. A tablet is enrolled for one
+/// counter, so that last check needs the counter and is made by <see cref="KioskCredentials"/> once the counter is
+/// known (<c>SurveyApi.ChannelRefusalAsync</c>, the kiosk page). This is the one place that lists the rules.
 /// </summary>
 public static class ChannelPolicy
 {
     public static readonly string[] Anonymous = ["qr", "web"];
 
-    /// <summary>Whether this request may send a response with this channel.</summary>
-    public static bool MayClaim(HttpContext http, string channel) =>
-        Anonymous.Contains(channel, StringComparer.Ordinal) || (channel == "kiosk" && IsEnrolledTablet(http));
-
-    /// <summary>The channel the <c>/kiosk/{counter}</c> page sends: kiosk from an enrolled tablet, else web.</summary>
-    public static string ForKioskPage(HttpContext http) => MayClaim(http, "kiosk") ? "kiosk" : "web";
+    /// <summary>
+    /// Whether a request may send a response with this channel, before its counter is known: qr and web always;
+    /// kiosk goes on to the enrolled-tablet check; paper never.
+    /// </summary>
+    public static bool MayClaim(string channel) => Anonymous.Contains(channel, StringComparer.Ordinal) || channel == "kiosk";
 
     /// <summary>The problem detail of a refused channel.</summary>
     public static string Refusal(string channel) => channel switch
     {
-        "kiosk" => "channel kiosk is only accepted from an enrolled counter tablet; an anonymous caller sends qr or web.",
-        "paper" => "channel paper is only for questionnaires an official imports; an anonymous caller sends qr or web.",
-        _ => $"channel must be one of {string.Join(", ", Anonymous)}.",
+        "paper" => "channel paper is only for questionnaires an official imports, scans or types; an anonymous caller sends qr or web.",
+        _ => $"channel must be one of {string.Join(", ", Anonymous)}, or kiosk from an enrolled counter tablet.",
     };
-
-    /// <summary>No tablet can be enrolled yet (the kiosk issue brings enrolment); until then a kiosk is an anonymous web client.</summary>
-    private static bool IsEnrolledTablet(HttpContext http) => false;
 }

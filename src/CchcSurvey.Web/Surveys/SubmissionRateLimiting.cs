@@ -33,6 +33,19 @@ public static class SubmissionRateLimiting
             {
                 // Only submissions count: showing the form (GET) is free.
                 if (!options.Enabled || !HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("off");
+                // An enrolled tablet serves one citizen at a time, but after an outage it sends its whole queue:
+                // its own bucket (a burst for the backlog, then a steady rate), never the per-device or per-counter window.
+                // Only the signature is checked here; the API still checks the tablet row and the counter.
+                var protection = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
+                if (KioskCredentials.Read(protection, context.Request.Cookies[KioskCredentials.CookieName]) is { } tablet)
+                    return RateLimitPartition.GetTokenBucketLimiter("kiosk:" + tablet.TabletId, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = Math.Max(1, options.KioskBurst),
+                        TokensPerPeriod = Math.Max(1, options.PerKioskPerMinute),
+                        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
                 // Only a cookie this server issued has a bucket: made-up cookies would each get a fresh one.
                 if (Surveys.DeviceCookie.Read(context) is not { } device) return RateLimitPartition.GetNoLimiter("no-device");
                 // Keyed by a hash: the device id is not kept even in memory as a dictionary key.

@@ -51,6 +51,8 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
             ["Security:RequireTwoFactor"] = "",
             // Evidence files of plan progress reports go beside the test database, never into the repository.
             ["Plans:EvidencePath"] = EvidenceFolder,
+            // Uploaded recordings go to a folder of the test run, not to the repository's data/.
+            ["Recordings:Path"] = Path.Combine(Path.GetTempPath(), "cchc-tests", "recordings"),
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in ExtraSettings) settings[key] = value;

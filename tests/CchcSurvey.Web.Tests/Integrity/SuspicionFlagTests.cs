@@ -79,7 +79,7 @@ public sealed class SuspicionFlagTests(LowBurstAppFactory factory) : IClassFixtu
         Assert.True(FlagsOf(again.SubmissionId).HasFlag(ResponseFlags.RepeatDevice));
 
         // A kiosk tablet serves many citizens with one cookie: never a repeat device.
-        var kiosk = factory.CreateBrowserClient();
+        var (kiosk, _) = await Kiosks.KioskEnrolment.EnrolledClientAsync(factory, "VQ-TPH-Q1");
         var ids = new List<Guid>();
         for (var i = 0; i < 2; i++)
         {

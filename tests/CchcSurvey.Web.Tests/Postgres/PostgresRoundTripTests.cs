@@ -81,8 +81,9 @@ public sealed class PostgresRoundTripTests(PostgresAppFactory factory) : IClassF
     public async Task A_rebuild_from_raw_responses_gives_the_same_cells_on_PostgreSQL()
     {
         RequireServer();
-        // The demo responses (written through the ledger) plus some through the group-commit writer.
-        var client = factory.CreateClient();
+        // The demo responses (written through the ledger) plus some through the group-commit writer; the kiosk ones from
+        // an enrolled tablet (also the PostgreSQL test of enrolment and the credential check).
+        var (client, _) = await Kiosks.KioskEnrolment.EnrolledClientAsync(factory, "VQ-AS-Q1");
         for (var i = 0; i < 20; i++)
         {
             var body = new { submissionId = Guid.NewGuid(), counter = "VQ-AS-Q1", instrument = "NHANH", channel = i % 2 == 0 ? "web" : "qr",

@@ -192,6 +192,7 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
             ("submissionId", J((id ?? NewId()).ToString())),
             ("counter", J(counters[def.Code])),
             ("instrument", J(def.Code)),
+            // channel kiosk needs an enrolled tablet of one counter (Kiosks/KioskTabletTests), so the mix is qr and web.
             ("channel", J(rng.Next(2) == 0 ? "qr" : "web")),
             ("answers", Answers(answers)),
         ];
@@ -608,7 +609,8 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
     {
         var api = factory.CreateClient();
         var counters = await CountersByInstrumentAsync(api);
-        var client = factory.CreateBrowserClient();
+        // The same browser is the enrolled tablet of the NHANH counter, so that its kiosk form may store answers.
+        var (client, _) = await Kiosks.KioskEnrolment.EnrolledClientAsync(factory, counters["NHANH"]);
         var forms = new Dictionary<string, OpenedForm>(StringComparer.Ordinal);
         foreach (var def in Instruments)
             forms[def.Code] = await SurveyForm.OpenAsync(client, $"/s/{counters[def.Code]}/{def.Code}");

@@ -102,6 +102,12 @@ public abstract class AccessSweepFixture : IAsyncLifetime
     public Dictionary<Target, long> Evidence { get; } = [];
 
     public long EvidenceOf(Target target) => Evidence.GetValueOrDefault(target, NoSuchId);
+    /// <summary>A counter tablet of each unit's counter; the Own one for revoking is separate, so that the others stay usable.</summary>
+    public Dictionary<Target, int> Tablets { get; } = [];
+    public int RevokableTablet { get; private set; }
+
+    public int TabletOf(Target target) => Tablets.GetValueOrDefault(target, (int)NoSuchId);
+    public int RevokableTabletOf(Target target) => target == Target.Own ? RevokableTablet : TabletOf(target);
 
     public async Task InitializeAsync()
     {
@@ -155,6 +161,9 @@ public abstract class AccessSweepFixture : IAsyncLifetime
 
         foreach (var (target, lead) in new[] { (Target.Own, "VQ-AS"), (Target.Sibling, "VQ-BP"), (Target.Parent, "VQ-NV") })
             Evidence[target] = await CreatePlanAsync(Plan(target), Unit(target), lead);
+        foreach (var target in new[] { Target.Own, Target.Sibling, Target.Parent })
+            Tablets[target] = await AddTabletAsync(Counter(target));
+        RevokableTablet = await AddTabletAsync(Counter(Target.Own));
 
         ManagerCookie = await SignedInAsync(ManagerEmail, Password);
         ViewerCookie = await SignedInAsync(ViewerEmail, Password);
@@ -183,6 +192,15 @@ public abstract class AccessSweepFixture : IAsyncLifetime
     {
         _factory?.Dispose();
         return Task.CompletedTask;
+    }
+
+    private async Task<int> AddTabletAsync(string counterCode)
+    {
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CchcSurvey.Web.Data.SurveyDbContext>();
+        var counter = db.Counters.Single(c => c.Code == counterCode);
+        var issued = await scope.ServiceProvider.GetRequiredService<CchcSurvey.Web.Surveys.KioskCredentials>().IssueAsync(counter, "Máy kiểm thử", null, CancellationToken.None);
+        return issued.Tablet.Id;
     }
 
     public async Task AddOfficialAsync(string email, string role, string unit)

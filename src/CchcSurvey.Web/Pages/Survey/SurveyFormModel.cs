@@ -164,11 +164,12 @@ public abstract class SurveyFormModel(
         return RedirectToThanks(result.SubmissionId);
     }
 
-    private PageResult Refused(string message)
+    /// <summary>The form again with a message and nothing stored (400 unless told otherwise).</summary>
+    protected PageResult Refused(string message, int status = StatusCodes.Status400BadRequest)
     {
         FormMessage = message;
         if (SubmissionId == Guid.Empty) SubmissionId = Guid.NewGuid();
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.StatusCode = status;
         return Page();
     }
 
@@ -198,9 +199,55 @@ public abstract class SurveyFormModel(
         if (!Counter.Offers(code)) return false;
         Instrument = await registry.FindAsync(db, code, null, ct);
         if (Instrument is null) return false;
-        ViewData["Title"] = Instrument.Definition.Title.For(Culture);
+        await LoadLanguageAsync(ct);
+        ViewData["Title"] = TitleText;
         return true;
     }
+
+    // ---------------------------------------------------------------- languages beyond vi and en, recordings
+
+    /// <summary>The languages of this instrument version beyond vi and en.</summary>
+    public IReadOnlyList<LanguageChoice> Languages { get; private set; } = [];
+
+    /// <summary>The chosen translation (tyz, nut, …), or null for Vietnamese / English.</summary>
+    public InstrumentTranslation? Translation { get; private set; }
+
+    /// <summary>The language of the questions: the translation's code, or vi / en.</summary>
+    public string Language => Translation?.Language ?? (Culture.StartsWith("en", StringComparison.Ordinal) ? "en" : "vi");
+
+    /// <summary>Item code → URL of the recording of its question in <see cref="Language"/>.</summary>
+    public IReadOnlyDictionary<string, string> Recordings { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// <c>?lang=CODE</c> picks a language (remembered on the device in a cookie); vi and en go back to the
+    /// instrument's own texts. An unknown code is ignored.
+    /// </summary>
+    private async Task LoadLanguageAsync(CancellationToken ct)
+    {
+        Languages = await InstrumentLanguages.LanguagesAsync(db, Instrument!.VersionId, ct);
+        var asked = Request.Query["lang"].ToString().Trim().ToLowerInvariant();
+        var chosen = asked.Length > 0 ? asked : Request.Cookies[InstrumentLanguages.LanguageCookie] ?? "";
+        if (asked is "vi" or "en")
+            Response.Cookies.Delete(InstrumentLanguages.LanguageCookie);
+        else if (Languages.Any(l => l.Code == chosen))
+        {
+            Translation = await InstrumentLanguages.TranslationAsync(db, Instrument, chosen, ct);
+            if (asked.Length > 0 && Translation is not null)
+                Response.Cookies.Append(InstrumentLanguages.LanguageCookie, chosen, new CookieOptions
+                {
+                    HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps, IsEssential = true, Path = "/", MaxAge = TimeSpan.FromDays(365),
+                });
+        }
+        Recordings = await InstrumentLanguages.RecordingsAsync(db, Instrument.VersionId, Language, ct);
+    }
+
+    public string TitleText => Translation?.Title ?? Instrument!.Definition.Title.For(Culture);
+
+    public string? IntroText => Translation?.Intro ?? Instrument!.Definition.Intro?.For(Culture);
+
+    public string SectionTitle(SectionDefinition section) => Translation?.SectionTitle(section) ?? section.Title.For(Culture);
+
+    public string ItemText(ItemDefinition item) => Translation?.ItemText(item) ?? item.Text.For(Culture);
 
     /// <summary>The 409 page of a per-dossier token that was already used or has expired: nothing is stored.</summary>
     protected PageResult TokenUnavailablePage(bool used)
@@ -320,7 +367,8 @@ public abstract class SurveyFormModel(
                     : [S["Không hài lòng"], S["Hài lòng"], S["Rất hài lòng"]];
                 for (var level = 1; level <= count; level++)
                 {
-                    var label = item.Scale is { } scale && scale.Count == count ? scale[level - 1].For(c) : defaults[level - 1];
+                    var label = Translation?.ScaleLabel(item, level)
+                        ?? (item.Scale is { } scale && scale.Count == count ? scale[level - 1].For(c) : defaults[level - 1]);
                     int? face = IsQuick && count == 5 ? level : null;
                     options.Add(new OptionView(level.ToString(CultureInfo.InvariantCulture), label, face));
                 }
@@ -332,7 +380,7 @@ public abstract class SurveyFormModel(
             case AnswerType.Choice:
             case AnswerType.Points:
             case AnswerType.Multi:
-                options.AddRange(item.Options.Select(o => new OptionView(o.Code, o.Label.For(c))));
+                options.AddRange(item.Options.Select(o => new OptionView(o.Code, Translation?.OptionLabel(item, o) ?? o.Label.For(c))));
                 break;
         }
         if (!IsQuick && item.Type is not (AnswerType.Multi or AnswerType.Text))

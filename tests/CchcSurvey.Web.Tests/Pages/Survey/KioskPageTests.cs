@@ -9,7 +9,7 @@ public sealed class KioskPageTests(SurveyAppFactory factory) : IClassFixture<Sur
     [Fact]
     public async Task Kiosk_submit_stores_channel_kiosk_and_the_thank_you_returns_to_a_fresh_form()
     {
-        var client = factory.CreateBrowserClient();
+        var (client, _) = await Kiosks.KioskEnrolment.EnrolledClientAsync(factory, "VQ-AS-Q1");
         var form = await SurveyForm.OpenAsync(client, "/kiosk/VQ-AS-Q1");
         Assert.Contains("class=\"citizen kiosk\"", form.Html);
 

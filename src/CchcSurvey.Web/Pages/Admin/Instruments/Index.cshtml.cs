@@ -14,7 +14,8 @@ namespace CchcSurvey.Web.Pages.Admin.Instruments;
 /// the new one gets Version = max + 1 for its code (whatever the pasted JSON says) and becomes current;
 /// responses already stored keep the version they answered.
 /// </summary>
-public sealed class IndexModel(SurveyDbContext db, AuditLog audit, IStringLocalizer<AdminResource> text) : PageModel
+public sealed class IndexModel(SurveyDbContext db, AuditLog audit, IStringLocalizer<AdminResource> text, CchcSurvey.Web.Surveys.InstrumentLanguages languages,
+    CchcSurvey.Web.Surveys.InstrumentRegistry registry) : PageModel
 {
     public const int MaxJson = 200_000;
 
@@ -94,8 +95,110 @@ public sealed class IndexModel(SurveyDbContext db, AuditLog audit, IStringLocali
         return Preview;
     }
 
+    // ---------------------------------------------------------------- translations and recordings of current versions
+
+    [BindProperty] public string? TranslationFor { get; set; }
+    [BindProperty] public string? TranslationJson { get; set; }
+    [BindProperty] public string? RecordingFor { get; set; }
+    [BindProperty] public string? RecordingItem { get; set; }
+    [BindProperty] public string? RecordingLanguage { get; set; }
+    [BindProperty] public IFormFile? RecordingFile { get; set; }
+
+    public InstrumentTranslation? TranslationPreview { get; private set; }
+    public InstrumentDefinition? TranslationOf { get; private set; }
+    public IReadOnlyList<string> TranslationProblems { get; private set; } = [];
+    public string? LanguageError { get; private set; }
+
+    public sealed record LanguageRow(string Instrument, int Version, string Kind, string Language, string Detail);
+    public IReadOnlyList<LanguageRow> LanguageRows { get; private set; } = [];
+
+    public async Task<IActionResult> OnPostPreviewTranslationAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        if (await CheckTranslationAsync(ct) is null) Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveTranslationAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        var checkedTranslation = await CheckTranslationAsync(ct);
+        if (checkedTranslation is not var (translation, version))
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var row = await db.InstrumentTranslations.FirstOrDefaultAsync(t => t.InstrumentVersionId == version.VersionId && t.Language == translation.Language, ct);
+        if (row is null) db.InstrumentTranslations.Add(row = new InstrumentTranslationRow { Language = translation.Language, Name = translation.Name, Json = "" , InstrumentVersionId = version.VersionId });
+        row.Name = translation.Name;
+        row.Json = TranslationJson!.Trim();
+        row.SavedUtc = DateTime.UtcNow;
+        var name = $"{version.Code} v{version.Version}";
+        audit.Add(User, AuditActions.InstrumentTranslation, name, $"{translation.Language} ({translation.Name})");
+        await db.SaveChangesAsync(ct);
+        return RedirectToPage(new { published = $"{name} · {translation.Language}" });
+    }
+
+    public async Task<IActionResult> OnPostRecordingAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        IActionResult Bad(string message)
+        {
+            LanguageError = message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var version = string.IsNullOrWhiteSpace(RecordingFor) ? null : await registry.FindAsync(db, RecordingFor.Trim(), null, ct);
+        if (version is null) return Bad(text["Chọn một phiếu khảo sát hiện hành."]);
+        var item = version.Definition.FindItem(RecordingItem?.Trim() ?? "");
+        if (item is null) return Bad(text["Phiếu {0} không có câu hỏi {1}.", version.Code, RecordingItem ?? ""]);
+        var language = (RecordingLanguage ?? "").Trim().ToLowerInvariant();
+        if (language is not ("vi" or "en") && !await db.InstrumentTranslations.AnyAsync(t => t.InstrumentVersionId == version.VersionId && t.Language == language, ct))
+            return Bad(text["Ngôn ngữ phải là vi, en hoặc một ngôn ngữ đã có bản dịch của phiên bản này."]);
+        if (RecordingFile is null || RecordingFile.Length == 0) return Bad(text["Chọn một tệp ghi âm (Ogg/Opus hoặc MP3)."]);
+        if (RecordingFile.Length > languages.MaxRecordingBytes) return Bad(text["Tệp ghi âm quá lớn (tối đa {0} KB).", languages.MaxRecordingBytes / 1024]);
+        using var buffer = new MemoryStream();
+        await RecordingFile.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        var type = CchcSurvey.Web.Surveys.InstrumentLanguages.Sniff(bytes);
+        if (type is null) return Bad(text["Tệp không phải là bản ghi Ogg/Opus hoặc MP3."]);
+        var sha = await languages.SaveAsync(bytes, ct);
+        // A new row (a new id, a new URL) so that cached copies of the old recording are never served for the new one.
+        await db.InstrumentRecordings.Where(r => r.InstrumentVersionId == version.VersionId && r.ItemCode == item.Code && r.Language == language).ExecuteDeleteAsync(ct);
+        db.InstrumentRecordings.Add(new InstrumentRecording
+        {
+            InstrumentVersionId = version.VersionId, ItemCode = item.Code, Language = language, ContentType = type, Sha256 = sha,
+            Length = bytes.Length, UploadedUtc = DateTime.UtcNow,
+        });
+        var name = $"{version.Code} v{version.Version}";
+        audit.Add(User, AuditActions.InstrumentRecording, name, $"{item.Code} {language} {type} {bytes.Length} B");
+        await db.SaveChangesAsync(ct);
+        return RedirectToPage(new { published = $"{name} · {item.Code} · {language}" });
+    }
+
+    private async Task<(InstrumentTranslation Translation, CchcSurvey.Web.Surveys.PublishedInstrument Version)?> CheckTranslationAsync(CancellationToken ct)
+    {
+        var version = string.IsNullOrWhiteSpace(TranslationFor) ? null : await registry.FindAsync(db, TranslationFor.Trim(), null, ct);
+        if (version is null) { LanguageError = text["Chọn một phiếu khảo sát hiện hành."]; return null; }
+        TranslationOf = version.Definition;
+        var json = TranslationJson?.Trim() ?? "";
+        if (json.Length == 0 || json.Length > MaxJson) { LanguageError = text["Hãy dán bản dịch (JSON, tối đa 200.000 ký tự)."]; return null; }
+        TranslationPreview = InstrumentTranslation.Parse(json, version.Definition, out var problems);
+        TranslationProblems = problems;
+        if (TranslationPreview is null) { LanguageError = text["Bản dịch chưa đầy đủ hoặc không hợp lệ; chưa có gì được lưu."]; return null; }
+        return (TranslationPreview, version);
+    }
+
     private async Task LoadAsync(CancellationToken ct)
     {
+        var current = db.InstrumentVersions.AsNoTracking().Where(v => v.IsCurrent);
+        var translations = await db.InstrumentTranslations.AsNoTracking().Where(t => t.InstrumentVersion.IsCurrent)
+            .Select(t => new LanguageRow(t.InstrumentVersion.Code, t.InstrumentVersion.Version, "translation", t.Language, t.Name)).ToListAsync(ct);
+        var recordings = await (from r in db.InstrumentRecordings.AsNoTracking()
+                                join v in current on r.InstrumentVersionId equals v.Id
+                                select new LanguageRow(v.Code, v.Version, "recording", r.Language, r.ItemCode + " · " + r.ContentType + " · " + r.Length + " B")).ToListAsync(ct);
+        LanguageRows = [.. translations.Concat(recordings).OrderBy(r => r.Instrument).ThenBy(r => r.Kind).ThenBy(r => r.Language).ThenBy(r => r.Detail)];
+
         var counts = await db.Responses.AsNoTracking().GroupBy(r => r.InstrumentVersionId)
             .Select(g => new { g.Key, Count = g.LongCount() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         Versions = (await db.InstrumentVersions.AsNoTracking().OrderBy(v => v.Code).ThenByDescending(v => v.Version).ToListAsync(ct))
