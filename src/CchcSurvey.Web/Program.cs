@@ -140,12 +140,10 @@ await using (var scope = app.Services.CreateAsyncScope())
 if (CommandLine.IsCommand(args))
     return await CommandLine.RunAsync(app.Services, args);
 
-// Behind nginx on the same host (docs/deployment.md): the client's scheme and address from X-Forwarded-Proto/-For,
-// believed only from a loopback proxy (ASP.NET Core's default KnownProxies), so HTTPS cookies and HSTS work.
-app.UseForwardedHeaders(new ForwardedHeadersOptions
-{
-    ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
-});
+// Behind nginx on the same host (docs/deployment.md): the client's scheme from X-Forwarded-Proto, believed only from
+// a loopback proxy (ASP.NET Core's default KnownProxies), so that secure cookies and HSTS work behind TLS. Only the
+// scheme: the client's address is never taken in (anonymity, METHODOLOGY.md §6), and nginx does not send it.
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
