@@ -82,7 +82,9 @@ public static class SurveyMetrics
 
     /// <summary>
     /// Counts refused submissions by their status code (the forms and the API use the same codes), and guards
-    /// <c>/metrics</c>: from an address outside <c>Metrics:AllowedNetworks</c> it does not exist (404).
+    /// <c>/metrics</c>: it exists (200) only for a direct connection from <c>Metrics:AllowedNetworks</c>; from any other
+    /// address, and for anything relayed by the reverse proxy (which adds X-Forwarded-Proto), it is 404. The peer's
+    /// address is read for that decision only, on that path only; it is neither stored nor logged.
     /// Runs before the rate limiter, so that its 429s are counted.
     /// </summary>
     public static IApplicationBuilder UseSurveyMetrics(this IApplicationBuilder app, MetricsOptions options)
@@ -92,7 +94,8 @@ public static class SurveyMetrics
         {
             if (http.Request.Path.StartsWithSegments("/metrics"))
             {
-                if (!options.Enabled || !Allowed(http.Connection.RemoteIpAddress, networks))
+                var relayed = http.Request.Headers.ContainsKey("X-Forwarded-Proto") || http.Request.Headers.ContainsKey("X-Original-Proto");
+                if (!options.Enabled || relayed || !Allowed(http.Connection.RemoteIpAddress, networks))
                 {
                     http.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;

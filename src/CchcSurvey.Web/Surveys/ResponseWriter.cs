@@ -108,9 +108,10 @@ public sealed class ResponseWriter(
     }
 
     /// <summary>
-    /// Commits a batch, trying again on the two failures that are not the batch's fault. A statistics cell changed
-    /// by another writer (another app instance, a paper import, a rebuild) between reading and updating it: the batch
-    /// is redone from the database, a few times, since two instances writing the same unit's cells meet often. A lost
+    /// Commits a batch, trying again on the failures that are not the batch's fault. A statistics cell changed (or
+    /// created) by another writer (another app instance, a paper import, a rebuild) between reading and writing it:
+    /// the batch is redone from the database, a few times, since two instances writing the same unit's cells meet
+    /// often. A lost
     /// connection (the primary died, a fail-over is under way): tries for up to <see cref="ConnectionRetryWindow"/>.
     /// Retrying never stores twice: the connection may have died after the commit reached the database, so a retried
     /// batch finds its ids stored (the insert "on conflict do nothing" falls back to the careful path, which answers
@@ -139,9 +140,9 @@ public sealed class ResponseWriter(
                     await Task.Delay(TimeSpan.FromMilliseconds(200));
                     continue;
                 }
-                if (e is StaleCellException && stale++ < StaleRetries)
+                if ((e is StaleCellException || IsConcurrentInsert(e)) && stale++ < StaleRetries)
                 {
-                    if (stale == 1) logger.LogInformation("A cached statistics cell changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
+                    if (stale == 1) logger.LogInformation("A statistics cell or a response changed elsewhere; retrying the batch of {Count} from the database", batch.Count);
                     // A short random pause, so that two instances redoing batches on the same cells fall out of step.
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * stale)));
                     continue;
@@ -149,6 +150,19 @@ public sealed class ResponseWriter(
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// A unique key taken by another writer between our read and our insert: another app instance created the same
+    /// statistics cell, or stored the same submission id (a client's retry through the other instance). Redoing the
+    /// batch from the database then updates that cell, or answers that id as a replay.
+    /// </summary>
+    private static bool IsConcurrentInsert(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is Npgsql.PostgresException { SqlState: "23505" } || x is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 })
+                return true;
+        return false;
     }
 
     private void ClearCaches()

@@ -23,13 +23,14 @@ public sealed class MetricsTests : IClassFixture<MetricsTests.Factory>
 
     public MetricsTests(Factory factory) => _factory = factory;
 
-    private async Task<(HttpStatusCode Status, string? Type, string Body)> ScrapeAsync(string? from)
+    private async Task<(HttpStatusCode Status, string? Type, string Body)> ScrapeAsync(string? from, bool throughProxy = false)
     {
         var context = await _factory.Server.SendAsync(c =>
         {
             c.Request.Method = "GET";
             c.Request.Path = "/metrics";
             c.Connection.RemoteIpAddress = from is null ? null : IPAddress.Parse(from);
+            if (throughProxy) c.Request.Headers["X-Forwarded-Proto"] = "https";
         });
         var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
         return ((HttpStatusCode)context.Response.StatusCode, context.Response.ContentType, body);
@@ -51,6 +52,8 @@ public sealed class MetricsTests : IClassFixture<MetricsTests.Factory>
             Assert.DoesNotContain("cchc_", refused.Body);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await ScrapeAsync(null)).Status);
+        // Relayed by the reverse proxy (on an allowed address, as nginx on the same host is): not for the Internet.
+        Assert.Equal(HttpStatusCode.NotFound, (await ScrapeAsync("10.1.0.9", throughProxy: true)).Status);
         // The test client has no address at all: not in any network.
         Assert.Equal(HttpStatusCode.NotFound, (await _factory.CreateClient().GetAsync("/metrics")).StatusCode);
     }
