@@ -67,9 +67,14 @@ public static class ApiDocumentation
             });
             // The reports are written without a type discriminator (InstrumentReport's own serialisation); the
             // generator would announce "$type", which no answer carries and generated clients would then demand.
-            o.AddSchemaTransformer((schema, _, _) =>
+            o.AddSchemaTransformer((schema, context, _) =>
             {
                 if (schema.Discriminator?.PropertyName == "$type") schema.Discriminator = null;
+                // counter and token are left out when unused; an explicit null is refused (400). (version and
+                // elapsedSeconds do take null.)
+                if (context.JsonTypeInfo.Type == typeof(SurveyApi.SubmissionRequest))
+                    foreach (var property in (schema.Properties ?? new Dictionary<string, IOpenApiSchema>()).Values.OfType<OpenApiSchema>())
+                        if (property.Type == (JsonSchemaType.String | JsonSchemaType.Null)) property.Type = JsonSchemaType.String;
                 return Task.CompletedTask;
             });
             // Every operation that needs an official says so, with the answers of a missing or refused token.
@@ -150,6 +155,25 @@ public static class ApiDocumentation
                 : builder.ProducesProblem(status, ProblemJson);
         return builder;
     }
+
+    /// <summary>
+    /// The JSON body an endpoint reads itself. Not <c>Accepts</c>: its metadata would make routing answer 415 to another
+    /// content type, where the contract says 400 with a problem naming the expected type.
+    /// </summary>
+    public static RouteHandlerBuilder WithJsonBody<T>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var name = typeof(T).Name;
+            context.Document!.Components ??= new OpenApiComponents();
+            context.Document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            if (!context.Document.Components.Schemas.ContainsKey(name))
+                context.Document.Components.Schemas[name] = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: ct);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(name, context.Document) } },
+            };
+        });
 
     /// <summary>Query parameters an endpoint reads from the request itself (so that it can answer a problem for a bad value).</summary>
     public static RouteHandlerBuilder WithQuery(this RouteHandlerBuilder builder, params (string Name, string Description)[] parameters) =>

@@ -65,7 +65,7 @@ public static class SurveyApi
                     Response: ApiDocumentation.Problem(404, "Not found", "No published instrument 'KHONG-CO'.")));
 
         api.MapPost("/responses", PostResponseAsync).RequireRateLimiting(SubmissionRateLimiting.Policy)
-            .Accepts<SubmissionRequest>("application/json")
+            .WithJsonBody<SubmissionRequest>()
             .Produces<Accepted>(StatusCodes.Status201Created)
             .Produces<Accepted>(StatusCodes.Status200OK)
             .Describe(Tag, "submitResponse", "Submit an answer",
@@ -142,12 +142,11 @@ public static class SurveyApi
                 return Invalid("submissionId must be a UUID.", "submissionId");
             string? token = null;
             var counterCode = "";
-            // An optional field sent as null is absent (generated clients write their unset properties as null).
-            if (root.TryGetProperty("token", out var tokenElement) && tokenElement.ValueKind != JsonValueKind.Null)
+            if (root.TryGetProperty("token", out _))
             {
                 if (!TryGetString(root, "token", out var tokenText))
                     return Invalid("token must be the per-dossier token printed on the receipt.", "token");
-                if (root.TryGetProperty("counter", out var counterElement) && counterElement.ValueKind != JsonValueKind.Null)
+                if (root.TryGetProperty("counter", out _))
                     return Invalid("Send either counter or token, not both: a token is bound to its counter.", "counter");
                 token = tokenText;
             }

@@ -42,7 +42,7 @@ public static class IntegrityApi
             return Results.Json(new IssuedTokenBody(issued.Token, issued.Url, issued.ExpiresUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
                 statusCode: StatusCodes.Status201Created);
         })
-            .Accepts<TokenRequest>("application/json")
+            .WithJsonBody<TokenRequest>()
             .Produces<IssuedTokenBody>(StatusCodes.Status201Created)
             .Describe(Tag, "issueSurveyToken", "Issue a per-dossier survey token",
                 "A one-stop system calls this when it prints a dossier's receipt and prints `url` as a QR code on it. The token is " +
@@ -82,7 +82,7 @@ public static class IntegrityApi
             if (errors.Count > 0) return SurveyApi.NotFound(string.Join("; ", errors));
             return Results.Ok(new DossiersWritten(written));
         })
-            .Accepts<DossierCountRequest>("application/json")
+            .WithJsonBody<DossierCountRequest>()
             .Produces<DossiersWritten>()
             .Describe(Tag, "pushDossierCounts", "Push monthly dossier counts",
                 "Dossiers received per unit and local month (`yyyy-MM`), one object or an array of them; each replaces that month's " +
