@@ -23,8 +23,12 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
 
     private readonly int _port = FreePort();
 
-    public KestrelAppFactory()
+    private readonly int _responses;
+
+    /// <param name="responses">Demo responses seeded at start (0: none; the guide's screenshots use some).</param>
+    public KestrelAppFactory(int responses = 0)
     {
+        _responses = responses;
         BaseUrl = $"http://127.0.0.1:{_port}";
         Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
         UseKestrel(o => o.Listen(IPAddress.Loopback, _port));
@@ -47,7 +51,8 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Survey"] = $"Data Source={DatabaseFile}",
             ["Demo:Enabled"] = "true",
-            ["Demo:Responses"] = "0",
+            ["Demo:Responses"] = _responses.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Plans:EvidencePath"] = DatabaseFile + "-evidence",
             ["Demo:AdminEmail"] = AdminEmail,
             ["Demo:AdminPassword"] = AdminPassword,
             ["RateLimiting:Enabled"] = "false",
