@@ -6,7 +6,7 @@ namespace CchcSurvey.Browser.Tests.Infrastructure;
 /// One app on Kestrel and one headless Chromium per test class. The browser is Debian's
 /// (<c>/usr/bin/chromium</c>): Playwright never downloads one, and the pages only ever reach 127.0.0.1.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -15,6 +15,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync",
     ];
+
+    /// <summary>Demo responses seeded at start; the guide's screenshots want figures to show.</summary>
+    protected virtual int DemoResponses => 0;
 
     public static bool HasChromium => File.Exists(ChromiumPath);
 
@@ -40,7 +43,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
         Directory.CreateDirectory(ScreenshotDirectory);
-        App = new KestrelAppFactory();
+        App = new KestrelAppFactory(DemoResponses);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

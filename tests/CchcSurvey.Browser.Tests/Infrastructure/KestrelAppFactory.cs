@@ -28,18 +28,22 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
     private readonly bool _ownsDatabase;
     private readonly IReadOnlyDictionary<string, string?> _extra;
 
-    public KestrelAppFactory() : this(FreePort(), null, new Dictionary<string, string?>()) { }
+    private readonly int _responses;
+
+    /// <param name="responses">Demo responses seeded at start (0: none; the guide's screenshots use some).</param>
+    public KestrelAppFactory(int responses = 0) : this(FreePort(), null, new Dictionary<string, string?>(), responses) { }
 
     /// <summary>
     /// An app on a given port and database file (a restart of another one: the file is then left in place), with
     /// extra settings.
     /// </summary>
-    public KestrelAppFactory(int port, string? databaseFile, IReadOnlyDictionary<string, string?> extraSettings)
+    public KestrelAppFactory(int port, string? databaseFile, IReadOnlyDictionary<string, string?> extraSettings, int responses = 0)
     {
         _port = port;
         _ownsDatabase = databaseFile is null;
         if (databaseFile is not null) DatabaseFile = databaseFile;
         _extra = extraSettings;
+        _responses = responses;
         BaseUrl = $"http://127.0.0.1:{_port}";
         Directory.CreateDirectory(Path.GetDirectoryName(DatabaseFile)!);
         UseKestrel(o => o.Listen(IPAddress.Loopback, _port));
@@ -71,7 +75,8 @@ public sealed class KestrelAppFactory : WebApplicationFactory<Program>
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Survey"] = $"Data Source={DatabaseFile}",
             ["Demo:Enabled"] = "true",
-            ["Demo:Responses"] = "0",
+            ["Demo:Responses"] = _responses.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Plans:EvidencePath"] = DatabaseFile + "-evidence",
             ["Demo:AdminEmail"] = AdminEmail,
             ["Demo:AdminPassword"] = AdminPassword,
             ["RateLimiting:Enabled"] = "false",
