@@ -1,3 +1,4 @@
+using CchcSurvey.Web.Api;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,15 @@ public static class UnitApi
             var predecessors = related.Where(u => u.SuccessorId == unit.Id && scope.CanSee(u))
                 .Select(u => u.Code).Order(StringComparer.Ordinal).ToList();
             return Results.Json(new UnitInfo(unit.Code, unit.Name, unit.LevelName, Visible(unit.ParentId), unit.IsActive, Visible(unit.SuccessorId), predecessors));
-        }).RequireAuthorization(Policies.Official);
+        }).RequireAuthorization(Policies.Official)
+            .Produces<UnitInfo>()
+            .Describe("Units", "getUnit", "A unit, its predecessors and successor",
+                "{code, name, level, parent, active, successor, predecessors}: after a reorganisation a merged unit is inactive and names " +
+                "its successor; the successor lists its predecessors. Related units outside the caller's scope are left out. " +
+                "Outside the caller's scope, or unknown: 404.", 404)
+            .WithExamples(
+                new Api.ApiExample("district", "The demo district", 200, new Dictionary<string, string> { ["code"] = "VQ" }),
+                new Api.ApiExample("unknown", "A unit that does not exist or is outside the caller's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
+                    Response: Api.ApiDocumentation.Problem(404, "Not found", "No unit 'XX-NONE'.")));
     }
 }

@@ -20,10 +20,13 @@ public static class PlanApi
         var plans = app.MapGroup("/api/v1/plans").RequireAuthorization(Policies.Official);
 
         app.MapGet("/api/v1/plans", async (PlanService service, CancellationToken ct) =>
-            Results.Json((await service.VisiblePlansAsync(ct)).Select(p => new
-            {
-                code = p.Code, title = p.Title, unit = p.Unit.Code, deadline = p.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            }))).RequireAuthorization(Policies.Official);
+            Results.Json((await service.VisiblePlansAsync(ct)).Select(p =>
+                new PlanListItem(p.Code, p.Title, p.Unit.Code, p.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))))
+            .RequireAuthorization(Policies.Official)
+            .Produces<PlanListItem[]>()
+            .Describe(Tag, "listPlans", "The plans the caller sees",
+                "Improvement plans whose unit, or a unit they assign work to, is in the caller's scope: code, title, issuing unit, deadline.")
+            .WithExamples(new ApiExample("all", "Every plan an administrator sees", 200));
 
         plans.MapGet("/{code}", async (string code, HttpRequest request, PlanService service, LocalClock clock, CancellationToken ct) =>
         {
@@ -33,7 +36,19 @@ public static class PlanApi
                 return SurveyApi.Invalid($"asOf '{asOfText}' không phải là ngày yyyy-MM-dd.", "asOf");
             var view = await service.ViewAsync(code, asOf, withFigures: true, ct);
             return view is null ? SurveyApi.NotFound($"No plan '{code}'.") : Results.Json(Body(view));
-        });
+        })
+            .WithQuery(("asOf", "The date (yyyy-MM-dd) the task buckets are computed as of; today when left out."))
+            .Produces<System.Text.Json.Nodes.JsonObject>()
+            .Describe(Tag, "getPlan", "One plan as of a date",
+                "{code, title, unit, deadline, asOf, summary: {done_on_time, done_late, open_in_time, open_overdue}, criteria: [{code, index, " +
+                "title, lead, implementers, target, measuredBy, figure, tasks: [{code, title, lead, deadline, status, bucket}]}]}. " +
+                "Outside the caller's scope, or unknown: 404.", 400, 404)
+            .WithExamples(
+                new ApiExample("demo", "The demo plan as of its deadline", 200, new Dictionary<string, string> { ["code"] = "VQ-2023", ["asOf"] = "2023-11-20" }),
+                new ApiExample("bad-date", "asOf that is not a date", 400, new Dictionary<string, string> { ["code"] = "VQ-2023", ["asOf"] = "20/11/2023" },
+                    Response: ApiDocumentation.Problem(400, "Invalid request", "asOf '20/11/2023' không phải là ngày yyyy-MM-dd.", new Dictionary<string, string[]> { ["asOf"] = ["asOf '20/11/2023' không phải là ngày yyyy-MM-dd."] })),
+                new ApiExample("unknown", "A plan that does not exist or is outside the caller's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No plan 'XX-NONE'.")));
 
         plans.MapPost("/{code}/tasks/{task}/progress", async (string code, string task, HttpContext http, PlanService service, CancellationToken ct) =>
         {
@@ -67,8 +82,28 @@ public static class PlanApi
                 StatusCodes.Status403Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: result.Error),
                 _ => SurveyApi.Invalid(result.Error!, FieldOf(result.Error!)),
             };
-        });
+        })
+            .WithJsonBody<PlanProgressRequest>()
+            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status201Created)
+            .Describe(Tag, "reportTaskProgress", "Report a task's progress",
+                "Adds a progress report {status: in_progress | done, note, date?} to a task. Only managers and administrators whose scope " +
+                "holds one of the task's lead units; a viewer gets 403, anyone else 404.", 400, 403, 404, 413)
+            .WithExamples(
+                new ApiExample("unknown", "A task that does not exist or is outside the caller's scope", 404,
+                    new Dictionary<string, string> { ["code"] = "VQ-2023", ["task"] = "XX-NONE" }, Body: new { status = "done", note = "Đã hoàn thành" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No task 'XX-NONE' of plan 'VQ-2023'.")));
     }
+
+    private const string Tag = "Plans";
+
+    /// <summary>One plan in <c>GET /api/v1/plans</c>.</summary>
+    public sealed record PlanListItem(string Code, string Title, string Unit, string Deadline);
+
+    /// <summary>The body of a progress report.</summary>
+    /// <param name="Status">in_progress or done.</param>
+    /// <param name="Note">What was done (free text).</param>
+    /// <param name="Date">The date of the report, yyyy-MM-dd; today when left out.</param>
+    public sealed record PlanProgressRequest(string Status, string? Note, string? Date);
 
     private static string? FieldOf(string error) =>
         error.Contains("(status)", StringComparison.Ordinal) ? "status"

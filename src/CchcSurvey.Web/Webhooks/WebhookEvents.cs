@@ -44,7 +44,7 @@ public sealed record WebhookEnvelope<T>(
     [property: JsonPropertyName("date")] string Date,
     [property: JsonPropertyName("data")] T Data);
 
-/// <param name="Alert">The alert's id (as on /dashboard/alerts).</param>
+/// <param name="Alert">The alert's opaque identifier, as on /dashboard/alerts (row ids would tell the order of arrival).</param>
 /// <param name="Kind">low-rating or weekly-share.</param>
 /// <param name="Unit">The unit's code.</param>
 /// <param name="UnitName">The unit's name.</param>
@@ -52,7 +52,7 @@ public sealed record WebhookEnvelope<T>(
 /// <param name="Instrument">The questionnaire code.</param>
 /// <param name="Rating">low-rating: the rating level (1–5, or 1 on a three-level scale); otherwise null.</param>
 /// <param name="Path">The alerts page, relative to the platform's address.</param>
-public sealed record AlertRaisedData(long Alert, string Kind, string Unit, string UnitName, string Date, string? Instrument, int? Rating, string Path);
+public sealed record AlertRaisedData(string Alert, string Kind, string Unit, string UnitName, string Date, string? Instrument, int? Rating, string Path);
 
 /// <param name="Case">The case id (as on /dashboard/cases/{id}).</param>
 /// <param name="Unit">The unit's code.</param>

@@ -32,7 +32,7 @@ public sealed class WebhookSignal
 /// caller's context, so that the caller's SaveChanges (or transaction) stores the change and its deliveries together —
 /// an event is never sent for a change that was rolled back, and never lost to a restart after the change committed.
 /// </summary>
-public sealed class WebhookOutbox(SurveyDbContext db, TimeProvider time, LocalClock clock, WebhookSignal signal)
+public sealed class WebhookOutbox(SurveyDbContext db, TimeProvider time, LocalClock clock, WebhookSignal signal, Security.OpaqueIds opaque)
 {
     private bool _hooked;
 
@@ -86,7 +86,7 @@ public sealed class WebhookOutbox(SurveyDbContext db, TimeProvider time, LocalCl
                 (instrument, rating, date) = await ResponseFactsAsync(responseId, ct);
             else if (alert.Key.Split(':') is [_, _, var code, _])
                 instrument = code;
-            await StageAsync(WebhookEvents.AlertRaised, new AlertRaisedData(alert.Id, alert.Kind, unit.Code, unit.Name, WebhookJson.Date(date), instrument, rating, "/dashboard/alerts"), ct);
+            await StageAsync(WebhookEvents.AlertRaised, new AlertRaisedData(await opaque.ToOpaqueAsync(Security.OpaqueKind.Alert, alert.Id, ct), alert.Kind, unit.Code, unit.Name, WebhookJson.Date(date), instrument, rating, "/dashboard/alerts"), ct);
         }
     }
 }
