@@ -75,6 +75,9 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>()
 builder.Services.AddScoped<CchcSurvey.Web.Administration.AuditLog>();
 builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
 
+// Paper questionnaires: printing, scanning, review and keyboard entry
+builder.Services.AddScoped<CchcSurvey.Web.Paper.PaperService>();
+
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);
 
@@ -96,6 +99,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Dashboard");
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
+    o.Conventions.AuthorizeFolder("/Paper", Policies.Staff);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
 
@@ -152,6 +156,7 @@ app.MapHealthChecks("/healthz");
 app.MapSurveyApi();
 app.MapIndexApi();
 app.MapIntegrityApi();
+CchcSurvey.Web.Paper.PaperApi.MapPaperApi(app);
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
 app.MapRazorPages();

@@ -80,10 +80,10 @@ public static class MarkReader
         var full = Math.Max(w, h) / PaperLayout.Height;
         var minSide = PaperLayout.MarkSize * full * 0.35;
         var maxSide = PaperLayout.MarkSize * full * 1.25;
-        var dark = Threshold(image, Math.Max(15, (int)(full * 30)));
         var rw = (int)(w * 0.38);
         var rh = (int)(h * 0.32);
         (int X0, int Y0, int CornerX, int CornerY)[] regions = [(0, 0, 0, 0), (w - rw, 0, w, 0), (w - rw, h - rh, w, h), (0, h - rh, 0, h)];
+        var dark = Threshold(image, Math.Max(15, (int)(full * 30)), regions.Select(r => (r.X0, r.Y0, rw, rh)).ToArray());
         var result = new (double, double)[4];
         for (var r = 0; r < 4; r++)
         {
@@ -110,7 +110,7 @@ public static class MarkReader
     }
 
     /// <summary>Dark pixels against the local mean (integral image): a shadow or a grey photocopy keeps its marks.</summary>
-    private static bool[] Threshold(GrayImage image, int radius)
+    private static bool[] Threshold(GrayImage image, int radius, (int X0, int Y0, int W, int H)[] regions)
     {
         var w = image.Width;
         var h = image.Height;
@@ -125,10 +125,11 @@ public static class MarkReader
             }
         }
         var dark = new bool[w * h];
-        for (var y = 0; y < h; y++)
+        foreach (var region in regions)
+        for (var y = region.Y0; y < region.Y0 + region.H; y++)
         {
             var ya = Math.Max(0, y - radius); var yb = Math.Min(h, y + radius + 1);
-            for (var x = 0; x < w; x++)
+            for (var x = region.X0; x < region.X0 + region.W; x++)
             {
                 var xa = Math.Max(0, x - radius); var xb = Math.Min(w, x + radius + 1);
                 var sum = integral[yb * (w + 1) + xb] - integral[ya * (w + 1) + xb] - integral[yb * (w + 1) + xa] + integral[ya * (w + 1) + xa];

@@ -27,6 +27,8 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<FollowUpCase> Cases => Set<FollowUpCase>();
     public DbSet<Publication> Publications => Set<Publication>();
+    public DbSet<PaperSheet> PaperSheets => Set<PaperSheet>();
+    public DbSet<PaperPage> PaperPages => Set<PaperPage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
