@@ -121,6 +121,9 @@ public sealed class MarkReaderTests : IClassFixture<MarkReaderTests.Corpus>
         var pdf = _corpus.Print(["AAAAAAAAAA", "BBBBBBBBBB"]);
         using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(pdf), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
         Assert.Equal(2 * _corpus.Layout.PageCount, document.PageCount);
-        Assert.Contains("NotoSans", System.Text.Encoding.Latin1.GetString(pdf));
+        var fonts = document.Pages[0].Resources.Elements.GetDictionary("/Font")!;
+        var names = fonts.Elements.Values.Select(f => ((f as PdfSharp.Pdf.Advanced.PdfReference)?.Value as PdfSharp.Pdf.PdfDictionary)?.Elements.GetName("/BaseFont")).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.Contains("NotoSans", n));
     }
 }
