@@ -154,6 +154,13 @@ public static class AccessRules
             [new((_, t) => Call.PostJson("/api/v1/tokens", new { counter = Counter(t), dossier = "HS-1" }), Own: HttpStatusCode.Created)]),
         new("POST /api/v1/dossiers", Access.Staff, "dossier counts of a unit", ["unit"], ["month", "count"],
             [new((_, t) => Call.PostJson("/api/v1/dossiers", new { unit = Unit(t), month = "2026-01", count = 40 }))]),
+        new("GET /api/v1/paper/forms/{counter}/{file}", Access.Staff, "print paper questionnaires for a counter (serials stored)", ["counter"], ["file", "sheets", "lang"],
+            [new((_, t) => Call.Get($"/api/v1/paper/forms/{Counter(t)}/NHANH.pdf?sheets=1"))]),
+        new("GET /api/v1/paper/forms/{counter}/{instrument}/layout.json", Access.Staff, "where a counter's paper form prints each box", ["counter"], ["instrument", "lang"],
+            [new((_, t) => Call.Get($"/api/v1/paper/forms/{Counter(t)}/NHANH/layout.json"))]),
+        // Which sheets an upload may touch is decided per serial inside (a serial of another unit is refused, tested in PaperScanTests).
+        new("POST /api/v1/paper/scans", Access.Staff, "upload scanned questionnaires", [], [],
+            [Probe.Fixed(Call.PostJson("/api/v1/paper/scans", new { }), HttpStatusCode.BadRequest)]),
 
         // Administration: refused to everyone but administrators, whatever the identifier.
         Admin("GET /Admin", Call.Get("/admin")),
