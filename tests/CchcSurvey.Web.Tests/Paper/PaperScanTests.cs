@@ -137,6 +137,114 @@ public abstract class PaperScanTestsBase(SurveyAppFactory factory)
         Assert.Equal(17, factory.WithDatabase(db => db.Responses.Count(r => r.Channel == "paper")));
     }
 
+    [SkippableFact]
+    public async Task Review_shows_the_uncertain_item_and_a_typed_decision_stores_the_sheet_once()
+    {
+        Skip.IfNot(Available, "PostgreSQL not configured");
+        Skip.IfNot(PaperCorpus.PdftoppmAvailable, "pdftoppm (poppler-utils) is not installed");
+        var admin = await AdminAsync();
+        var serial = (await PrintAsync(admin, Counter, 1)).Single();
+        using var corpus = new PaperCorpus();
+        var sheet = corpus.Fill(serial, 5, 150, [FillStyle.Cross], corrected: true);
+        var (_, results) = await ScanAsync(admin, ScannerPdf(sheet.Pages.Select(Jpeg)), "corrected.pdf");
+        Assert.All(results, r => Assert.Equal("review", r.Status));
+        Assert.Equal(0, factory.WithDatabase(db => db.Responses.Count(r => r.Channel == "paper" && r.Counter!.Code == Counter)));
+
+        var browser = factory.CreateBrowserClient();
+        await Http.SignInAsync(browser, SurveyAppFactory.AdminEmail, SurveyAppFactory.AdminPassword);
+        var page = await browser.GetStringAsync($"/paper/review?serial={serial}");
+        var field = System.Text.RegularExpressions.Regex.Match(page, "name=\"i\\.([A-Z_0-9]+)\"");
+        Assert.True(field.Success, "no uncertain item on the review page: " + string.Join("; ", factory.WithDatabase(db => db.PaperPages.Where(p => p.Sheet!.Serial == serial).Select(p => p.PageNumber + " " + p.Status + " " + p.Problem).ToList())) + " " + serial);
+        var item = field.Groups[1].Value;
+        Assert.Contains("<svg class=\"paper-crop\"", page);
+        // Another commune's manager cannot see the sheet or its page images.
+        await AddOfficialAsync(factory, "manager.bp.paper@vq.vn", "manager", "VQ-BP");
+        var other = factory.CreateBrowserClient();
+        await Http.SignInAsync(other, "manager.bp.paper@vq.vn", "Official-Pass-123");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/paper/review?serial={serial}")).StatusCode);
+        var pageId = factory.WithDatabase(db => db.PaperPages.First(p => p.Sheet!.Serial == serial).Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/paper/review?handler=Image&id={pageId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/paper/review?handler=Image&id={pageId}")).StatusCode);
+        Assert.DoesNotContain(serial, await other.GetStringAsync("/paper/review"));
+        var definition = InstrumentCatalog.FindBuiltIn("SIPAS-DV")!;
+        var digits = CchcSurvey.Core.Paper.PaperKeys.Digits(definition.FindItem(item)!, sheet.Intended[item]);
+
+        // A key that is not a box is refused and changes nothing.
+        var bad = await browser.PostAsync("/paper/review", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["serial"] = serial, ["i." + item] = "9", ["__RequestVerificationToken"] = Http.AntiforgeryToken(page),
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(0, factory.WithDatabase(db => db.Responses.Count(r => r.Channel == "paper" && r.Counter!.Code == Counter)));
+
+        var ok = await browser.PostAsync("/paper/review", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["serial"] = serial, ["i." + item] = digits, ["__RequestVerificationToken"] = Http.AntiforgeryToken(page),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        var stored = factory.WithDatabase(db => db.Responses.Where(r => r.Channel == "paper" && r.Counter!.Code == Counter).Select(r => r.AnswersJson).ToList());
+        var answers = Assert.Single(stored);
+        var expected = AnswerCodec.Serialize(AnswerValidator.ValidateCells(definition, sheet.Intended).Answers);
+        Assert.Equal(expected, answers);
+        Assert.Equal(0, factory.WithDatabase(db => db.PaperPages.Count(p => p.Sheet!.Serial == serial)));
+        Assert.Equal("duplicate", (await ScanAsync(admin, ScannerPdf([Jpeg(sheet.Pages[0])]), "again.pdf")).Pages.Single().Status);
+    }
+
+    [SkippableFact]
+    public async Task Double_entry_lists_the_mismatch_and_stores_only_once_settled()
+    {
+        Skip.IfNot(Available, "PostgreSQL not configured");
+        await AddOfficialAsync(factory, "clerk1.paper@vq.vn", "manager", "VQ-AS");
+        await AddOfficialAsync(factory, "clerk2.paper@vq.vn", "manager", "VQ-AS");
+        var first = factory.CreateBrowserClient();
+        await Http.SignInAsync(first, "clerk1.paper@vq.vn", "Official-Pass-123");
+        const string url = $"/paper/entry?counter={Counter}&instrument=NHANH";
+        var form = await first.GetStringAsync(url);
+        HttpContent Typed(string page, string hl, string reasons, bool twice, bool settle = false, string serial = "")
+        {
+            var fields = new Dictionary<string, string>
+            {
+                ["counter"] = Counter, ["instrument"] = "NHANH", ["serial"] = serial, ["i.HL"] = hl, ["i.LY_DO"] = reasons, ["i.GOP_Y"] = "",
+                ["__RequestVerificationToken"] = Http.AntiforgeryToken(page),
+            };
+            if (twice) fields["double"] = "true";
+            if (settle) fields["settle"] = "true";
+            return new FormUrlEncodedContent(fields);
+        }
+        int Stored() => factory.WithDatabase(db => db.Responses.Count(r => r.Channel == "paper" && r.Counter!.Code == Counter && r.InstrumentVersion.Code == "NHANH"));
+        var before = Stored();
+
+        // Letters and a box that does not exist are refused.
+        Assert.Equal(HttpStatusCode.BadRequest, (await first.PostAsync(url, Typed(form, "x", "", true))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await first.PostAsync(url, Typed(form, "7", "", true))).StatusCode);
+
+        var saved = await first.PostAsync(url, Typed(form, "2", "13", true));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var serial = System.Web.HttpUtility.ParseQueryString(new Uri("http://x" + saved.Headers.Location!.OriginalString).Query)["serial"]!;
+        Assert.Equal(before, Stored());
+
+        // The same person cannot be the second entry.
+        var again = await first.GetStringAsync($"/paper/entry?serial={serial}");
+        Assert.Equal(HttpStatusCode.BadRequest, (await first.PostAsync($"/paper/entry?serial={serial}", Typed(again, "2", "13", false, serial: serial))).StatusCode);
+
+        var second = factory.CreateBrowserClient();
+        await Http.SignInAsync(second, "clerk2.paper@vq.vn", "Official-Pass-123");
+        var secondForm = await second.GetStringAsync($"/paper/entry?serial={serial}");
+        var mismatch = await second.PostAsync($"/paper/entry?serial={serial}", Typed(secondForm, "2", "12", false, serial: serial));
+        Assert.Equal(HttpStatusCode.Conflict, mismatch.StatusCode);
+        var list = await mismatch.Content.ReadAsStringAsync();
+        Assert.Contains("<tr class=\"mismatch\"><td>LY_DO</td><td>13</td><td>12</td></tr>", list);
+        Assert.DoesNotContain("<td>HL</td>", list);
+        Assert.Equal(before, Stored());
+
+        var settled = await second.PostAsync($"/paper/entry?serial={serial}", Typed(list, "2", "13", false, settle: true, serial: serial));
+        Assert.Equal(HttpStatusCode.Redirect, settled.StatusCode);
+        Assert.Equal(before + 1, Stored());
+        var secondAgain = await second.GetStringAsync($"/paper/entry?serial={serial}");
+        Assert.Equal(HttpStatusCode.BadRequest, (await second.PostAsync($"/paper/entry?serial={serial}", Typed(secondAgain, "2", "13", false, serial: serial))).StatusCode);
+        Assert.Equal(before + 1, Stored());
+    }
+
     private static object ApiValue(ItemDefinition item, string cell) => item.Type switch
     {
         AnswerType.Likert5 or AnswerType.Likert3 or AnswerType.YesNo => int.Parse(cell),
