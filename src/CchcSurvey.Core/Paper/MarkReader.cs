@@ -181,21 +181,34 @@ public static class MarkReader
 
     // ------------------------------------------------------------------ QR code
 
-    private const double QrPixelsPerMm = 8, QrMargin = 3;
+    private const double QrMargin = 2.5;
 
-    /// <summary>Decodes the QR code from its square rectified through the homography (upright, undistorted).</summary>
+    /// <summary>
+    /// Decodes the QR code from its square rectified through the homography (upright, undistorted). Tried at a few
+    /// sampling scales, then sharpened to black and white at the square's own mid-grey: a blurred or low-resolution
+    /// module grid that one scale loses another keeps.
+    /// </summary>
     private static PaperQr? DecodeQr(GrayImage image, Homography h)
     {
-        var sizeMm = PaperLayout.QrSize + 2 * QrMargin;
-        var n = (int)(sizeMm * QrPixelsPerMm);
-        var pixels = new byte[n * n];
-        for (var y = 0; y < n; y++)
-            for (var x = 0; x < n; x++)
-            {
-                var (u, v) = h.Map(PaperLayout.QrX - QrMargin + (x + 0.5) / QrPixelsPerMm, PaperLayout.QrY - QrMargin + (y + 0.5) / QrPixelsPerMm);
-                pixels[y * n + x] = (byte)Math.Clamp(image.Sample(u, v), 0, 255);
-            }
-        return Decode(pixels, n, n);
+        foreach (var pixelsPerMm in new[] { 8.0, 6.0, 11.0 })
+        {
+            var sizeMm = PaperLayout.QrSize + 2 * QrMargin;
+            var n = (int)(sizeMm * pixelsPerMm);
+            var pixels = new byte[n * n];
+            for (var y = 0; y < n; y++)
+                for (var x = 0; x < n; x++)
+                {
+                    var (u, v) = h.Map(PaperLayout.QrX - QrMargin + (x + 0.5) / pixelsPerMm, PaperLayout.QrY - QrMargin + (y + 0.5) / pixelsPerMm);
+                    pixels[y * n + x] = (byte)Math.Clamp(image.Sample(u, v), 0, 255);
+                }
+            if (Decode(pixels, n, n) is { } qr) return qr;
+            var sorted = (byte[])pixels.Clone();
+            Array.Sort(sorted);
+            var mid = (sorted[sorted.Length / 10] + sorted[sorted.Length * 9 / 10]) / 2;
+            for (var i = 0; i < pixels.Length; i++) pixels[i] = pixels[i] < mid ? (byte)0 : (byte)255;
+            if (Decode(pixels, n, n) is { } sharpened) return sharpened;
+        }
+        return null;
     }
 
     /// <summary>The QR code found anywhere in the image (slower; only when the corners are not found).</summary>
