@@ -103,6 +103,9 @@ builder.Services.AddSingleton<CchcSurvey.Web.Organisation.ReorganisationProgress
 builder.Services.AddSingleton<CchcSurvey.Web.Organisation.ReorganisationWorker>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CchcSurvey.Web.Organisation.ReorganisationWorker>());
 
+// Paper questionnaires: printing, scanning, review and keyboard entry
+builder.Services.AddScoped<CchcSurvey.Web.Paper.PaperService>();
+
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);
 
@@ -134,6 +137,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.Staff);
     o.Conventions.AuthorizeFolder("/Kiosks", Policies.Staff);
+    o.Conventions.AuthorizeFolder("/Paper", Policies.Staff);
 }).AddViewLocalization();
 builder.Services.AddProblemDetails();
 // The API's own description: /openapi/v1.json (OpenAPI 3.1), browsed on /docs/api
@@ -209,6 +213,7 @@ app.MapIndexApi();
 CchcSurvey.Web.Organisation.UnitApi.MapUnitApi(app);
 app.MapIntegrityApi();
 CchcSurvey.Web.Plans.PlanApi.MapPlanApi(app);
+CchcSurvey.Web.Paper.PaperApi.MapPaperApi(app);
 CchcSurvey.Web.Exports.ExportApi.MapExportApi(app);
 app.MapQrCodes();
 app.MapOpenApi("/openapi/{documentName}.json");

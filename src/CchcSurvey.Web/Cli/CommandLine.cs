@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup", "kiosk"];
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup", "kiosk", "paper"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -275,8 +275,67 @@ public static class CommandLine
             return 0;
         }));
         root.Add(new Command("kiosk", "Counter tablets") { kioskAdd });
+        // paper forms --counter C --instrument I --sheets N --out FILE.pdf [--lang en]; paper scan FILE...
+        var formsCounter = new Option<string>("--counter") { Description = "Counter code", Required = true };
+        var formsInstrument = new Option<string>("--instrument") { Description = "Instrument code", Required = true };
+        var formsSheets = new Option<int>("--sheets") { Description = $"Number of sheets, 1 to {Paper.PaperService.MaxSheets}", Required = true };
+        var formsOut = new Option<FileInfo>("--out") { Description = "The PDF to write", Required = true };
+        var formsLang = new Option<string>("--lang") { Description = "vi (default) or en", DefaultValueFactory = _ => "vi" };
+        var paperForms = new Command("forms", "Print questionnaires a machine reads back (serials stored for the counter)") { formsCounter, formsInstrument, formsSheets, formsOut, formsLang };
+        paperForms.SetAction((result, ct) => InScope(async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var code = result.GetValue(formsCounter)!;
+            var sheets = result.GetValue(formsSheets);
+            var lang = result.GetValue(formsLang)!;
+            if (sheets is < 1 or > Paper.PaperService.MaxSheets) throw new CommandException($"--sheets must be from 1 to {Paper.PaperService.MaxSheets}");
+            if (lang is not ("vi" or "en")) throw new CommandException("--lang must be vi or en");
+            var counter = await db.Counters.AsNoTracking().Include(c => c.Unit).FirstOrDefaultAsync(c => c.Code == code && c.IsActive, ct)
+                ?? throw new CommandException($"no active counter with code '{code}'");
+            var instrument = await sp.GetRequiredService<InstrumentRegistry>().FindAsync(db, result.GetValue(formsInstrument)!, null, ct)
+                ?? throw new CommandException($"no instrument '{result.GetValue(formsInstrument)}'");
+            if (!counter.Offers(instrument.Code)) throw new CommandException($"counter '{code}' does not offer {instrument.Code}");
+            var pdf = await sp.GetRequiredService<Paper.PaperService>().PrintAsync(counter, instrument, sheets, lang, Administration.AuditLog.System, ct);
+            var outFile = result.GetValue(formsOut)!;
+            await File.WriteAllBytesAsync(outFile.FullName, pdf, ct);
+            output.WriteLine($"{sheets} sheets of {instrument.Code} for {counter.Code} written to {outFile.FullName}.");
+            return 0;
+        }));
+        var scanFiles = new Argument<FileInfo[]>("files") { Description = "PDF, PNG, JPEG or TIFF files", Arity = ArgumentArity.OneOrMore };
+        var paperScan = new Command("scan", "Read scanned questionnaires: certain sheets are stored, the rest wait in /paper/review") { scanFiles };
+        paperScan.SetAction((result, ct) => InScope(async sp =>
+        {
+            var files = result.GetValue(scanFiles)!.Select(ExistingFile).ToList();
+            var paper = sp.GetRequiredService<Paper.PaperService>();
+            await paper.ResumeAsync(ct);
+            var all = new List<Paper.ScannedPageResult>();
+            foreach (var file in files)
+            {
+                var progress = new InlineProgress(p =>
+                {
+                    var width = 30;
+                    var filled = p.Total == 0 ? width : width * p.Done / p.Total;
+                    error.Write($"\r{file.Name} [{new string('#', filled)}{new string('.', width - filled)}] {p.Done}/{p.Total} pages");
+                    if (p.Done == p.Total) error.WriteLine();
+                });
+                var pages = await paper.ScanAsync(file.FullName, _ => true, null, Administration.AuditLog.System, progress, ct);
+                foreach (var page in pages)
+                    output.WriteLine($"{file.Name} page {page.Page}: {page.Status}{(page.Serial is null ? "" : " " + page.Serial)}{(page.Reason is null ? "" : " (" + page.Reason + ")")}");
+                all.AddRange(pages);
+            }
+            output.WriteLine($"{all.Count} pages: {all.Count(p => p.Status == "stored")} stored, {all.Count(p => p.Status == "review")} to review, " +
+                $"{all.Count(p => p.Status == "duplicate")} duplicate, {all.Count(p => p.Status == "unreadable")} unreadable.");
+            return 0;
+        }));
+        root.Add(new Command("paper", "Paper questionnaires") { paperForms, paperScan });
 
         return root;
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and print out of order).</summary>
+    private sealed class InlineProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
     }
 
     private static FileInfo ExistingFile(FileInfo file) =>

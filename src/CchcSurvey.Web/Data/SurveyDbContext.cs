@@ -44,6 +44,8 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<KioskTablet> KioskTablets => Set<KioskTablet>();
     public DbSet<InstrumentTranslationRow> InstrumentTranslations => Set<InstrumentTranslationRow>();
     public DbSet<InstrumentRecording> InstrumentRecordings => Set<InstrumentRecording>();
+    public DbSet<PaperSheet> PaperSheets => Set<PaperSheet>();
+    public DbSet<PaperPage> PaperPages => Set<PaperPage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

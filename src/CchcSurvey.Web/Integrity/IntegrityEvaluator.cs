@@ -151,11 +151,13 @@ public sealed class IntegrityEvaluator
     }
 
     /// <summary>The flags of the next response of the batch (in order), counting it for the ones after it.</summary>
-    public ResponseFlags Evaluate(SurveyDbContext db, Response response, string? device)
+    /// <param name="enteredByOfficial">Scanned or typed by an official: its hour is when it was entered, not a visit, so
+    /// Burst, OutsideHours and RepeatDevice do not apply (METHODOLOGY §6); MoreThanDossiers does.</param>
+    public ResponseFlags Evaluate(SurveyDbContext db, Response response, string? device, bool enteredByOfficial = false)
     {
         var flags = ResponseFlags.None;
         var hour = response.SubmittedHourUtc;
-        if (response.CounterId is int counterId)
+        if (response.CounterId is int counterId && !enteredByOfficial)
         {
             var key = (counterId, hour);
             var n = _perCounterHour.GetValueOrDefault(key) + 1;

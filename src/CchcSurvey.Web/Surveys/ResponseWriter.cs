@@ -267,7 +267,7 @@ public sealed class ResponseWriter(
         foreach (var pending in accepted)
         {
             // Recomputed from the initial flags, so a retry after a failed batch does not keep stale bits.
-            pending.Response.Flags = pending.Write.InitialFlags | (int)evaluator.Evaluate(db, pending.Response, pending.Write.Device);
+            pending.Response.Flags = pending.Write.InitialFlags | (int)evaluator.Evaluate(db, pending.Response, pending.Write.Device, pending.Write.EnteredByOfficial);
             fresh.Add(new LedgerEntry(pending.Response, pending.Write.Answers));
         }
         return fresh;
@@ -285,7 +285,8 @@ public sealed class ResponseWriter(
 /// <summary>
 /// One response for the writer: the response, its decoded answers, the SHA-256 of a per-dossier token to
 /// redeem, the raw device cookie (only hashed, never stored), flags already known (TooFast) and the counter's
-/// opening hours (null: always open) for the OutsideHours flag.
+/// opening hours (null: always open) for the OutsideHours flag. <paramref name="EnteredByOfficial"/>: scanned or typed
+/// by an official (paper), so the flags that read the time of a visit or a device do not apply (METHODOLOGY §6).
 /// </summary>
 public sealed record ResponseWrite(
     Response Response,
@@ -293,4 +294,5 @@ public sealed record ResponseWrite(
     string? TokenHash = null,
     string? Device = null,
     int InitialFlags = 0,
-    string? OpeningHours = null);
+    string? OpeningHours = null,
+    bool EnteredByOfficial = false);

@@ -20,6 +20,7 @@ public static class Channels
 /// <param name="Token">The per-dossier token it redeems (plain text; only its hash goes further), or null.</param>
 /// <param name="Device">The anonymous device cookie, or null; used only hashed, for the repeat-device flag.</param>
 /// <param name="ElapsedSeconds">Seconds between showing the form and sending it, when known (TooFast flag).</param>
+/// <param name="EnteredByOfficial">Scanned or typed from paper by an official: no time or device flags.</param>
 public sealed record SubmissionCommand(
     Guid SubmissionId,
     Counter Counter,
@@ -28,7 +29,8 @@ public sealed record SubmissionCommand(
     IReadOnlyDictionary<string, AnswerValue> Answers,
     string? Token = null,
     string? Device = null,
-    double? ElapsedSeconds = null);
+    double? ElapsedSeconds = null,
+    bool EnteredByOfficial = false);
 
 public enum SubmissionStatus
 {
@@ -85,7 +87,7 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
         var tokenHash = command.Token is null ? null : DossierTokenService.Hash(command.Token);
         // A kiosk tablet (or a paper clerk) is one device for many citizens: its cookie says nothing about repeats.
         var device = command.Channel is "kiosk" or "paper" ? null : command.Device;
-        var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags, command.Counter.OpeningHours), ct);
+        var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags, command.Counter.OpeningHours, command.EnteredByOfficial), ct);
         Operations.SurveyMetrics.Stored(status);
         return new SubmissionResult(status, command.SubmissionId);
     }

@@ -206,6 +206,28 @@ public static class AccessRules
             [new((w, t) => Call.Post($"/admin/kiosks?handler=Revoke&id={w.RevokableTabletOf(t)}"), Own: HttpStatusCode.Redirect)]),
         new("POST /api/v1/dossiers", Access.Staff, "dossier counts of a unit", ["unit"], ["month", "count"],
             [new((_, t) => Call.PostJson("/api/v1/dossiers", new { unit = Unit(t), month = "2026-01", count = 40 }))]),
+        new("GET /api/v1/paper/forms/{counter}/{file}", Access.Staff, "print paper questionnaires for a counter (serials stored)", ["counter"], ["file", "sheets", "lang"],
+            [new((_, t) => Call.Get($"/api/v1/paper/forms/{Counter(t)}/NHANH.pdf?sheets=1"))]),
+        new("GET /api/v1/paper/forms/{counter}/{instrument}/layout.json", Access.Staff, "where a counter's paper form prints each box", ["counter"], ["instrument", "lang"],
+            [new((_, t) => Call.Get($"/api/v1/paper/forms/{Counter(t)}/NHANH/layout.json"))]),
+        // Paper review and entry: sheets are found by serial (or counter); a serial or page of another unit is 404. The
+        // sweep's units have no sheets waiting, so their own probes are 404 too; PaperScanTests checks a real sheet
+        // in scope (stored by review) and the same serial and page image asked by another unit's manager (404).
+        new("GET /paper/review", Access.Staff, "the review queue of the scope, or one sheet", ["Serial"], [],
+            [Probe.Fixed(Call.Get("/paper/review")), new((_, t) => Call.Get($"/paper/review?serial=ZZ{(int)t}ZZZZZZZ"), Own: HttpStatusCode.NotFound)]),
+        new("GET /paper/review?handler=Image", Access.Staff, "a scanned page's image", ["id"], ["Serial"],
+            [new((_, t) => Call.Get($"/paper/review?handler=Image&id={987_000 + (int)t}"), Own: HttpStatusCode.NotFound)]),
+        new("POST /paper/review", Access.Staff, "store a reviewed sheet", ["Serial"], [],
+            [new((_, t) => Call.Post("/paper/review", ("serial", $"ZZ{(int)t}ZZZZZZZ")), Own: HttpStatusCode.NotFound)]),
+        new("POST /paper/review?handler=Discard", Access.Staff, "discard an unreadable page", ["id"], ["Serial"],
+            [new((_, t) => Call.Post("/paper/review?handler=Discard", ("id", (987_000 + (int)t).ToString(CultureInfo.InvariantCulture))), Own: HttpStatusCode.NotFound)]),
+        new("GET /paper/entry", Access.Staff, "the keyboard entry form of a counter's instrument or a sheet", ["Serial", "Counter"], ["Instrument"],
+            [Probe.Fixed(Call.Get("/paper/entry")), new((_, t) => Call.Get($"/paper/entry?counter={Counter(t)}&instrument=NHANH"))]),
+        new("POST /paper/entry", Access.Staff, "store a typed questionnaire (or its first entry)", ["Serial", "Counter"], ["Instrument", "Double", "Settle"],
+            [new((_, t) => Call.Post($"/paper/entry?counter={Counter(t)}&instrument=NHANH", ("i.HL", "5")), Own: HttpStatusCode.Redirect)]),
+        // Which sheets an upload may touch is decided per serial inside (a serial of another unit is refused, tested in PaperScanTests).
+        new("POST /api/v1/paper/scans", Access.Staff, "upload scanned questionnaires", [], [],
+            [Probe.Fixed(Call.PostJson("/api/v1/paper/scans", new { }), HttpStatusCode.BadRequest)]),
 
         // Administration: refused to everyone but administrators, whatever the identifier.
         Admin("GET /Admin", Call.Get("/admin")),

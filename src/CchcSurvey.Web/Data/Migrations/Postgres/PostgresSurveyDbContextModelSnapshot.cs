@@ -651,6 +651,111 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperPage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CornersJson")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("ImagePng")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("MarksJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("PageNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("ScannedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("SheetId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("UnitId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SheetId");
+
+                    b.HasIndex("Status", "UnitId");
+
+                    b.ToTable("PaperPages", (string)null);
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperSheet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("CellsJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FirstEntryBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FirstEntryJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("InstrumentVersionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("PendingSubmissionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("PrintedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("InstrumentVersionId");
+
+                    b.HasIndex("Serial")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "CounterId");
+
+                    b.ToTable("PaperSheets", (string)null);
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>
                 {
                     b.Property<int>("Id")
@@ -1691,6 +1796,35 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.Navigation("ScopeUnit");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperPage", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.PaperSheet", "Sheet")
+                        .WithMany("ScannedPages")
+                        .HasForeignKey("SheetId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Sheet");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperSheet", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", "Counter")
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CchcSurvey.Web.Data.InstrumentVersion", "InstrumentVersion")
+                        .WithMany()
+                        .HasForeignKey("InstrumentVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Counter");
+
+                    b.Navigation("InstrumentVersion");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>
                 {
                     b.HasOne("CchcSurvey.Web.Data.Unit", "Unit")
@@ -1946,6 +2080,11 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperSheet", b =>
+                {
+                    b.Navigation("ScannedPages");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>

@@ -622,6 +622,107 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperPage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CornersJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ImagePng")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("MarksJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PageNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ScannedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SheetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SheetId");
+
+                    b.HasIndex("Status", "UnitId");
+
+                    b.ToTable("PaperPages", (string)null);
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperSheet", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CellsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CounterId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FirstEntryBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstEntryJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InstrumentVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PendingSubmissionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PrintedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Serial")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CounterId");
+
+                    b.HasIndex("InstrumentVersionId");
+
+                    b.HasIndex("Serial")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "CounterId");
+
+                    b.ToTable("PaperSheets", (string)null);
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>
                 {
                     b.Property<int>("Id")
@@ -1628,6 +1729,35 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.Navigation("ScopeUnit");
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperPage", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.PaperSheet", "Sheet")
+                        .WithMany("ScannedPages")
+                        .HasForeignKey("SheetId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Sheet");
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperSheet", b =>
+                {
+                    b.HasOne("CchcSurvey.Web.Data.Counter", "Counter")
+                        .WithMany()
+                        .HasForeignKey("CounterId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("CchcSurvey.Web.Data.InstrumentVersion", "InstrumentVersion")
+                        .WithMany()
+                        .HasForeignKey("InstrumentVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Counter");
+
+                    b.Navigation("InstrumentVersion");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>
                 {
                     b.HasOne("CchcSurvey.Web.Data.Unit", "Unit")
@@ -1883,6 +2013,11 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperSheet", b =>
+                {
+                    b.Navigation("ScannedPages");
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>
