@@ -104,6 +104,9 @@ public sealed class PlanTask
     public DateTime? ReminderSentUtc { get; set; }
 
     public DateTime? OverdueNoticeSentUtc { get; set; }
+
+    /// <summary>When the <c>plan.task.overdue</c> webhook event was staged (independent of e-mail being configured).</summary>
+    public DateTime? OverdueEventUtc { get; set; }
 }
 
 /// <summary>A lead unit of a task (collectives expanded); its managers report progress.</summary>

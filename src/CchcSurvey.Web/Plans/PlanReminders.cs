@@ -17,13 +17,14 @@ namespace CchcSurvey.Web.Plans;
 /// </summary>
 public sealed class PlanReminders(
     SurveyDbContext db, IOptions<SmtpOptions> smtp, IOptions<PlanOptions> options, IAlertSender sender, UserManager<Official> users,
-    LocalClock clock, TimeProvider time, ILogger<PlanReminders> logger)
+    LocalClock clock, TimeProvider time, Webhooks.WebhookOutbox webhooks, ILogger<PlanReminders> logger)
 {
     /// <summary>How far back a passed deadline still earns its overdue notice (older plans are not e-mailed about at once).</summary>
     public const int OverdueLookbackDays = 7;
 
     public async Task<int> SendAsync(CancellationToken ct)
     {
+        await StageOverdueEventsAsync(ct);
         if (!smtp.Value.IsConfigured) return 0;
         var today = clock.Today();
         var days = Math.Max(0, options.Value.ReminderDays);
@@ -71,5 +72,33 @@ public sealed class PlanReminders(
         }
         await db.SaveChangesAsync(ct);
         return sent;
+    }
+
+    /// <summary>
+    /// Stages one <c>plan.task.overdue</c> webhook event per task whose deadline passed within the last week without it
+    /// being done, whether or not e-mail is configured; the event and its marker commit together.
+    /// </summary>
+    public async Task<int> StageOverdueEventsAsync(CancellationToken ct)
+    {
+        var today = clock.Today();
+        var since = today.AddDays(-OverdueLookbackDays);
+        var tasks = await db.PlanTasks.AsSplitQuery()
+            .Include(t => t.Units).ThenInclude(u => u.Unit).Include(t => t.Progress).Include(t => t.Criterion).ThenInclude(c => c.Plan)
+            .Where(t => t.OverdueEventUtc == null && t.Deadline < today && t.Deadline >= since)
+            .ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var staged = 0;
+        foreach (var task in tasks)
+        {
+            var status = TaskBuckets.StatusAsOf(task.Progress.Select(p => new ProgressEntry(p.Date, p.Status)), today);
+            if (status is { Status: ProgressStatus.Done }) continue;
+            var plan = task.Criterion.Plan;
+            await webhooks.StageAsync(Webhooks.WebhookEvents.PlanTaskOverdue, new Webhooks.PlanTaskOverdueData(plan.Code, task.Code, task.Title,
+                task.Units.Select(u => u.Unit.Code).Order(StringComparer.Ordinal).ToList(), Webhooks.WebhookJson.Date(task.Deadline), $"/plans/{plan.Code}"), ct);
+            task.OverdueEventUtc = now;
+            staged++;
+        }
+        if (staged > 0) await db.SaveChangesAsync(ct);
+        return staged;
     }
 }

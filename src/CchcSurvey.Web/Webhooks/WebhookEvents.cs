@@ -10,7 +10,7 @@ public sealed record WebhookEvent(string Name, string Vi, string En, Type DataTy
 /// <summary>
 /// The events. The list is data: the admin page, the subscription check, the OpenAPI <c>webhooks</c> section and the
 /// guide all read it, so a new event is one line here plus the call to <see cref="WebhookOutbox.StageAsync"/> where it
-/// happens. <c>plan.task.overdue</c> joins when the improvement plans land.
+/// happens.
 /// </summary>
 public static class WebhookEvents
 {
@@ -18,6 +18,7 @@ public static class WebhookEvents
     public const string CaseOpened = "case.opened";
     public const string CaseAnswered = "case.answered";
     public const string PublicationPublished = "publication.published";
+    public const string PlanTaskOverdue = "plan.task.overdue";
 
     public static readonly IReadOnlyList<WebhookEvent> All =
     [
@@ -25,6 +26,7 @@ public static class WebhookEvents
         new(CaseOpened, "Mở hồ sơ theo dõi phản ánh, kiến nghị", "A follow-up case was opened", typeof(CaseOpenedData)),
         new(CaseAnswered, "Hồ sơ theo dõi đã được trả lời", "A follow-up case was answered", typeof(CaseAnsweredData)),
         new(PublicationPublished, "Công bố kết quả của một đơn vị trong một quý", "A unit's quarter was published", typeof(PublicationPublishedData)),
+        new(PlanTaskOverdue, "Nhiệm vụ của kế hoạch quá hạn mà chưa hoàn thành", "A plan task passed its deadline without being done", typeof(PlanTaskOverdueData)),
     ];
 
     public static bool IsKnown(string name) => All.Any(e => e.Name == name);
@@ -87,3 +89,11 @@ public static class WebhookJson
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
+
+/// <param name="Plan">The plan's code.</param>
+/// <param name="Task">The task's code within the plan.</param>
+/// <param name="Title">The task's title.</param>
+/// <param name="Lead">The codes of the task's lead units.</param>
+/// <param name="Deadline">The task's deadline (yyyy-MM-dd).</param>
+/// <param name="Path">The plan's page, relative to the platform's address.</param>
+public sealed record PlanTaskOverdueData(string Plan, string Task, string Title, IReadOnlyList<string> Lead, string Deadline, string Path);

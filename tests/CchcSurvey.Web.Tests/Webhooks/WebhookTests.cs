@@ -219,4 +219,38 @@ public sealed partial class WebhookTests(WebhookAppFactory factory) : IClassFixt
     /// <summary>A clock time (HH:mm) anywhere in a body: deliveries carry dates only.</summary>
     [GeneratedRegex(@"\d{2}:\d{2}")]
     private static partial Regex TimeOfDay();
+
+    [Fact]
+    public async Task A_plan_task_that_passes_its_deadline_undone_is_announced_once()
+    {
+        var (_, secret) = await RegisterAsync(_receiver.Path("plans"), WebhookEvents.PlanTaskOverdue);
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).AddDays(-1);
+        var code = "WH-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        factory.WithDatabase(db =>
+        {
+            var criterion = db.PlanCriteria.OrderBy(c => c.Id).First();
+            var unit = db.Units.Single(u => u.Code == "VQ-AS");
+            var task = new PlanTask { CriterionId = criterion.Id, Code = code, Title = "Số hoá hồ sơ tồn đọng", LeadText = "UBND xã An Sơn", Deadline = yesterday };
+            db.PlanTasks.Add(task);
+            db.SaveChanges();
+            db.PlanTaskUnits.Add(new PlanTaskUnit { TaskId = task.Id, UnitId = unit.Id });
+            return db.SaveChanges();
+        });
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            var reminders = scope.ServiceProvider.GetRequiredService<CchcSurvey.Web.Plans.PlanReminders>();
+            Assert.Equal(1, await reminders.StageOverdueEventsAsync(CancellationToken.None));
+            Assert.Equal(0, await reminders.StageOverdueEventsAsync(CancellationToken.None));   // once, not on every scan
+        }
+        var received = Assert.Single(await _receiver.WaitForAsync("plans", 1));
+        Assert.True(SignatureHolds(secret, received));
+        using var body = JsonDocument.Parse(received.Body);
+        Assert.Equal(WebhookEvents.PlanTaskOverdue, body.RootElement.GetProperty("event").GetString());
+        var data = body.RootElement.GetProperty("data");
+        Assert.Equal(code, data.GetProperty("task").GetString());
+        Assert.Equal(yesterday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), data.GetProperty("deadline").GetString());
+        Assert.Equal(["VQ-AS"], data.GetProperty("lead").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotMatch(@"T\d\d:\d\d", received.Body);
+    }
 }

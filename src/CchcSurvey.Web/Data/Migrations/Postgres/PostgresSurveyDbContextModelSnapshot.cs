@@ -991,6 +991,9 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<DateTime?>("OverdueEventUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("OverdueNoticeSentUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -948,6 +948,9 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OverdueEventUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("OverdueNoticeSentUtc")
                         .HasColumnType("TEXT");
 
