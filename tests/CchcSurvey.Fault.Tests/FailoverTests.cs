@@ -64,7 +64,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                     {
                         var hl = 1 + (id.GetHashCode() & 0xFF) % 5;
                         using var content = new StringContent(
-                            "{\"submissionId\":\"" + id + "\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"kiosk\",\"answers\":{\"HL\":" + hl + "}}",
+                            "{\"submissionId\":\"" + id + "\",\"counter\":\"VQ-AS-Q1\",\"instrument\":\"NHANH\",\"channel\":\"web\",\"answers\":{\"HL\":" + hl + "}}",
                             Encoding.UTF8, "application/json");
                         using var response = await http.PostAsync("/api/v1/responses", content);
                         if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK) acknowledged[id] = clock.Elapsed.Ticks;

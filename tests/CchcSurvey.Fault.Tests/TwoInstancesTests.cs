@@ -89,7 +89,7 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
     }
 
     private static string Body(Guid id, string counter, int hl) =>
-        "{\"submissionId\":\"" + id + "\",\"counter\":\"" + counter + "\",\"instrument\":\"NHANH\",\"channel\":\"kiosk\",\"answers\":{\"HL\":" + hl + "}}";
+        "{\"submissionId\":\"" + id + "\",\"counter\":\"" + counter + "\",\"instrument\":\"NHANH\",\"channel\":\"web\",\"answers\":{\"HL\":" + hl + "}}";
 
     private static async Task<HttpStatusCode> PostAsync(HttpClient http, string body)
     {
