@@ -27,7 +27,7 @@ public sealed class BackupTests(SurveyAppFactory factory) : IClassFixture<Survey
                 var id = Guid.NewGuid();
                 var response = await http.PostAsJsonAsync("/api/v1/responses", new
                 {
-                    submissionId = id, counter = "VQ-AS-Q1", instrument = "NHANH", channel = "kiosk",
+                    submissionId = id, counter = "VQ-AS-Q1", instrument = "NHANH", channel = "web",
                     answers = new Dictionary<string, object> { ["HL"] = 1 + (id.GetHashCode() & 0xFFFF) % 5 },
                 });
                 if (response.StatusCode == HttpStatusCode.Created) acknowledged[id] = true;

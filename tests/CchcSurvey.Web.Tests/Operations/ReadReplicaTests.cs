@@ -47,7 +47,7 @@ public sealed class ReadReplicaTests
             var id = Guid.NewGuid();
             var posted = await client.PostAsJsonAsync("/api/v1/responses", new
             {
-                submissionId = id, counter = "VQ-AS-Q1", instrument = "NHANH", channel = "kiosk",
+                submissionId = id, counter = "VQ-AS-Q1", instrument = "NHANH", channel = "web",
                 answers = new Dictionary<string, object> { ["HL"] = 4 },
             });
             Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
