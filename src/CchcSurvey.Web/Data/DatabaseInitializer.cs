@@ -23,11 +23,15 @@ public sealed class DatabaseInitializer(
     Organisation.Reorganisation reorganisation,
     TimeProvider time,
     Surveys.InstrumentLanguages languages,
+    Security.OpaqueIds opaqueIds,
     ILogger<DatabaseInitializer> logger)
 {
     public async Task InitialiseAsync(CancellationToken ct)
     {
         await db.Database.MigrateAsync(ct);
+        // The key of officials' opaque identifiers exists before any request: created later, from inside a caller's
+        // write transaction (the alert scanner's), its insert would wait for that very transaction on SQLite.
+        await opaqueIds.ToOpaqueAsync(Security.OpaqueKind.Response, 0, ct);
         if (!database.Value.IsPostgres)
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
 

@@ -103,7 +103,7 @@ public static class PlanApi
     /// <param name="Status">in_progress or done.</param>
     /// <param name="Note">What was done (free text).</param>
     /// <param name="Date">The date of the report, yyyy-MM-dd; today when left out.</param>
-    public sealed record PlanProgressRequest(string Status, string? Note, string? Date);
+    public sealed record PlanProgressRequest(string Status, string? Note = null, string? Date = null);
 
     private static string? FieldOf(string error) =>
         error.Contains("(status)", StringComparison.Ordinal) ? "status"

@@ -12,12 +12,13 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
     public async Task Official_signs_in_and_sees_An_Son_counting_a_citizens_quick_rating()
     {
         BrowserFixture.RequireChromium();
-        // A citizen rates at Xã An Sơn's counter from a phone.
+        // A citizen rates at Xã An Sơn's counter from a phone: a 4 (an all-top 5 sent within three seconds is flagged
+        // TooFast, and the default views leave flagged answers out).
         await using (var phone = await fixture.PhoneAsync())
         {
             var citizen = await phone.NewPageAsync();
             await citizen.GotoAsync("/s/VQ-AS-Q1");
-            await citizen.Locator("label.opt:has(input[name=HL][value='5'])").TapAsync();
+            await citizen.Locator("label.opt:has(input[name=HL][value='4'])").TapAsync();
             await citizen.Locator("button.send").TapAsync();
             await citizen.WaitForURLAsync(new Regex("/cam-on/"));
         }
