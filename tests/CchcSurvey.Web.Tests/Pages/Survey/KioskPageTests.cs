@@ -22,8 +22,8 @@ public sealed class KioskPageTests(SurveyAppFactory factory) : IClassFixture<Sur
         Assert.Contains("Câu trả lời của ông/bà đã được ghi nhận.", thanks);
 
         var stored = Assert.Single(SurveyForm.Responses(factory, form.SubmissionId));
-        // Until tablets can be enrolled, the kiosk page is an anonymous web client (METHODOLOGY §6, Channels are earned).
-        Assert.Equal("web", stored.Channel);
+        // An enrolled tablet of this counter has earned the kiosk channel (METHODOLOGY §6, Channels are earned).
+        Assert.Equal("kiosk", stored.Channel);
         Assert.Equal("VQ-AS-Q1", stored.Counter!.Code);
 
         var next = await SurveyForm.OpenAsync(client, "/kiosk/VQ-AS-Q1");
