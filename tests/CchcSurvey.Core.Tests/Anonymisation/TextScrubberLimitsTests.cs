@@ -33,12 +33,15 @@ public class TextScrubberLimitsTests
     public void There_are_expressions_to_check() => Assert.True(Patterns().Count() >= 7);
 
     [Fact]
-    public void A_text_that_exhausts_an_expression_is_withheld_not_stored_as_it_is()
+    public void A_hostile_text_is_withheld_or_scrubbed_never_stored_as_it_is()
     {
-        // A run of characters an e-mail address may start with, and no '@': every start position scans to the end.
+        // A long run of characters an e-mail address may start with, and no '@', then a phone number. Whether the
+        // engine's optimisations finish it within the timeout depends on the machine, so either outcome is allowed:
+        // withheld whole (the timeout path), or scrubbed — never the phone number stored.
         var hostile = new string('a', 400_000) + " 0912345678";
-        // Quadratic work (about 10^11 steps): no machine finishes it within the timeout, so the text is withheld.
-        Assert.Equal(TextScrubber.WithheldPlaceholder, TextScrubber.Scrub(hostile));
+        var stored = TextScrubber.Scrub(hostile);
+        Assert.True(stored == TextScrubber.WithheldPlaceholder || (!stored.Contains("0912345678", StringComparison.Ordinal) && stored.EndsWith("[số điện thoại]", StringComparison.Ordinal)),
+            stored.Length > 80 ? stored[^80..] : stored);
         // Ordinary comments are untouched by the limit.
         Assert.Equal("Gọi [số điện thoại] mãi không ai nghe", TextScrubber.Scrub("Gọi 0389-123-456 mãi không ai nghe"));
     }
