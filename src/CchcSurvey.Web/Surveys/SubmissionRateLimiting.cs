@@ -34,7 +34,9 @@ public static class SubmissionRateLimiting
                 // Only submissions count: showing the form (GET) is free.
                 if (!options.Enabled || !HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("off");
                 // An enrolled tablet serves one citizen at a time, but after an outage it sends its whole queue:
-                // its own bucket (a burst for the backlog, then a steady rate), never the per-device or per-counter window.
+                // its own bucket (a burst for the backlog, then a steady rate) instead of the per-device window. The
+                // per-counter limit of SubmissionService still applies to it, like to every submission, so a long
+                // backlog drains at that rate (the tablet honours Retry-After and loses nothing).
                 // Only the signature is checked here; the API still checks the tablet row and the counter.
                 var protection = context.RequestServices.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
                 if (KioskCredentials.Read(protection, context.Request.Cookies[KioskCredentials.CookieName]) is { } tablet)
