@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace CchcSurvey.Core.Anonymisation;
 
 /// <summary>
-/// Removes personal data from free-text comments before they are stored (METHODOLOGY.md §6): e-mail addresses,
+/// Removes personal data from free-text comments before they are stored (docs/methodology.md §6): e-mail addresses,
 /// dossier codes, Vietnamese mobile and landline numbers, and 9- or 12-digit CMND/CCCD numbers are replaced by
 /// placeholders. The patterns are deliberately narrow so ordinary numbers in comments survive ("chờ 45 phút",
 /// "ngày 12/3/2024", "100.000 đồng"): a phone number must start with 0, 84 or +84 and have the right digit

@@ -8,7 +8,7 @@ public sealed record ExportUnit(string Code, string Name, string Level, string? 
 public enum Suppression
 {
     None,
-    /// <summary>n &lt; MinN (METHODOLOGY.md §4.9).</summary>
+    /// <summary>n &lt; MinN (docs/methodology.md §4.9).</summary>
     Primary,
     /// <summary>Published n ≥ MinN but hidden so that a primary cell can't be recovered as parent − siblings.</summary>
     Complementary,

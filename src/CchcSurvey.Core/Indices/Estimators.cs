@@ -6,7 +6,7 @@ namespace CchcSurvey.Core.Indices;
 public readonly record struct Interval(double Value, double Lo, double Hi);
 
 /// <summary>
-/// The elementary estimators of METHODOLOGY.md §4. They work on sufficient statistics (counts, sums) and never
+/// The elementary estimators of docs/methodology.md §4. They work on sufficient statistics (counts, sums) and never
 /// return NaN or ∞: where an estimate is undefined they return null. Suppression below MinN is the caller's job
 /// (the figure builders in <see cref="IndexCalculator"/>), because n itself must still be reported.
 /// </summary>

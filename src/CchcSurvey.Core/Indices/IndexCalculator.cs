@@ -3,7 +3,7 @@ using CchcSurvey.Core.Instruments;
 namespace CchcSurvey.Core.Indices;
 
 /// <summary>
-/// Computes the figures of METHODOLOGY.md §4 from an <see cref="InstrumentStatistics"/> accumulator. Pure
+/// Computes the figures of docs/methodology.md §4 from an <see cref="InstrumentStatistics"/> accumulator. Pure
 /// functions: same statistics and options, same figures. A figure with n &lt; <see cref="IndexOptions.MinN"/> is
 /// suppressed (values and counts null, n kept); NaN and ∞ never come out. Because MinN is at least 5, every figure
 /// with n = 0, 1 or 2 is suppressed; with n ≥ MinN every t interval has at least 4 degrees of freedom, and zero

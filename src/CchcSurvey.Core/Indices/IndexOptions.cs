@@ -1,7 +1,7 @@
 namespace CchcSurvey.Core.Indices;
 
 /// <summary>
-/// TT01 score bands on the 0–18 total [convention, METHODOLOGY.md §3.3]: total &gt; <see cref="XuatSacAbove"/> is
+/// TT01 score bands on the 0–18 total [convention, docs/methodology.md §3.3]: total &gt; <see cref="XuatSacAbove"/> is
 /// Xuất sắc, ≥ <see cref="TotFrom"/> Tốt, ≥ <see cref="KhaFrom"/> Khá, ≥ <see cref="TrungBinhFrom"/> Trung bình, else Yếu.
 /// </summary>
 public sealed record Tt01BandThresholds
@@ -21,7 +21,7 @@ public sealed record Tt01BandThresholds
 /// <summary>Settings of the index engine.</summary>
 public sealed record IndexOptions
 {
-    /// <summary>The normal quantile of a two-sided 95% interval, z = Φ⁻¹(0.975) (METHODOLOGY.md §4.1).</summary>
+    /// <summary>The normal quantile of a two-sided 95% interval, z = Φ⁻¹(0.975) (docs/methodology.md §4.1).</summary>
     public const double Z95 = 1.959963984540054;
 
     /// <summary>The smallest MinN allowed: below this a figure could identify a respondent (§4.9).</summary>
@@ -38,7 +38,7 @@ public sealed record IndexOptions
         get => _minN;
         init => _minN = value >= SmallestMinN
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MinN), value, $"MinN must be at least {SmallestMinN} (METHODOLOGY.md §4.9).");
+            : throw new ArgumentOutOfRangeException(nameof(MinN), value, $"MinN must be at least {SmallestMinN} (docs/methodology.md §4.9).");
     }
 
     /// <summary>TT01 band thresholds [convention].</summary>

@@ -6,7 +6,7 @@ namespace CchcSurvey.Core.Indices;
 
 /// <summary>
 /// Mergeable sufficient statistics of one instrument over any set of responses (a unit, a subtree, a day, a
-/// channel, flagged or not). Every figure of METHODOLOGY.md §4 is computed from these alone, so the web app can
+/// channel, flagged or not). Every figure of docs/methodology.md §4 is computed from these alone, so the web app can
 /// persist one accumulator per (unit, instrument version, day, channel, flag), add them up with
 /// <see cref="Merge"/> for any roll-up (§4.8), and never rescan raw responses.
 /// <list type="bullet">

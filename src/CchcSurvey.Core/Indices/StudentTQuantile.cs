@@ -8,7 +8,7 @@ namespace CchcSurvey.Core.Indices;
 /// with CDFLIB's <c>cdft</c> (which = 2): a Cornish–Fisher start value (<c>dt1</c>), a bracketing search from it
 /// (<c>dinvr</c>) and the Bus &amp; Dekker root finder (<c>dzror</c>) stopped at a relative tolerance of 1e-8.
 /// <para>
-/// Why not the exact quantile: the t intervals of the index engine (METHODOLOGY.md §4.2, §4.4) must agree to 1e-9
+/// Why not the exact quantile: the t intervals of the index engine (docs/methodology.md §4.2, §4.4) must agree to 1e-9
 /// with the figures of the statistical software the analysts use and of the reference generator
 /// (tests/data/reference/expected.json), and both take their t quantiles from <c>stdtrit</c>. Because CDFLIB stops
 /// its root finder at a relative tolerance of 1e-8, its quantile differs from the exact one by less than 1e-8

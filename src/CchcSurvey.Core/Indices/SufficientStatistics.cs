@@ -67,7 +67,7 @@ public sealed class SatisfiedCount
 }
 
 /// <summary>
-/// Mergeable sums for Cronbach's α over complete cases (METHODOLOGY.md §4.12): n, per statement Σx_j and Σx_j²,
+/// Mergeable sums for Cronbach's α over complete cases (docs/methodology.md §4.12): n, per statement Σx_j and Σx_j²,
 /// and Σtotal, Σtotal² of the per-respondent total.
 /// </summary>
 public sealed class AlphaSums

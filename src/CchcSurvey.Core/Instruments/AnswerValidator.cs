@@ -17,7 +17,7 @@ public sealed record AnswerValidationResult(IReadOnlyDictionary<string, AnswerVa
 }
 
 /// <summary>
-/// Checks answers against an instrument definition (METHODOLOGY.md §3) for the three ways answers arrive:
+/// Checks answers against an instrument definition (docs/methodology.md §3) for the three ways answers arrive:
 /// the JSON API, an HTML form, and paper CSV cells. The rules are the same; only the raw encoding differs.
 /// Missing answers (absent, null, empty, "Không ý kiến") are left out of <see cref="AnswerValidationResult.Answers"/>.
 /// Multi answers are put in the definition's option order so equal answers encode equally (<see cref="AnswerCodec"/>).

@@ -13,7 +13,7 @@ public sealed class InstrumentDefinitionException : Exception
 }
 
 /// <summary>
-/// Loads, checks and writes instrument definitions. The five built-in instruments of METHODOLOGY.md §3 ship as
+/// Loads, checks and writes instrument definitions. The five built-in instruments of docs/methodology.md §3 ship as
 /// embedded JSON resources named <c>CchcSurvey.Core.Instruments.{CODE}.v{N}.json</c>.
 /// </summary>
 public static class InstrumentCatalog

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CchcSurvey.Core.Instruments;
 
-/// <summary>The answer types of METHODOLOGY.md §3.</summary>
+/// <summary>The answer types of docs/methodology.md §3.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<AnswerType>))]
 public enum AnswerType
 {
@@ -88,7 +88,7 @@ public sealed record SectionDefinition
 }
 
 /// <summary>
-/// A published, immutable version of a questionnaire (METHODOLOGY.md §3). An edit makes a new version;
+/// A published, immutable version of a questionnaire (docs/methodology.md §3). An edit makes a new version;
 /// every response records the version it answered.
 /// </summary>
 public sealed record InstrumentDefinition

@@ -3,7 +3,7 @@ using CchcSurvey.Core.Instruments;
 namespace CchcSurvey.Core.Integrity;
 
 /// <summary>
-/// Why a response looks suspect (METHODOLOGY.md §6). A bit set stored with the response: flagged
+/// Why a response looks suspect (docs/methodology.md §6). A bit set stored with the response: flagged
 /// responses are kept, never deleted, and figures can be read with or without them.
 /// </summary>
 [Flags]

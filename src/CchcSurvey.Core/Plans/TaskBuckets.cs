@@ -22,7 +22,7 @@ public enum TaskBucket : byte
 /// <summary>One entry of a task's status history: what was reported and for which (local) date.</summary>
 public readonly record struct ProgressEntry(DateOnly Date, ProgressStatus Status);
 
-/// <summary>The bucket rule of CONTRACT.md "Improvement plans".</summary>
+/// <summary>The bucket rule of the README "Improvement plans".</summary>
 public static class TaskBuckets
 {
     public static readonly IReadOnlyList<TaskBucket> All = [TaskBucket.DoneOnTime, TaskBucket.DoneLate, TaskBucket.OpenInTime, TaskBucket.OpenOverdue];

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CchcSurvey.Web.Api;
 
-/// <summary>The public JSON API of CONTRACT.md used by kiosks and other systems.</summary>
+/// <summary>The public JSON API of the README used by kiosks and other systems.</summary>
 public static class SurveyApi
 {
     /// <summary>A response is a few kilobytes; anything far larger is refused before it is parsed.</summary>

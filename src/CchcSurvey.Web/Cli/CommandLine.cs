@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CchcSurvey.Web.Cli;
 
 /// <summary>
-/// The commands of CONTRACT.md, run by the same program after the database is migrated:
+/// The commands of the README, run by the same program after the database is migrated:
 /// <c>dotnet run --project src/CchcSurvey.Web -- &lt;command&gt;</c>. Each exits non-zero with a one-line
 /// reason on bad input, and writes nothing then.
 /// </summary>

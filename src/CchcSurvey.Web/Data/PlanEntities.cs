@@ -5,7 +5,7 @@ namespace CchcSurvey.Web.Data;
 /// <summary>
 /// An improvement plan (kế hoạch nâng cao chỉ số) issued by a unit for a year: criteria grouped by index, each with
 /// its lead and implementers, an optional numeric target and the platform figure that measures it; tasks under
-/// each criterion with lead units, a deadline and a status history (CONTRACT.md "Improvement plans").
+/// each criterion with lead units, a deadline and a status history (the README "Improvement plans").
 /// </summary>
 public sealed class Plan
 {

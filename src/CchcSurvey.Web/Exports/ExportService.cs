@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CchcSurvey.Web.Exports;
 
 /// <summary>
-/// Writes the exports of CONTRACT.md to a stream: <c>indices</c> (aggregated, suppressed), <c>responses</c>
+/// Writes the exports of the README to a stream: <c>indices</c> (aggregated, suppressed), <c>responses</c>
 /// (anonymised microdata) and the microdata <c>codebook</c>. Scope is decided by the caller (the endpoint through
 /// <see cref="Security.OfficialScope"/>, the command line has none); this class only reads what it is given.
 /// Built per use from scoped services, so Program.cs needs no registration.

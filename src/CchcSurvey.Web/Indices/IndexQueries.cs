@@ -22,7 +22,7 @@ public sealed record IndexFilter(DateOnly? From, DateOnly? To, string? Channel, 
 
 /// <summary>
 /// Pools statistics into the Core accumulators (<see cref="InstrumentStatistics"/>): a unit's figures are
-/// those of the pooled responses of its whole subtree (METHODOLOGY.md §4.8), never an average of its
+/// those of the pooled responses of its whole subtree (docs/methodology.md §4.8), never an average of its
 /// children. Reads only <see cref="StatisticsCell"/>s: whole months from month cells, the days at the
 /// edges of a period from day cells — never the raw responses.
 /// </summary>

@@ -20,7 +20,7 @@ public sealed class SurveyOptions
 {
     public const string Section = "Survey";
 
-    /// <summary>Figures with fewer answers are "chưa đủ dữ liệu" (METHODOLOGY.md §4.9). Never below 5.</summary>
+    /// <summary>Figures with fewer answers are "chưa đủ dữ liệu" (docs/methodology.md §4.9). Never below 5.</summary>
     public int MinN { get; set; } = 10;
 
     /// <summary>Local time zone of the organisation: dates on receipts and periods on dashboards.</summary>

@@ -8,7 +8,7 @@ using CchcSurvey.Web.Security;
 namespace CchcSurvey.Web.Plans;
 
 /// <summary>
-/// <c>/api/v1/plans</c> (CONTRACT.md "Improvement plans"): the plans an official sees, one plan as of a date, and
+/// <c>/api/v1/plans</c> (the README "Improvement plans"): the plans an official sees, one plan as of a date, and
 /// progress reports of a task. Outside the scope 404; a viewer's report 403.
 /// </summary>
 public static class PlanApi

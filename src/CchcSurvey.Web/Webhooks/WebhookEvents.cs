@@ -33,7 +33,7 @@ public static class WebhookEvents
 }
 
 /// <summary>
-/// The body of every delivery. Dates only, never a time (METHODOLOGY.md §6: a time would narrow down who answered);
+/// The body of every delivery. Dates only, never a time (docs/methodology.md §6: a time would narrow down who answered);
 /// no comment text, nothing about a citizen beyond what officials' pages show (unit, date, rating level, case id).
 /// </summary>
 /// <param name="Id">The delivery id, also in the <c>Cchc-Webhook-Id</c> header: the same on every attempt; drop repeats.</param>

@@ -14,7 +14,7 @@ namespace CchcSurvey.Web.Workspace;
 /// <summary>
 /// Raises alerts: a low rating with a comment (one per response), and a unit whose weekly satisfied share of
 /// NHANH or SIPAS-DV (overall item, the unit's whole subtree, local Monday–Sunday) is below
-/// <c>Alerts:WeeklyShareThreshold</c> — only when that week's n ≥ MinN (METHODOLOGY.md §4.9), for the
+/// <c>Alerts:WeeklyShareThreshold</c> — only when that week's n ≥ MinN (docs/methodology.md §4.9), for the
 /// current and the previous week. Idempotent: each alert has a unique key, so a rescan adds nothing twice.
 /// </summary>
 public sealed class AlertScanner(

@@ -34,7 +34,7 @@ public sealed record Lead(string? Department, LeadSource Source, Unit? From);
 /// <item>configuration: <c>Dashboard:ElementLeads:{unitCode}:{element}</c> of the unit or its nearest ancestor
 /// with one, then <c>Dashboard:ElementLeads:{element}</c> for everyone (kept for installations that set it
 /// before it could be edited; any stored setting above beats it);</item>
-/// <item>the defaults of the seed plan (METHODOLOGY.md, <c>seed/</c>, Văn Quan 2023).</item>
+/// <item>the defaults of the seed plan (docs/methodology.md, <c>seed/</c>, Văn Quan 2023).</item>
 /// </list>
 /// The defaults:
 /// <list type="bullet">
