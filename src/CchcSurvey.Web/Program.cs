@@ -44,6 +44,7 @@ var metrics = builder.Configuration.GetSection(MetricsOptions.Section).Get<Metri
 builder.Services.Configure<KioskOptions>(builder.Configuration.GetSection(KioskOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<LocalClock>();
+builder.Services.AddSingleton<DisplayTime>();
 
 // Database: SQLite by default, PostgreSQL when Database:Provider=Postgres
 builder.Services.AddSurveyDatabase(builder.Configuration, builder.Environment.ContentRootPath);

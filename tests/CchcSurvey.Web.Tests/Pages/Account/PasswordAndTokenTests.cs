@@ -80,7 +80,9 @@ public sealed partial class PasswordAndTokenTests(SurveyAppFactory factory) : IC
         var stored = factory.WithDatabase(db => db.ApiTokens.AsNoTracking().Single(t => t.Official.Email == email));
         Assert.NotNull(stored.ExpiresUtc);
         Assert.InRange((stored.ExpiresUtc!.Value - stored.CreatedUtc).TotalDays, 29.99, 30.01);
-        Assert.Contains($"data-expires=\"{stored.ExpiresUtc:yyyy-MM-dd HH:mm}\"", html);
+        // Shown in Vietnam's time (UTC+7), dd/MM/yyyy, with the instant and its offset for machines.
+        var local = stored.ExpiresUtc.Value.AddHours(7);
+        Assert.Contains($"data-expires=\"{local:yyyy-MM-dd'T'HH:mm:ss}+07:00\">{local:dd/MM/yyyy HH:mm}<", WebUtility.HtmlDecode(html));
         Assert.Contains("expires in 30 days", Assert.Single(AdminForms.Audit(factory, "token-create"), e => e.Actor == email).Details);
         Assert.Equal(HttpStatusCode.OK, (await Bearer(token).GetAsync(Indices)).StatusCode);
 

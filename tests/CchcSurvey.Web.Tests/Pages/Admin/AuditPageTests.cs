@@ -49,8 +49,9 @@ public sealed class AuditPageTests(SurveyAppFactory factory) : IClassFixture<Sur
         Assert.All(Regex.Matches(signIns, "<tr data-action=\"([^\"]+)\"").Select(m => m.Groups[1].Value), a => Assert.Equal("sign-in", a));
 
         // Dates: nothing tomorrow, everything today.
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");
+        // The page's days are Vietnam's days (UTC+7), as it shows its times.
+        var today = DateTime.UtcNow.AddHours(7).ToString("yyyy-MM-dd");
+        var tomorrow = DateTime.UtcNow.AddHours(7).AddDays(1).ToString("yyyy-MM-dd");
         Assert.Equal(0, Rows(await admin.GetStringAsync($"/admin/audit?from={tomorrow}")));
         Assert.Equal(50, Rows(await admin.GetStringAsync($"/admin/audit?from={today}&to={today}&action=export")));
         // Bad page numbers and dates are harmless.

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CchcSurvey.Web.Pages.Admin.Audit;
 
-/// <summary>The audit log, newest first, filtered by action, actor, target and UTC date range, 50 entries a page (<c>?p=</c>).</summary>
-public sealed class IndexModel(SurveyDbContext db) : PageModel
+/// <summary>The audit log, newest first, filtered by action, actor, target and local (Vietnam) date range, 50 entries a page (<c>?p=</c>).</summary>
+public sealed class IndexModel(SurveyDbContext db, CchcSurvey.Web.Infrastructure.LocalClock clock) : PageModel
 {
     public const int PageSize = 50;
 
@@ -33,13 +33,14 @@ public sealed class IndexModel(SurveyDbContext db) : PageModel
         if (ParseDay(from) is { } first)
         {
             From = from;
-            var start = first.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            // The days an official types are local days, as the page shows them.
+            var start = clock.StartOfDayUtc(first);
             query = query.Where(e => e.UtcTime >= start);
         }
         if (ParseDay(to) is { } last)
         {
             To = to;
-            var end = last.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = clock.StartOfDayUtc(last.AddDays(1));
             query = query.Where(e => e.UtcTime < end);
         }
         Total = await query.CountAsync(ct);
