@@ -25,6 +25,7 @@ public sealed class SignOutAndTwoFactorTests(BrowserFixture fixture, ITestOutput
         Assert.Contains(copied, c => c.Name == "cchc_auth");
 
         // Sign out from the menu.
+        await OpenAccountMenuAsync(page);
         await page.Locator("nav form[action='/account/logout'] button").ClickAsync();
         await page.WaitForURLAsync(new Regex("/$"));
         await Assertions.Expect(page.Locator("nav a[href='/account/login']")).ToBeVisibleAsync();
@@ -45,6 +46,7 @@ public sealed class SignOutAndTwoFactorTests(BrowserFixture fixture, ITestOutput
         // Set up an authenticator app, with the code an app would show (RFC 6238, computed here from the key).
         await SignInAsync(page);
         await page.WaitForURLAsync(new Regex("/dashboard$"));
+        await OpenAccountMenuAsync(page);
         await page.Locator("nav a[href='/account/security']").ClickAsync();
         var key = (await page.Locator("#shared-key").InnerTextAsync()).Trim();
         await Assertions.Expect(page.Locator(".qr svg")).ToBeVisibleAsync();
@@ -55,6 +57,7 @@ public sealed class SignOutAndTwoFactorTests(BrowserFixture fixture, ITestOutput
         await Assertions.Expect(page.Locator("#two-factor-on")).ToBeVisibleAsync();
 
         // Sign out, and in again: the password, then the authenticator's code.
+        await OpenAccountMenuAsync(page);
         await page.Locator("nav form[action='/account/logout'] button").ClickAsync();
         await page.WaitForURLAsync(new Regex("/$"));
         await SignInAsync(page);
@@ -64,8 +67,12 @@ public sealed class SignOutAndTwoFactorTests(BrowserFixture fixture, ITestOutput
         await page.Locator("#code").FillAsync(Code(key, seconds: 30));
         await page.Locator("form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("/dashboard$"));
+        await OpenAccountMenuAsync(page);
         await Assertions.Expect(page.Locator("nav form[action='/account/logout']")).ToBeVisibleAsync();
     }
+
+    /// <summary>Sign-out and the account's pages are in the account menu at the right end of the bar.</summary>
+    private static Task OpenAccountMenuAsync(IPage page) => page.Locator(".menu-end .account > summary").ClickAsync();
 
     private static async Task SignInAsync(IPage page)
     {

@@ -29,6 +29,8 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClo
         if (Enum.TryParse<CaseStatus>(Status, ignoreCase: true, out var status)) query = query.Where(c => c.Status == status);
         else if (Status == "pending") query = query.Where(c => c.Status != CaseStatus.Answered);
         var today = clock.Today();
+        // The dashboard's "Cần chú ý" strip links here with the overdue count (CaseRules.IsOverdue, in SQL).
+        if (Status == "overdue") query = query.Where(c => c.Status != CaseStatus.Answered && c.DueDate < today);
         var rows = await query.OrderBy(c => c.Status == CaseStatus.Answered).ThenBy(c => c.DueDate).ThenBy(c => c.Id).Take(500)
             .Select(c => new { c.Id, c.Title, c.Unit.Code, c.Unit.Name, c.Status, c.OpenedUtc, c.DueDate, Assignee = c.Assignee == null ? null : c.Assignee.Email })
             .ToListAsync(ct);
