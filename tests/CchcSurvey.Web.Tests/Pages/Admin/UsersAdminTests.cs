@@ -93,6 +93,39 @@ public sealed class UsersAdminTests(SurveyAppFactory factory) : IClassFixture<Su
     }
 
     [Fact]
+    public async Task A_manager_added_without_a_password_gets_a_strong_one_shown_once_and_signs_in_with_it()
+    {
+        var admin = await AdminForms.AdminAsync(factory);
+        const string email = "quan.ly.vanquan@test.local";
+        var created = await AdminForms.PostAsync(admin, "/admin/users",
+            ("Form.Email", email), ("Form.Password", ""), ("Form.Role", "manager"), ("Form.Unit", "VQ"));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Contains("no-store", created.Headers.CacheControl!.ToString());
+        var html = await AdminForms.HtmlAsync(created);
+        var password = System.Text.RegularExpressions.Regex.Match(html, "<code id=\"generated-password\">([^<]+)</code>").Groups[1].Value;
+        Assert.Matches("^[A-Za-z2-9]{6}-[A-Za-z2-9]{6}-[A-Za-z2-9]{6}$", password);
+        Assert.Equal(["manager"], Find(email).Roles);
+        Assert.Equal(UnitId("VQ"), Find(email).Official!.ScopeUnitId);
+        var entry = Assert.Single(AdminForms.Audit(factory, "user-create"), e => e.Target == email);
+        Assert.Contains("initial password generated", entry.Details);
+        Assert.DoesNotContain(password, entry.Details);
+        // Shown once: the list afterwards does not hold it.
+        Assert.DoesNotContain(password, await AdminForms.HtmlAsync(await admin.GetAsync("/admin/users")));
+        AdminForms.AssertRedirectTo(await SignInAsync(factory.CreateBrowserClient(), email, password), "/dashboard");
+        Assert.NotEqual(password, global::CchcSurvey.Web.Pages.Admin.Users.IndexModel.NewPassword());
+    }
+
+    [Fact]
+    public async Task The_administration_pages_send_nobody_to_the_command_line()
+    {
+        var admin = await AdminForms.AdminAsync(factory);
+        var overview = await AdminForms.HtmlAsync(await admin.GetAsync("/admin"));
+        Assert.DoesNotContain("user add", overview);
+        Assert.DoesNotContain("units import", overview);
+        Assert.Contains("href=\"/admin/users\"", overview);
+    }
+
+    [Fact]
     public async Task Role_and_scope_change_is_stored_and_audited_and_an_admin_needs_no_scope()
     {
         var admin = await AdminForms.AdminAsync(factory);

@@ -18,6 +18,9 @@ public sealed class IndexModel(SurveyDbContext db, UserManager<Official> users, 
     public string? Error { get; private set; }
     public string? Message { get; private set; }
 
+    /// <summary>A password the page made up for a new account: shown once, on this response only, never stored in clear.</summary>
+    public string? GeneratedPassword { get; private set; }
+
     [BindProperty] public NewOfficial Form { get; set; } = new();
 
     public async Task OnGetAsync(string? created, CancellationToken ct)
@@ -31,8 +34,10 @@ public sealed class IndexModel(SurveyDbContext db, UserManager<Official> users, 
         var email = Form.Email?.Trim() ?? "";
         var (scope, error) = await UserRules.ScopeForAsync(db, Form.Role, Form.Unit, ct);
         if (error is null && (email.Length is 0 or > 256 || !new EmailAddressAttribute().IsValid(email))) error = "Thư điện tử không hợp lệ.";
-        if (error is null && string.IsNullOrEmpty(Form.Password)) error = "Mật khẩu phải có ít nhất 12 ký tự.";
         if (error is null && await users.FindByEmailAsync(email) is not null) error = "Thư điện tử này đã có tài khoản.";
+        // No password typed: the page makes a strong one (the admin hands it over in person, the official changes it).
+        var generated = string.IsNullOrEmpty(Form.Password);
+        if (generated) Form.Password = NewPassword();
         if (error is null)
         {
             // The password is checked before anything is written, so a weak one leaves no half-made account.
@@ -49,10 +54,17 @@ public sealed class IndexModel(SurveyDbContext db, UserManager<Official> users, 
                 if (created.Succeeded) created = await users.AddToRoleAsync(official, Form.Role!);
                 if (created.Succeeded)
                 {
-                    audit.Add(User, AuditActions.UserCreate, email, $"role {Form.Role}; scope {scope?.Code ?? "all"}");
+                    audit.Add(User, AuditActions.UserCreate, email, $"role {Form.Role}; scope {scope?.Code ?? "all"}" + (generated ? "; initial password generated" : ""));
                     await db.SaveChangesAsync(ct);
                     await transaction.CommitAsync(ct);
-                    return RedirectToPage(new { created = email });
+                    if (!generated) return RedirectToPage(new { created = email });
+                    // Shown on this response only (not through a redirect, which would put it in a URL).
+                    Message = text["Đã tạo tài khoản {0}.", email];
+                    GeneratedPassword = Form.Password;
+                    Response.Headers.CacheControl = "no-store";
+                    Form = new NewOfficial();
+                    await LoadAsync(ct);
+                    return Page();
                 }
                 error = UserRules.Describe(created.Errors.First());
                 db.ChangeTracker.Clear();
@@ -76,6 +88,12 @@ public sealed class IndexModel(SurveyDbContext db, UserManager<Official> users, 
             .ToList();
         Units = await units.ChoicesAsync(activeOnly: false, ct);
     }
+
+    private const string PasswordAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// <summary>Three groups of six from an alphabet without look-alikes (about 105 bits), easy to read out and type.</summary>
+    public static string NewPassword() => string.Join("-",
+        Enumerable.Range(0, 3).Select(_ => System.Security.Cryptography.RandomNumberGenerator.GetString(PasswordAlphabet, 6)));
 
     public sealed record Row(string Id, string Email, string Roles, Unit? Scope, bool Locked);
 
