@@ -132,6 +132,8 @@ public static class AccessRules
         new("GET /dashboard/report", Access.Read, "the quarterly report of a unit, also as .docx", ["unit"], ["quarter", "format"],
             [Probe.Fixed(Call.Get("/dashboard/report")), new((_, t) => Call.Get($"/dashboard/report?unit={Unit(t)}&quarter={Quarter}")),
              new((_, t) => Call.Get($"/dashboard/report?unit={Unit(t)}&quarter={Quarter}&format=docx"))]),
+        new("POST /dashboard/report?handler=Docx", Access.Read, "the quarterly report as .docx with the findings as edited on the page (nothing stored)", ["unit"], ["quarter", "Findings", "format"],
+            [new((_, t) => Call.Post("/dashboard/report?handler=Docx", ("unit", Unit(t)), ("quarter", Quarter), ("Findings", "Nhận xét.")))]),
         new("GET /plans", Access.Read, "plans of the scope, or assigning work to it", [], ["created"], [Probe.Fixed(Call.Get("/plans"))]),
         new("GET /plans/{code}", Access.Read, "one plan as of a date", ["code"], ["AsOf"],
             [new((_, t) => Call.Get($"/plans/{Plan(t)}")), new((_, t) => Call.Get($"/plans/{Plan(t)}?asOf=2026-06-30")), Probe.Fixed(Call.Get("/plans/VQ-2023"))]),

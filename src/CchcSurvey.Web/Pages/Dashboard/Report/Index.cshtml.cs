@@ -16,11 +16,12 @@ namespace CchcSurvey.Web.Pages.Dashboard.Report;
 /// PDF from the browser (A4, page breaks). All figures come from the statistics cells through
 /// <see cref="IndexQueries"/>; below MinN they read "chưa đủ dữ liệu", reason counts included (§4.9).
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, CchcSurvey.Web.Infrastructure.LocalClock clock) : PageModel
+public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, CchcSurvey.Web.Infrastructure.LocalClock clock,
+    IConfiguration configuration) : PageModel
 {
     public sealed record SampleRow(string Instrument, string Title, IReadOnlyDictionary<string, long> ByChannel, long Total);
     public sealed record RankingTable(string Instrument, string Item, RankingResult Result, IReadOnlyDictionary<string, string> Names);
-    public sealed record ReasonRow(string Label, long Count);
+    public sealed record ReasonRow(string Label, long Count, string? Code = null);
 
     [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
     [BindProperty(SupportsGet = true)] public string? Quarter { get; set; }
@@ -40,6 +41,21 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     public IReadOnlyList<ReasonRow>? Priorities { get; private set; }
     public IReadOnlyList<Unit> Units { get; private set; } = [];
     public DateOnly Today { get; private set; }
+
+    /// <summary>The quarter before, for the change since then (same suppression rules as any quarter).</summary>
+    public QuarterPeriod PreviousPeriod { get; private set; }
+    public SipasServiceReport? PreviousSipas { get; private set; }
+    public QuickRatingReport? PreviousQuick { get; private set; }
+
+    /// <summary>The satisfaction target the figures are read against (the dashboard's default, <c>Dashboard:TargetPercent</c>).</summary>
+    public double TargetPercent { get; private set; } = NeedsAttention.DefaultTargetPercent;
+
+    /// <summary>
+    /// Section 7's findings: pre-filled from the figures, edited on the page before printing or downloading. Never
+    /// stored (a posted text only goes into the Word file it asked for), so there is nothing to audit.
+    /// </summary>
+    [BindProperty] public string? Findings { get; set; }
+    public const int MaxFindingsLength = 20_000;
 
     public static readonly IReadOnlyDictionary<string, string> ChannelNames = new Dictionary<string, string>
     {
@@ -102,16 +118,33 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
                 rankings.Add(new RankingTable(instrument.Code, item, Ranking.EmpiricalBayes(item, inputs, queries.Options), names));
             }
         Rankings = rankings;
+
+        var previous = PreviousPeriod = Period.Quarter == 1 ? new QuarterPeriod(Period.Year - 1, 4) : new QuarterPeriod(Period.Year, Period.Quarter - 1);
+        var previousFilter = new IndexFilter(previous.From, previous.To, null);
+        if (Find("SIPAS-DV") is { } previousSipas) PreviousSipas = (SipasServiceReport)await queries.ReportAsync(unit, previousSipas.Code, previousFilter, ct);
+        if (Find("NHANH") is { } previousQuick) PreviousQuick = (QuickRatingReport)await queries.ReportAsync(unit, previousQuick.Code, previousFilter, ct);
+        if (configuration.GetValue<double?>("Dashboard:TargetPercent") is double target && double.IsFinite(target) && target is > 0 and <= 100) TargetPercent = target;
+        Findings ??= ReportFindings.Draft(this);
+
         if (Format == "docx")
             return File(SatisfactionDocx.Write(this), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 $"bao-cao-hai-long-{unit.Code}-{Period}.docx");
         return Page();
     }
 
-    /// <summary>Option counts with their labels, most frequent first; null when suppressed below MinN.</summary>
+    /// <summary>The Word file with the findings as edited on the page (a form post: the text may be long).</summary>
+    public async Task<IActionResult> OnPostDocxAsync(CancellationToken ct)
+    {
+        if (Findings is { Length: > MaxFindingsLength }) return BadRequest($"findings: at most {MaxFindingsLength} characters");
+        Findings = Findings?.Replace("\r\n", "\n", StringComparison.Ordinal);
+        Format = "docx";
+        return await OnGetAsync(ct);
+    }
+
+    /// <summary>Option counts with their labels, most frequent first and "khác" (other) last; null when suppressed below MinN.</summary>
     private static List<ReasonRow>? Labelled(IReadOnlyDictionary<string, long>? counts, InstrumentDefinition definition, string item) =>
-        counts?.Select(c => new ReasonRow(definition.FindItem(item)?.FindOption(c.Key)?.Label.Vi ?? c.Key, c.Value))
-            .OrderByDescending(r => r.Count).ToList();
+        counts?.OrderBy(c => c.Key == "khac" ? 1 : 0).ThenByDescending(c => c.Value).Select(c => new ReasonRow(definition.FindItem(item)?.FindOption(c.Key)?.Label.Vi ?? c.Key, c.Value, c.Key))
+            .ToList();
 
     /// <summary>Wilson interval (§4.1) of a raw ranking share, for the table.</summary>
     public static Interval? Wilson(long c, long n) => Estimators.Wilson(c, n);

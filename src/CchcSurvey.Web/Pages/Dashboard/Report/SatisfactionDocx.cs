@@ -59,8 +59,10 @@ public static class SatisfactionDocx
         writer.Heading("6. Lý do chưa hài lòng và mong đợi cải thiện")
             .Table(["Lý do chưa hài lòng (NHANH)", "Số lượt"], m.Reasons is null ? [["chưa đủ dữ liệu", ""]] : m.Reasons.Select(r => (IReadOnlyList<string>)[r.Label, r.Count.ToString("N0", CultureInfo.CurrentCulture)]))
             .Table(["Nội dung cần ưu tiên cải thiện (SIPAS-DV)", "Số lượt"], m.Priorities is null ? [["chưa đủ dữ liệu", ""]] : m.Priorities.Select(r => (IReadOnlyList<string>)[r.Label, r.Count.ToString("N0", CultureInfo.CurrentCulture)]))
-            .Heading("7. Đánh giá chung và kiến nghị")
-            .Text("..........................................................................................")
+            .Heading("7. Đánh giá chung và kiến nghị");
+        foreach (var line in (string.IsNullOrWhiteSpace(m.Findings) ? "......................................................................................" : m.Findings).Split('\n'))
+            writer.Text(line.TrimEnd());
+        writer
             .Signature("THỦ TRƯỞNG ĐƠN VỊ");
         return writer.ToBytes();
     }
