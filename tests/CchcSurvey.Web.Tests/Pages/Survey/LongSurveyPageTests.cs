@@ -8,7 +8,7 @@ namespace CchcSurvey.Web.Tests.Pages.Survey;
 public sealed class LongSurveyPageTests(SurveyAppFactory factory) : IClassFixture<SurveyAppFactory>
 {
     public static TheoryData<string> LongInstruments() =>
-        new(InstrumentCatalog.LoadBuiltIn().Where(d => d.Code != "NHANH").Select(d => d.Code));
+        new(InstrumentCatalog.LoadBuiltIn().Where(d => d.Code != "NHANH").Select(d => d.Code).Distinct());
 
     [Theory]
     [MemberData(nameof(LongInstruments))]
