@@ -221,6 +221,37 @@ public sealed class CitizenFlowTests(BrowserFixture fixture, ITestOutputHelper o
         await Expect(page.Locator("html")).Not.ToHaveClassAsync(new Regex("\\bhc\\b"));
     }
 
+    [SkippableFact]
+    public async Task The_kiosk_uses_the_tablets_height_and_Nguoi_tiep_theo_clears_the_previous_answer()
+    {
+        BrowserFixture.RequireChromium();
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.App.BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 }, HasTouch = true, Locale = "vi-VN",
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/kiosk/VQ-AS-Q1");
+        var faces = page.Locator(".faces");
+        var box = (await faces.BoundingBoxAsync())!;
+        Assert.True(box.Height >= 0.3 * 800, $"the faces are {box.Height:0} px tall on an 800 px screen");
+        var next = page.Locator("[data-next-person]");
+        await Expect(next).ToBeVisibleAsync();
+        Assert.True(await next.EvaluateAsync<bool>("e => e.getBoundingClientRect().bottom <= innerHeight"), "Người tiếp theo is below the first screen");
+        output.WriteLine("screenshot: " + await BrowserFixture.ScreenshotAsync(page, "kiosk-1280"));
+
+        await page.Locator("label.opt:has(input[name=HL][value='2'])").TapAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Chờ lâu", Exact = true }).TapAsync();
+        await page.Locator("#q-GOP_Y").FillAsync("Chờ lâu quá");
+        await next.TapAsync();
+        await Expect(page.Locator("input[name=HL]:checked")).ToHaveCountAsync(0);
+        await Expect(page.Locator("input[name=LY_DO]:checked")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#q-GOP_Y")).ToHaveValueAsync("");
+        await Expect(page.Locator(".cond[data-when=HL]")).ToBeHiddenAsync();
+        // Nothing kept for the next citizen on reload either.
+        await page.ReloadAsync();
+        await Expect(page.Locator("input[name=HL]:checked")).ToHaveCountAsync(0);
+    }
+
     private static Guid SubmissionIdOf(string url) => Guid.Parse(Regex.Match(url, "[0-9a-f-]{36}").Value);
 
     private List<Response> Stored(Guid id)
