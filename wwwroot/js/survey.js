@@ -35,6 +35,8 @@
     next.hidden = n === secs.length - 1;
     send.hidden = !next.hidden;
     back.hidden = n === 0;
+    var first = document.querySelectorAll('[data-first]');
+    for (var j = 0; j < first.length; j++) first[j].hidden = n > 0;
     if (prog) {
       prog.querySelector('[data-prog-text]').textContent = prog.getAttribute('data-of')
         .replace('{0}', n + 1).replace('{1}', secs.length).replace('{2}', secs[n].getAttribute('data-minutes'));
