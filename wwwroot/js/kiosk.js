@@ -49,6 +49,13 @@
   }
   ['pointerdown', 'keydown', 'change', 'input'].forEach(function (e) { document.addEventListener(e, armIdle, true); });
   armIdle();
+  // "Người tiếp theo": a fresh screen at once, without a page load (works offline).
+  root.addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('[data-next-person]') : null;
+    if (!a) return;
+    e.preventDefault();
+    fresh();
+  });
 
   if (d.enrolled !== '1' || !form || !window.indexedDB) return;
 

@@ -76,6 +76,12 @@ public sealed record ItemDefinition
     /// <summary>The item is shown (and may be answered) only when this holds.</summary>
     public ItemCondition? ShowWhen { get; init; }
 
+    /// <summary>
+    /// Wording of the form's skip choice for this item ("Không biết" for a fact, "Không muốn trả lời" for the
+    /// profile); null means "Không ý kiến". Presentation only: the value posted and stored is always "na".
+    /// </summary>
+    public LocalizedText? NoOpinion { get; init; }
+
     public OptionDefinition? FindOption(string code) => Options.FirstOrDefault(o => o.Code == code);
 }
 
@@ -97,6 +103,13 @@ public sealed record InstrumentDefinition
     public required int Version { get; init; }
     public required LocalizedText Title { get; init; }
     public LocalizedText? Intro { get; init; }
+
+    /// <summary>
+    /// The plain title citizens see (e.g. "Góp ý về lần làm thủ tục hôm nay"); <see cref="Title"/> stays the
+    /// official name that cites the legal basis, for officials and reports. Null: citizens see <see cref="Title"/>.
+    /// </summary>
+    public LocalizedText? CitizenTitle { get; init; }
+
     public required IReadOnlyList<SectionDefinition> Sections { get; init; }
 
     [JsonIgnore]

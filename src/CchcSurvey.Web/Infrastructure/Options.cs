@@ -29,6 +29,12 @@ public sealed class SurveyOptions
     /// <summary>Absolute base URL printed in QR codes (e.g. https://khaosat.langson.gov.vn); the request's own when empty.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>Who runs the survey, named in the citizens' trust panel and on the QR poster (Vietnamese).</summary>
+    public string Operator { get; set; } = "Sở Nội vụ tỉnh Lạng Sơn";
+
+    /// <summary><see cref="Operator"/> in English, for the English pages.</summary>
+    public string OperatorEn { get; set; } = "the Lạng Sơn Department of Home Affairs";
+
     public int EffectiveMinN => Math.Max(5, MinN);
 }
 

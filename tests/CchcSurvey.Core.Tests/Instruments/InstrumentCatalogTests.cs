@@ -21,14 +21,50 @@ public class InstrumentCatalogTests
         "D7_1", "D7_2", "D7_3", "D8_1", "D8_2", "D8_3",
     ];
 
+    private static InstrumentDefinition V1(string code) => InstrumentCatalog.LoadBuiltIn().Single(d => d.Code == code && d.Version == 1);
+
+    [Fact]
+    public void Sipas_dv_version_2_asks_the_overall_question_first_and_lists_the_ethnic_groups_of_Lang_Son()
+    {
+        var v1 = V1("SIPAS-DV");
+        var v2 = ReferenceData.Instrument("SIPAS-DV");
+        Assert.Equal(2, v2.Version);
+        Assert.Equal("HL_CHUNG", v2.Items.First().Code);
+        Assert.Equal("overall", v2.Items.First().Role);
+        Assert.Equal(["kinh", "tay", "nung", "dao", "hmong", "san_chay", "hoa", "khac"], v2.FindItem("DAN_TOC")!.Options.Select(o => o.Code).ToArray());
+        Assert.Equal(["Kinh", "Tày", "Nùng", "Dao", "H'Mông", "Sán Chay", "Hoa", "Dân tộc khác"], v2.FindItem("DAN_TOC")!.Options.Select(o => o.Label.Vi).ToArray());
+        // Old answers keep their version: v1 still offers only its own two groups.
+        Assert.Equal(["kinh", "khac"], v1.FindItem("DAN_TOC")!.Options.Select(o => o.Code).ToArray());
+        // Everything else an item says is unchanged between the versions.
+        foreach (var item in v1.Items.Where(i => i.Code != "DAN_TOC"))
+            Assert.Equal(InstrumentCatalog.Serialize(v1 with { Sections = [new SectionDefinition { Code = "X", Title = v1.Title, Items = [item] }] }),
+                InstrumentCatalog.Serialize(v1 with { Sections = [new SectionDefinition { Code = "X", Title = v1.Title, Items = [v2.FindItem(item.Code)!] }] }));
+    }
+
+    [Fact]
+    public void Citizens_get_a_plain_title_and_the_skip_choice_is_worded_per_item_type()
+    {
+        foreach (var code in new[] { "SIPAS-DV", "SIPAS-CS", "TT01", "PAPI-M" })
+        {
+            var def = ReferenceData.Instrument(code);
+            Assert.NotNull(def.CitizenTitle);
+            Assert.DoesNotContain("Thông tư", def.CitizenTitle!.Vi);
+            Assert.DoesNotContain("SIPAS", def.CitizenTitle.Vi);
+            Assert.DoesNotContain("PAPI", def.CitizenTitle.Vi);
+        }
+        Assert.All(ReferenceData.Instrument("PAPI-M").Items.Where(i => i.Type == AnswerType.YesNo), i => Assert.Equal("Không biết", i.NoOpinion?.Vi));
+        Assert.All(ReferenceData.Instrument("SIPAS-DV").Items.Where(i => i.Role == "profile"), i => Assert.Equal("Không muốn trả lời", i.NoOpinion?.Vi));
+        Assert.Null(ReferenceData.Instrument("SIPAS-DV").FindItem("TC1")!.NoOpinion);
+    }
+
     private static string[] Codes(string instrument) => ReferenceData.Instrument(instrument).Items.Select(i => i.Code).ToArray();
 
     [Fact]
-    public void LoadBuiltIn_returns_the_five_instruments_in_version_1()
+    public void LoadBuiltIn_returns_the_five_instruments_in_version_1_and_SIPAS_DV_also_in_version_2()
     {
         var all = InstrumentCatalog.LoadBuiltIn();
-        Assert.Equal(["NHANH", "PAPI-M", "SIPAS-CS", "SIPAS-DV", "TT01"], all.Select(d => d.Code).ToArray());
-        Assert.All(all, d => Assert.Equal(1, d.Version));
+        Assert.Equal(["NHANH", "PAPI-M", "SIPAS-CS", "SIPAS-DV", "SIPAS-DV", "TT01"], all.Select(d => d.Code).ToArray());
+        Assert.Equal([1, 1, 1, 1, 2, 1], all.Select(d => d.Version).ToArray());
         Assert.All(all, d => Assert.NotEmpty(d.Title.Vi));
         Assert.All(all, d => Assert.NotEmpty(d.Title.En));
     }
@@ -36,7 +72,9 @@ public class InstrumentCatalogTests
     [Fact]
     public void Item_codes_are_exactly_those_of_the_methodology()
     {
-        Assert.Equal(SipasDvCodes, Codes("SIPAS-DV"));
+        Assert.Equal(SipasDvCodes, V1("SIPAS-DV").Items.Select(i => i.Code).ToArray());
+        // Version 2 asks the same items in another order (figures find items by code and role, never by position).
+        Assert.Equal(SipasDvCodes.Order(), Codes("SIPAS-DV").Order());
         var groups = new[] { "KT", "YT", "GD", "AN", "GT", "DI", "NU", "XH", "CC" };
         Assert.Equal(groups.SelectMany(g => new[] { "TT", "TG", "CL", "KQ" }.Select(c => $"{g}_{c}")).ToArray(), Codes("SIPAS-CS"));
         Assert.Equal(["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "HL", "GOP_Y"], Codes("TT01"));
@@ -47,7 +85,7 @@ public class InstrumentCatalogTests
     [Fact]
     public void Sipas_dv_has_one_section_per_element_plus_overall_and_profile()
     {
-        var def = ReferenceData.Instrument("SIPAS-DV");
+        var def = V1("SIPAS-DV");
         Assert.Equal(["TC", "TT", "CC", "KQ", "PA", "CHUNG", "PROFILE"], def.Sections.Select(s => s.Code).ToArray());
         Assert.All(def.Items.Where(i => i.Role == "statement"), i => Assert.Equal("Rất đồng ý", i.Scale![4].Vi));
         Assert.All(def.Items.Where(i => i.Role == "element-satisfaction"), i => Assert.Equal("HL_" + i.Group, i.Code));

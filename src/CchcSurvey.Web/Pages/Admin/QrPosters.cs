@@ -10,6 +10,16 @@ public sealed partial record QrPoster(string UnitName, string UnitCode, string C
     /// <summary>The instruction line printed under every code.</summary>
     public const string Instruction = "Quét mã QR bằng camera điện thoại để đánh giá sự phục vụ — ẩn danh, dưới 1 phút.";
 
+    /// <summary>
+    /// The trust panel of the citizen pages in one line. Printed with the site's domain in large type, so that a
+    /// citizen can check where the code leads before scanning (QR scams paste their own code over real ones).
+    /// </summary>
+    public static string TrustLine(string runBy) =>
+        $"Do {runBy} tổ chức · miễn phí · không hỏi tên, số điện thoại · cán bộ tại quầy không xem được ai trả lời thế nào. Mã đúng chỉ dẫn tới:";
+
+    /// <summary>The host the code leads to (e.g. khaosat.langson.gov.vn), printed large under the trust line.</summary>
+    public string Domain => Uri.TryCreate(SurveyUrl, UriKind.Absolute, out var uri) ? uri.Authority : SurveyUrl;
+
     public static QrPoster For(Counter counter, Unit unit, QrCodes qr, HttpRequest request)
     {
         var url = qr.SurveyUrl(request, counter.Code);

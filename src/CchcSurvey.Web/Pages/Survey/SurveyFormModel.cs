@@ -116,6 +116,8 @@ public abstract class SurveyFormModel(
         Posted = form.Where(f => f.Key != SubmissionIdField && f.Key != HoneypotField && !f.Key.StartsWith("__", StringComparison.Ordinal))
             .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.Select(v => v ?? "").ToList(), StringComparer.Ordinal);
         SubmissionId = Guid.TryParse(form[SubmissionIdField].ToString(), out var id) && id != Guid.Empty ? id : Guid.NewGuid();
+        var last = Instrument!.Definition.Sections.Count - 1;
+        Step = int.TryParse(form[StepField].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? Math.Clamp(step, 0, last) : last;
 
         // Missing, stale or tampered token: nothing is stored; the page comes back with a fresh token and the answers kept.
         if (!await HttpContext.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(HttpContext))
@@ -124,9 +126,12 @@ public abstract class SurveyFormModel(
         // Honeypot: people never see the field; a bot that fills it gets the thank-you page and nothing is stored.
         if (!string.IsNullOrEmpty(form[HoneypotField].ToString())) return RedirectToThanks(SubmissionId);
 
-        var validation = AnswerValidator.ValidateForm(Instrument!.Definition, Posted);
+        var validation = AnswerValidator.ValidateForm(Instrument.Definition, Posted);
+        var nav = form[NavField].ToString();
         if (!validation.IsValid)
         {
+            // Back to the step that holds the first bad answer (they only come from tampered or stale forms).
+            Step = StepOf(validation.Errors[0].Item) ?? Step;
             foreach (var error in validation.Errors)
             {
                 var item = Instrument.Definition.FindItem(error.Item);
@@ -136,6 +141,12 @@ public abstract class SurveyFormModel(
             }
             FormMessage = S["Có câu trả lời chưa hợp lệ. Vui lòng xem lại các câu được đánh dấu."];
             Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        if (nav is NavNext or NavBack)
+        {
+            // Without JavaScript the answers travel in the form from step to step; nothing is stored before "Gửi".
+            Step = Math.Clamp(Step + (nav == NavNext ? 1 : -1), 0, Instrument.Definition.Sections.Count - 1);
             return Page();
         }
         if (validation.Answers.Count == 0)
@@ -241,7 +252,8 @@ public abstract class SurveyFormModel(
         Recordings = await InstrumentLanguages.RecordingsAsync(db, Instrument.VersionId, Language, ct);
     }
 
-    public string TitleText => Translation?.Title ?? Instrument!.Definition.Title.For(Culture);
+    /// <summary>The citizen-facing title (plain words); the official name with its legal basis is for officials.</summary>
+    public string TitleText => Translation?.Title ?? (Instrument!.Definition.CitizenTitle ?? Instrument.Definition.Title).For(Culture);
 
     public string? IntroText => Translation?.Intro ?? Instrument!.Definition.Intro?.For(Culture);
 
@@ -384,8 +396,40 @@ public abstract class SurveyFormModel(
                 break;
         }
         if (!IsQuick && item.Type is not (AnswerType.Multi or AnswerType.Text))
-            options.Add(new OptionView(AnswerValidator.NoOpinionValue, S["Không ý kiến"], IsNoOpinion: true));
+            options.Add(new OptionView(AnswerValidator.NoOpinionValue, item.NoOpinion?.For(c) ?? S["Không ý kiến"], IsNoOpinion: true));
         return options;
+    }
+
+    // ---------------------------------------------------------------- one section per screen
+
+    /// <summary>Hidden field with the section shown (0-based); "__" keeps it out of the answers.</summary>
+    public const string StepField = "__step";
+
+    /// <summary>The name of the Next / Back / Send buttons; Next and Back store nothing.</summary>
+    public const string NavField = "__nav";
+
+    public const string NavNext = "next";
+    public const string NavBack = "back";
+
+    /// <summary>Seconds a citizen needs per question on average, for "còn khoảng N phút" (an estimate, rounded up).</summary>
+    private const int SecondsPerItem = 10;
+
+    /// <summary>The section shown on this screen (0 on first load).</summary>
+    public int Step { get; private set; }
+
+    private int? StepOf(string itemCode)
+    {
+        var sections = Instrument!.Definition.Sections;
+        for (var i = 0; i < sections.Count; i++)
+            if (sections[i].Items.Any(x => x.Code == itemCode)) return i;
+        return null;
+    }
+
+    /// <summary>Minutes still needed from the start of section <paramref name="step"/>: questions left × 10 s, at least 1.</summary>
+    public int MinutesLeft(int step)
+    {
+        var items = Instrument!.Definition.Sections.Skip(step).Sum(sec => sec.Items.Count(i => i.ShowWhen is null));
+        return Math.Max(1, (items * SecondsPerItem + 59) / 60);
     }
 
     public bool IsChecked(string item, string value) => Posted.TryGetValue(item, out var values) && values.Contains(value);

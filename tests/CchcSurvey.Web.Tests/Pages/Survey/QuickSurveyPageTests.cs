@@ -18,7 +18,7 @@ public sealed class QuickSurveyPageTests(SurveyAppFactory factory) : IClassFixtu
         Assert.Contains("<html lang=\"vi\"", form.Html);
         Assert.Contains("Xã An Sơn", form.Html);
         Assert.Contains("Bộ phận Một cửa xã", form.Html);
-        Assert.Contains("ghi nhận ẩn danh", form.Html);
+        Assert.Contains("Cán bộ tại quầy không xem được ai đã trả lời thế nào.", form.Html);
         for (var level = 1; level <= 5; level++)
             Assert.Contains($"type=\"radio\" name=\"HL\" value=\"{level}\"", form.Html);
         Assert.Contains("Rất hài lòng", form.Html);
@@ -197,7 +197,7 @@ public sealed class QuickSurveyPageTests(SurveyAppFactory factory) : IClassFixtu
         Assert.Contains("<html lang=\"en\"", form.Html);
         Assert.Contains("Very satisfied", form.Html);
         Assert.Contains("Quick rating at the counter", form.Html);
-        Assert.Contains("Your answers are recorded anonymously.", form.Html);
+        Assert.Contains("Staff at the counter cannot see who answered what.", form.Html);
         Assert.Contains("href=\"?culture=vi\"", form.Html);
         Assert.DoesNotContain("Rất hài lòng", form.Html);
 
