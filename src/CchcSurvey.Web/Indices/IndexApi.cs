@@ -84,8 +84,7 @@ public static class IndexApi
 
     /// <summary>The overall satisfaction item an instrument is ranked on by default.</summary>
     public static string DefaultRankingItem(InstrumentDefinition definition) =>
-        definition.Items.FirstOrDefault(i => i.Role == "overall")?.Code
-        ?? definition.Items.First(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3).Code;
+        definition.OverallItem?.Code ?? definition.Items.First(i => i.IsLikert).Code;
 
     /// <summary>
     /// Reads the period, channel and includeFlagged; a bad value is a 400 problem. The period is a calendar month,

@@ -29,6 +29,12 @@ public sealed class SurveyOptions
     /// <summary>Absolute base URL printed in QR codes (e.g. https://khaosat.langson.gov.vn); the request's own when empty.</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// The instrument figures show when none is chosen (dashboard, ranking API, report and public headline). When it is
+    /// empty or not published: the first published instrument with elements (InstrumentRegistry.DefaultAsync).
+    /// </summary>
+    public string? DefaultInstrument { get; set; }
+
     public int EffectiveMinN => Math.Max(5, MinN);
 }
 

@@ -21,6 +21,8 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     public sealed record SampleRow(string Instrument, string Title, IReadOnlyDictionary<string, long> ByChannel, long Total);
     public sealed record RankingTable(string Instrument, string Item, RankingResult Result, IReadOnlyDictionary<string, string> Names);
     public sealed record ReasonRow(string Label, long Count);
+    /// <summary>An instrument with elements (§4.3–4.4), its report, and its "priorities" counts with labels.</summary>
+    public sealed record ServiceTable(PublishedInstrument Instrument, SipasServiceReport Report, IReadOnlyList<ReasonRow>? Priorities);
 
     [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
     [BindProperty(SupportsGet = true)] public string? Quarter { get; set; }
@@ -32,12 +34,12 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     public QuarterPeriod Period { get; private set; }
     public int MinN => queries.Options.MinN;
     public IReadOnlyList<SampleRow> Sample { get; private set; } = [];
-    public SipasServiceReport? Sipas { get; private set; }
+    /// <summary>Every published instrument that declares elements, the default instrument first.</summary>
+    public IReadOnlyList<ServiceTable> Services { get; private set; } = [];
     public QuickRatingReport? Quick { get; private set; }
     public Tt01Report? Tt01 { get; private set; }
     public IReadOnlyList<RankingTable> Rankings { get; private set; } = [];
     public IReadOnlyList<ReasonRow>? Reasons { get; private set; }
-    public IReadOnlyList<ReasonRow>? Priorities { get; private set; }
     public IReadOnlyList<Unit> Units { get; private set; } = [];
     public DateOnly Today { get; private set; }
 
@@ -76,16 +78,20 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
         Sample = sample;
 
         PublishedInstrument? Find(string c) => instruments.FirstOrDefault(i => i.Code == c);
-        if (Find("SIPAS-DV") is { } sipas)
+        var withElements = instruments.Where(i => i.Definition.Figures.HasFlag(InstrumentFigures.Elements))
+            .OrderBy(i => i == registry.Default(instruments) ? 0 : 1).ThenBy(i => i.Code, StringComparer.Ordinal).ToList();
+        var services = new List<ServiceTable>();
+        foreach (var instrument in withElements)
         {
-            // The figures as the API gives them: §4.9 and complementary suppression in time (METHODOLOGY §6).
-            Sipas = (SipasServiceReport)await queries.ReportAsync(unit, sipas.Code, filter, ct);
-            Priorities = Labelled(Sipas.Priorities, sipas.Definition, "MONG_DOI");
+            // The figures as the API gives them: §4.9 and complementary suppression in time (docs/methodology.md §6).
+            var report = (SipasServiceReport)await queries.ReportAsync(unit, instrument.Code, filter, ct);
+            services.Add(new ServiceTable(instrument, report, Labelled(report.Priorities, instrument.Definition.ItemWithRole("priorities"))));
         }
+        Services = services;
         if (Find("NHANH") is { } quick)
         {
             Quick = (QuickRatingReport)await queries.ReportAsync(unit, quick.Code, filter, ct);
-            Reasons = Labelled(Quick.Reasons, quick.Definition, "LY_DO");
+            Reasons = Labelled(Quick.Reasons, quick.Definition.ItemWithRole("reasons"));
         }
         if (Find("TT01") is { } tt01)
             Tt01 = (Tt01Report)await queries.ReportAsync(unit, tt01.Code, filter, ct);
@@ -94,7 +100,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
         var names = children.ToDictionary(c => c.Code, c => c.Name);
         var rankings = new List<RankingTable>();
         if (children.Count > 0)
-            foreach (var instrument in new[] { Find("SIPAS-DV"), Find("NHANH") }.OfType<PublishedInstrument>())
+            foreach (var instrument in withElements.Append(Find("NHANH")).OfType<PublishedInstrument>())
             {
                 var item = IndexApi.DefaultRankingItem(instrument.Definition);
                 var satisfied = await queries.SatisfiedAsync(children, instrument.Code, item, filter, ct);
@@ -109,8 +115,8 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     }
 
     /// <summary>Option counts with their labels, most frequent first; null when suppressed below MinN.</summary>
-    private static List<ReasonRow>? Labelled(IReadOnlyDictionary<string, long>? counts, InstrumentDefinition definition, string item) =>
-        counts?.Select(c => new ReasonRow(definition.FindItem(item)?.FindOption(c.Key)?.Label.Vi ?? c.Key, c.Value))
+    private static List<ReasonRow>? Labelled(IReadOnlyDictionary<string, long>? counts, ItemDefinition? item) =>
+        counts?.Select(c => new ReasonRow(item?.FindOption(c.Key)?.Label.For(System.Globalization.CultureInfo.CurrentUICulture.Name) ?? c.Key, c.Value))
             .OrderByDescending(r => r.Count).ToList();
 
     /// <summary>Wilson interval (§4.1) of a raw ranking share, for the table.</summary>
