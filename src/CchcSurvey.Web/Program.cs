@@ -98,6 +98,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SightingCleanup>()
 // Administration: audit log (other areas call AuditLog.WriteAsync), unit tree operations
 builder.Services.AddScoped<CchcSurvey.Web.Administration.AuditLog>();
 builder.Services.AddScoped<CchcSurvey.Web.Administration.UnitAdministration>();
+builder.Services.AddScoped<CchcSurvey.Web.Administration.InstrumentPublisher>();
 // Reorganising units with a crosswalk: a background job, one at a time (Organisation/).
 builder.Services.AddScoped<CchcSurvey.Web.Organisation.Reorganisation>();
 builder.Services.AddSingleton<CchcSurvey.Web.Organisation.ReorganisationProgress>();

@@ -1,4 +1,5 @@
 using CchcSurvey.Core.Indices;
+using CchcSurvey.Core.Instruments;
 
 namespace CchcSurvey.Core.Exports;
 
@@ -51,9 +52,16 @@ public static class IndexExport
     public static readonly IReadOnlyList<string> Columns =
         ["unit", "unit_name", "level", "parent", "instrument", "figure", "key", "n", "value", "lo", "hi", "c1", "c2", "c3", "c4", "c5", "suppressed", "suppression"];
 
-    /// <summary>The rows of one unit's report, in a stable order.</summary>
-    public static IEnumerable<IndexExportRow> RowsOf(ExportUnit unit, string instrument, InstrumentReport report)
+    /// <summary>
+    /// The rows of one unit's report, in a stable order. The definition names the rows: its overall, "priorities" and
+    /// "reasons" items and their option codes (listed even when their counts are suppressed).
+    /// </summary>
+    public static IEnumerable<IndexExportRow> RowsOf(ExportUnit unit, InstrumentDefinition definition, InstrumentReport report)
     {
+        var instrument = definition.Code;
+        var overall = definition.OverallItem?.Code ?? "";
+        var priorities = definition.ItemWithRole("priorities");
+        var reasons = definition.ItemWithRole("reasons");
         IndexExportRow Row(string figure, string key, long n, bool suppressed, double? value, double? lo = null, double? hi = null, IReadOnlyList<long>? counts = null) => new()
         {
             Unit = unit, Instrument = instrument, Figure = figure, Key = key, N = n,
@@ -81,7 +89,8 @@ public static class IndexExport
                 yield return Row("index", "", s.Index.N, s.Index.Suppressed, s.Index.Value, s.Index.Lo, s.Index.Hi);
                 foreach (var r in Items(s.Elements, "element")) yield return r;
                 foreach (var r in Items(s.Items)) yield return r;
-                foreach (var r in Counts("MONG_DOI", s.Responses, s.Priorities, s.Priorities?.Keys ?? ElementKeys)) yield return r;
+                if (priorities is not null)
+                    foreach (var r in Counts(priorities.Code, s.Responses, s.Priorities, priorities.Options.Select(o => o.Code))) yield return r;
                 break;
             case SipasPolicyReport p:
                 yield return Row("index", "", p.Index.N, p.Index.Suppressed, p.Index.Value, p.Index.Lo, p.Index.Hi);
@@ -92,11 +101,12 @@ public static class IndexExport
                 yield return Row("total", "", t.Total.N, t.Total.Suppressed, t.Total.Mean, t.Total.Lo, t.Total.Hi);
                 foreach (var r in Counts("band", t.Total.N, t.Bands, Tt01BandThresholds.BandKeys)) yield return r;
                 foreach (var (c, f) in t.Indicators) yield return Row("indicator", c, f.N, f.Suppressed, f.MeanPoints);
-                foreach (var r in Items(new Dictionary<string, ItemFigure> { ["HL"] = t.Overall })) yield return r;
+                foreach (var r in Items(new Dictionary<string, ItemFigure> { [overall] = t.Overall })) yield return r;
                 break;
             case QuickRatingReport q:
-                foreach (var r in Items(new Dictionary<string, ItemFigure> { ["HL"] = q.Overall })) yield return r;
-                foreach (var r in Counts("LY_DO", q.Overall.N, q.Reasons, q.Reasons?.Keys ?? ReasonKeys)) yield return r;
+                foreach (var r in Items(new Dictionary<string, ItemFigure> { [overall] = q.Overall })) yield return r;
+                if (reasons is not null)
+                    foreach (var r in Counts(reasons.Code, q.Overall.N, q.Reasons, reasons.Options.Select(o => o.Code))) yield return r;
                 break;
             case PapiReport a:
                 yield return Row("aggregate", "", a.Responses, a.Aggregate.Suppressed, a.Aggregate.Score);
@@ -104,9 +114,6 @@ public static class IndexExport
                 break;
         }
     }
-
-    private static readonly string[] ElementKeys = ["TC", "TT", "CC", "KQ", "PA"];
-    private static readonly string[] ReasonKeys = ["cho_lau", "huong_dan", "thai_do", "ho_so", "phi", "khac"];
 
     /// <summary>
     /// Complementary suppression. A parent unit's figure pools its children's responses, so its n, counts and

@@ -306,7 +306,7 @@ public static class Codebook
         ("respondent", "text", "Mã ẩn danh của phiếu", "Pseudonym of the response", "16 hex digits: the submission id encrypted (AES-128, cut to 64 bits) under a key drawn for this export only: stable within one file, unlinkable across files and to receipts"),
         ("unit", "text", "Mã đơn vị", "Unit code", "the unit the response belongs to"),
         ("counter", "text", "Mã quầy", "Counter code", "empty for paper and household surveys filed on a unit"),
-        ("instrument", "text", "Mã bộ câu hỏi", "Instrument code", "SIPAS-DV, SIPAS-CS, TT01, NHANH, PAPI-M"),
+        ("instrument", "text", "Mã bộ câu hỏi", "Instrument code", "the published instrument's code (docs/instruments.md)"),
         ("version", "number", "Phiên bản bộ câu hỏi", "Instrument version", "the exact published version answered"),
         ("channel", "text", "Kênh", "Channel", "qr, kiosk, paper, web"),
         ("date", "date", "Ngày (giờ địa phương)", "Local date", "yyyy-MM-dd; no time of day is exported"),

@@ -11,17 +11,21 @@ namespace CchcSurvey.Core.Indices;
 /// </summary>
 public static class IndexCalculator
 {
-    /// <summary>The report matching the instrument (SIPAS-DV, SIPAS-CS, TT01, NHANH or PAPI-M, recognised by code).</summary>
-    public static InstrumentReport Report(InstrumentStatistics statistics, IndexOptions? options = null) =>
-        statistics.Instrument switch
-        {
-            "SIPAS-DV" => SipasService(statistics, options),
-            "SIPAS-CS" => SipasPolicy(statistics, options),
-            "TT01" => Tt01(statistics, options),
-            "NHANH" => QuickRating(statistics, options),
-            "PAPI-M" => Papi(statistics, options),
-            _ => throw new ArgumentException($"no report is defined for instrument {statistics.Instrument}", nameof(statistics)),
-        };
+    /// <summary>
+    /// The report the instrument's items make possible (<see cref="InstrumentDefinition.Figures"/>), never chosen by its
+    /// code: elements give the service report (§4.3–4.4), policy groups the policy report (§4.5), points indicators the
+    /// total (§4.6), dimensions the PAPI-style scores (§4.7), and an overall item alone the quick rating.
+    /// </summary>
+    public static InstrumentReport Report(InstrumentStatistics statistics, IndexOptions? options = null)
+    {
+        var figures = statistics.Definition.Figures;
+        if (figures.HasFlag(InstrumentFigures.Elements)) return SipasService(statistics, options);
+        if (figures.HasFlag(InstrumentFigures.Policy)) return SipasPolicy(statistics, options);
+        if (figures.HasFlag(InstrumentFigures.Indicators)) return Tt01(statistics, options);
+        if (figures.HasFlag(InstrumentFigures.Dimensions)) return Papi(statistics, options);
+        if (figures.HasFlag(InstrumentFigures.Overall)) return QuickRating(statistics, options);
+        throw new ArgumentException($"instrument {statistics.Instrument} declares no figures", nameof(statistics));
+    }
 
     /// <summary>
     /// Figures of a likert item with K levels from its counts c_1..c_K.
@@ -77,18 +81,19 @@ public static class IndexCalculator
     }
 
     /// <summary>
-    /// SIPAS-DV (§4.1–4.4, §4.12): every likert item, the five element satisfaction items, the service index
-    /// (mean of r_i, t interval), α per element, and MONG_DOI counts (null when the instrument's responses &lt; MinN).
+    /// An instrument with elements, e.g. SIPAS-DV (§4.1–4.4, §4.12): every likert item, each element's satisfaction item,
+    /// the service index (mean of r_i, t interval), α per element, and the counts of the item with role "priorities"
+    /// (null when there is none or the instrument's responses &lt; MinN).
     /// </summary>
     public static SipasServiceReport SipasService(InstrumentStatistics statistics, IndexOptions? options = null)
     {
         options ??= IndexOptions.Default;
         var shape = InstrumentShape.Of(statistics.Definition);
         var items = shape.LikertItems.ToDictionary(i => i.Code, i => Item(statistics.LevelCounts[i.Code], options));
-        var elements = shape.ElementSatisfactionItems.ToDictionary(i => i.Group ?? i.Code, i => items[i.Code]);
+        var elements = statistics.Definition.Elements.ToDictionary(e => e.Code, e => items[e.Satisfaction.Code]);
         var alpha = shape.StatementGroups.ToDictionary(g => g.Group, g => CronbachAlpha(statistics.Alpha[g.Group], options));
         return new SipasServiceReport(statistics.Responses, items, elements, Index(statistics.ServiceIndex, options), alpha,
-            OptionCountsOrNull(statistics, "MONG_DOI", statistics.Responses, options));
+            OptionCountsOrNull(statistics, statistics.Definition.ItemWithRole("priorities"), statistics.Responses, options));
     }
 
     /// <summary>SIPAS-CS (§4.5): every item (§4.1/4.2), each policy group index, and the policy index.</summary>
@@ -129,17 +134,17 @@ public static class IndexCalculator
                 ? new IndicatorFigure(points.N, true, null)
                 : new IndicatorFigure(points.N, false, points.Mean);
         });
-        var overall = shape.OverallItem ?? throw new InvalidOperationException("TT01 needs an overall item");
+        var overall = statistics.Definition.OverallItem ?? throw new InvalidOperationException($"{statistics.Instrument} has no overall item");
         return new Tt01Report(statistics.Responses, total, bands, indicators, Item(statistics.LevelCounts[overall.Code], options));
     }
 
-    /// <summary>NHANH: the HL item (§4.1/4.2) and LY_DO counts (null when HL's n &lt; MinN).</summary>
+    /// <summary>A quick rating, e.g. NHANH: the overall item (§4.1/4.2) and the counts of the item with role "reasons" (null when the overall n &lt; MinN).</summary>
     public static QuickRatingReport QuickRating(InstrumentStatistics statistics, IndexOptions? options = null)
     {
         options ??= IndexOptions.Default;
-        var overall = InstrumentShape.Of(statistics.Definition).OverallItem ?? throw new InvalidOperationException("NHANH needs an overall item");
+        var overall = statistics.Definition.OverallItem ?? throw new InvalidOperationException($"{statistics.Instrument} has no overall item");
         var figure = Item(statistics.LevelCounts[overall.Code], options);
-        return new QuickRatingReport(statistics.Responses, figure, OptionCountsOrNull(statistics, "LY_DO", figure.N, options));
+        return new QuickRatingReport(statistics.Responses, figure, OptionCountsOrNull(statistics, statistics.Definition.ItemWithRole("reasons"), figure.N, options));
     }
 
     /// <summary>
@@ -164,20 +169,19 @@ public static class IndexCalculator
         return new PapiReport(statistics.Responses, dimensions, aggregate);
     }
 
-    /// <summary>Satisfied count and n of a likert item (for comparisons, rankings); likert5: 4–5, likert3: 2–3.</summary>
+    /// <summary>Satisfied count and n of a likert item (for comparisons, rankings), as the item defines satisfied.</summary>
     public static SatisfiedCount Satisfied(InstrumentStatistics statistics, string itemCode)
     {
         var item = statistics.Definition.FindItem(itemCode) ?? throw new ArgumentException($"{itemCode} is not an item of {statistics.Instrument}", nameof(itemCode));
         var counts = statistics.LevelCounts[itemCode];
-        var satisfiedFrom = item.Type == AnswerType.Likert5 ? 4 : 2;
+        var satisfiedFrom = item.SatisfiedFrom ?? throw new ArgumentException($"{itemCode} is not a likert item", nameof(itemCode));
         return new SatisfiedCount { N = counts.Sum(), Satisfied = counts.Skip(satisfiedFrom - 1).Sum() };
     }
 
-    private static Dictionary<string, long>? OptionCountsOrNull(InstrumentStatistics statistics, string itemCode, long n, IndexOptions options)
+    private static Dictionary<string, long>? OptionCountsOrNull(InstrumentStatistics statistics, ItemDefinition? item, long n, IndexOptions options)
     {
-        var item = statistics.Definition.FindItem(itemCode);
-        if (item is null || n < options.MinN) return null;
-        var counts = statistics.OptionCounts[itemCode];
+        if (item is null || item.Type is not (AnswerType.Multi or AnswerType.Choice) || n < options.MinN) return null;
+        var counts = statistics.OptionCounts[item.Code];
         return item.Options.ToDictionary(o => o.Code, o => counts.GetValueOrDefault(o.Code));
     }
 }

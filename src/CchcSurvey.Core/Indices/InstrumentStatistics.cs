@@ -13,7 +13,7 @@ namespace CchcSurvey.Core.Indices;
 /// <item>likert items: counts c_1..c_K (<see cref="LevelCounts"/>);</item>
 /// <item>points items (TT01): counts of 0, 1, 2 points (<see cref="PointCounts"/>);</item>
 /// <item>choice and multi items: counts per option code (<see cref="OptionCounts"/>);</item>
-/// <item>SIPAS-DV service index: moments of r_i (§4.4); α: complete-case sums per element (§4.12);</item>
+/// <item>the service index of an instrument with elements: moments of r_i (§4.4); α: complete-case sums per element (§4.12);</item>
 /// <item>SIPAS-CS: moments of q_iG per group and of the per-respondent policy score (§4.5);</item>
 /// <item>TT01: distribution of complete totals 0..2·(indicators) (§4.6; bands and moments derive from it, so band
 /// thresholds can change after the fact);</item>
@@ -196,14 +196,14 @@ public sealed class InstrumentStatistics
 
     private void AddServiceIndex(IReadOnlyDictionary<string, AnswerValue> answers)
     {
-        // §4.4: r_i = share of the respondent's answered element-satisfaction items that are 4 or 5.
+        // §4.4: r_i = share of the respondent's answered element-satisfaction items that are satisfied.
         var answered = 0;
         var satisfied = 0;
         foreach (var item in _shape.ElementSatisfactionItems)
         {
             if (Level(answers, item.Code) is not int level) continue;
             answered++;
-            if (AnswerRules.IsSatisfied(item.Type, level)) satisfied++;
+            if (item.IsSatisfied(level)) satisfied++;
         }
         if (answered > 0) ServiceIndex.Add((double)satisfied / answered);
     }
@@ -237,7 +237,7 @@ public sealed class InstrumentStatistics
             {
                 if (Level(answers, item.Code) is not int level) continue;
                 answered++;
-                if (AnswerRules.IsSatisfied(item.Type, level)) satisfied++;
+                if (item.IsSatisfied(level)) satisfied++;
             }
             if (answered == 0) continue;
             var q = (double)satisfied / answered;
@@ -292,7 +292,7 @@ public sealed class InstrumentStatistics
         if (_shape.OverallItem is not { } overall || Level(answers, overall.Code) is not int level) return;
         var cell = ProfileItems.Length == 0 ? "" : string.Join('|', ProfileItems.Select(code => answers.TryGetValue(code, out var v) ? v.Code ?? "" : ""));
         if (!OverallByProfile.TryGetValue(cell, out var count)) OverallByProfile[cell] = count = new SatisfiedCount();
-        count.Add(AnswerRules.IsSatisfied(overall.Type, level));
+        count.Add(overall.IsSatisfied(level));
     }
 
     private static double? UnitValue(IReadOnlyDictionary<string, AnswerValue> answers, ItemDefinition item)
@@ -393,7 +393,7 @@ internal sealed class InstrumentShape
             LikertItems = items.Where(IsLikert).ToList(),
             PointItems = items.Where(i => i.Type == AnswerType.Points).ToList(),
             OptionItems = items.Where(i => i.Type is AnswerType.Multi or AnswerType.Choice).ToList(),
-            ElementSatisfactionItems = items.Where(i => i.Role == "element-satisfaction" && IsLikert(i)).ToList(),
+            ElementSatisfactionItems = definition.Elements.Select(e => e.Satisfaction).ToList(),
             StatementGroups = items.Where(i => i.Role == "statement" && IsLikert(i)).GroupBy(GroupOf)
                 .Select(g => (g.Key, (IReadOnlyList<ItemDefinition>)g.ToList())).ToList(),
             PolicyGroups = items.Where(i => i.Role == "policy" && IsLikert(i)).GroupBy(GroupOf)
@@ -402,7 +402,7 @@ internal sealed class InstrumentShape
             DimensionItems = items.Where(i => i.Role == "dimension").GroupBy(GroupOf).ToDictionary(g => g.Key,
                 g => (IReadOnlyList<IReadOnlyList<ItemDefinition>>)g.GroupBy(i => i.SubGroup ?? i.Code).Select(s => (IReadOnlyList<ItemDefinition>)s.ToList()).ToList()),
             ProfileItems = items.Where(i => i.Role == "profile" && i.Type == AnswerType.Choice).ToList(),
-            OverallItem = items.FirstOrDefault(i => i.Role == "overall" && IsLikert(i)),
+            OverallItem = definition.OverallItem,
         };
     }
 }

@@ -57,7 +57,7 @@ public sealed class TimeSuppression
         var unit = new ExportUnit("", "", "", null);
         foreach (var node in _nodes.Values)
         {
-            foreach (var row in IndexExport.RowsOf(unit, instrument, IndexCalculator.Report(node.Statistics!, options)))
+            foreach (var row in IndexExport.RowsOf(unit, node.Statistics!.Definition, IndexCalculator.Report(node.Statistics!, options)))
             {
                 if (row.Figure == "responses") continue;
                 node.Rows[(row.Figure, row.Key)] = row;

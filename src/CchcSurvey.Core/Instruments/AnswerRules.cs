@@ -22,12 +22,4 @@ public static class AnswerRules
     };
 
     public static bool IsInteger(AnswerType type) => type is AnswerType.Likert5 or AnswerType.Likert3 or AnswerType.YesNo;
-
-    /// <summary>METHODOLOGY §4.1: likert5 is satisfied at 4 or 5, likert3 at 2 or 3.</summary>
-    public static bool IsSatisfied(AnswerType type, int level) => type switch
-    {
-        AnswerType.Likert5 => level >= 4,
-        AnswerType.Likert3 => level >= 2,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a likert type"),
-    };
 }

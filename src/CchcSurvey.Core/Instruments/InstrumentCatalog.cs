@@ -86,6 +86,19 @@ public static class InstrumentCatalog
                 problems.Add($"{item.Code}: scale has {item.Scale.Count} labels, expected {AnswerRules.LevelCount(item.Type)}");
         }
 
+        // Elements (§4.3): one element-satisfaction item per group, which must be likert; a group's statements likert.
+        foreach (var group in definition.Items.Where(i => i.Role == "element-satisfaction").GroupBy(i => i.Group ?? ""))
+        {
+            if (group.Count() > 1) problems.Add($"element {group.Key}: {group.Count()} items with role element-satisfaction, expected one");
+            foreach (var item in group.Where(i => !i.IsLikert)) problems.Add($"{item.Code}: an element-satisfaction item must be likert5 or likert3");
+        }
+        foreach (var item in definition.Items.Where(i => i.Role is "statement" or "overall" && !i.IsLikert))
+            problems.Add($"{item.Code}: role {item.Role} needs a likert5 or likert3 item");
+        if (definition.Figures.HasFlag(InstrumentFigures.Indicators) && definition.OverallItem is null)
+            problems.Add("points indicators need an overall item (role overall)");
+        if (definition.Figures == InstrumentFigures.None)
+            problems.Add("no figures: the instrument needs an overall item, element-satisfaction, policy, indicator or dimension items");
+
         foreach (var item in definition.Items.Where(i => i.ShowWhen is not null))
         {
             var condition = item.ShowWhen!;

@@ -57,7 +57,7 @@ public sealed record ItemDefinition
     /// <summary>Labels of the scale points for likert items (index 0 = level 1); null means the default satisfaction wording.</summary>
     public IReadOnlyList<LocalizedText>? Scale { get; init; }
 
-    /// <summary>SIPAS-DV element (TC, TT, CC, KQ, PA), SIPAS-CS policy group, or PAPI dimension (D1..D8).</summary>
+    /// <summary>The element (statements and element-satisfaction item), policy group or PAPI dimension the item belongs to.</summary>
     public string? Group { get; init; }
 
     /// <summary>PAPI sub-dimension (e.g. D1_1); items coded D1_1b belong to sub-dimension D1_1.</summary>
@@ -65,7 +65,7 @@ public sealed record ItemDefinition
 
     /// <summary>
     /// The role of the item in the formulas: "statement", "element-satisfaction", "overall",
-    /// "profile", "policy", "indicator", "dimension", "reasons", "priorities" (SIPAS-DV MONG_DOI), "comment", or null.
+    /// "profile", "policy", "indicator", "dimension", "reasons", "priorities", "comment", or null.
     /// The index engine finds the items each formula needs by role and <see cref="Group"/>.
     /// </summary>
     public string? Role { get; init; }
@@ -83,6 +83,27 @@ public sealed record ItemDefinition
     public LocalizedText? NoOpinion { get; init; }
 
     public OptionDefinition? FindOption(string code) => Options.FirstOrDefault(o => o.Code == code);
+
+    /// <summary>
+    /// Lowest level that counts as satisfied (§4.1), from the item's scale: likert5 4, likert3 2; null for other types.
+    /// Every share, index, ranking and alert asks the item rather than its type.
+    /// </summary>
+    [JsonIgnore]
+    public int? SatisfiedFrom => Type switch { AnswerType.Likert5 => 4, AnswerType.Likert3 => 2, _ => null };
+
+    /// <summary>
+    /// Highest level that counts as a low rating (the comments page's "đánh giá thấp"): likert5 2, likert3 1 — on a
+    /// three-level scale 2 is "bình thường", not dissatisfied; null for other types.
+    /// </summary>
+    [JsonIgnore]
+    public int? LowUpTo => Type switch { AnswerType.Likert5 => 2, AnswerType.Likert3 => 1, _ => null };
+
+    public bool IsSatisfied(int level) => SatisfiedFrom is int from && level >= from;
+
+    public bool IsLow(int level) => LowUpTo is int upTo && level <= upTo;
+
+    [JsonIgnore]
+    public bool IsLikert => Type is AnswerType.Likert5 or AnswerType.Likert3;
 }
 
 /// <summary>A titled group of items, shown as one step of a long questionnaire.</summary>
@@ -116,4 +137,86 @@ public sealed record InstrumentDefinition
     public IEnumerable<ItemDefinition> Items => Sections.SelectMany(s => s.Items);
 
     public ItemDefinition? FindItem(string code) => Items.FirstOrDefault(i => i.Code == code);
+
+    /// <summary>
+    /// The overall satisfaction item: the first likert item with role "overall" (SIPAS-DV HL_CHUNG, NHANH and TT01 HL),
+    /// or null. The one rule for it: rankings, alerts, comments, the statistics cells and post-stratification ask here.
+    /// </summary>
+    [JsonIgnore]
+    public ItemDefinition? OverallItem => InstrumentFacts.Of(this).OverallItem;
+
+    /// <summary>
+    /// The elements (docs/methodology.md §4.3): one per group that has an item with role "element-satisfaction",
+    /// in questionnaire order, titled by the section holding that item. Empty when the instrument declares none.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<ElementDefinition> Elements => InstrumentFacts.Of(this).Elements;
+
+    /// <summary>Which figures of docs/methodology.md §4 the instrument's items make possible.</summary>
+    [JsonIgnore]
+    public InstrumentFigures Figures => InstrumentFacts.Of(this).Figures;
+
+    /// <summary>The first item with this role (e.g. "priorities", "reasons", "comment"), or null.</summary>
+    public ItemDefinition? ItemWithRole(string role) => Items.FirstOrDefault(i => i.Role == role);
+
+    /// <summary>The element with this code, or null.</summary>
+    public ElementDefinition? FindElement(string code) => Elements.FirstOrDefault(e => e.Code == code);
+}
+
+/// <summary>
+/// An element of a satisfaction instrument (§4.3): its statements (role "statement", same group), the item asking
+/// how satisfied the respondent is with the element as a whole (role "element-satisfaction"), and its title in every
+/// language of the definition (vi, en).
+/// </summary>
+public sealed record ElementDefinition(string Code, LocalizedText Title, IReadOnlyList<ItemDefinition> Statements, ItemDefinition Satisfaction);
+
+/// <summary>The families of figures an instrument has, derived from its items' roles (an instrument may have several).</summary>
+[Flags]
+public enum InstrumentFigures
+{
+    None = 0,
+    /// <summary>Element-satisfaction items: element figures and the service index (§4.3–4.4), α per element (§4.12).</summary>
+    Elements = 1,
+    /// <summary>Policy items grouped: group indices and the policy index (§4.5).</summary>
+    Policy = 2,
+    /// <summary>Points indicators: the total and its bands (§4.6).</summary>
+    Indicators = 4,
+    /// <summary>Dimension items: PAPI-style dimension scores and aggregate (§4.7).</summary>
+    Dimensions = 8,
+    /// <summary>An overall likert item: its satisfied share (§4.1), rankings (§4.11).</summary>
+    Overall = 16,
+}
+
+/// <summary>What is derived from a definition's items, computed once per (immutable) definition.</summary>
+internal sealed class InstrumentFacts
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<InstrumentDefinition, InstrumentFacts> Cache = new();
+
+    public required ItemDefinition? OverallItem { get; init; }
+    public required IReadOnlyList<ElementDefinition> Elements { get; init; }
+    public required InstrumentFigures Figures { get; init; }
+
+    public static InstrumentFacts Of(InstrumentDefinition definition) => Cache.GetValue(definition, Build);
+
+    private static InstrumentFacts Build(InstrumentDefinition definition)
+    {
+        var items = definition.Items.ToList();
+        var overall = items.FirstOrDefault(i => i.Role == "overall" && i.IsLikert);
+        var elements = new List<ElementDefinition>();
+        foreach (var section in definition.Sections)
+            foreach (var item in section.Items.Where(i => i.Role == "element-satisfaction" && i.IsLikert))
+            {
+                var code = item.Group ?? section.Code;
+                if (elements.Any(e => e.Code == code)) continue;
+                var statements = items.Where(i => i.Role == "statement" && i.IsLikert && (i.Group ?? "") == code).ToList();
+                elements.Add(new ElementDefinition(code, section.Title, statements, item));
+            }
+        var figures = InstrumentFigures.None;
+        if (elements.Count > 0) figures |= InstrumentFigures.Elements;
+        if (items.Any(i => i.Role == "policy" && i.IsLikert)) figures |= InstrumentFigures.Policy;
+        if (items.Any(i => i.Role == "indicator" && i.Type == AnswerType.Points)) figures |= InstrumentFigures.Indicators;
+        if (items.Any(i => i.Role == "dimension")) figures |= InstrumentFigures.Dimensions;
+        if (overall is not null) figures |= InstrumentFigures.Overall;
+        return new InstrumentFacts { OverallItem = overall, Elements = elements, Figures = figures };
+    }
 }

@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup", "kiosk", "paper"];
+    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup", "kiosk", "paper", "instruments"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
 
@@ -221,7 +221,47 @@ public static class CommandLine
             output.WriteLine($"{counter.Code}: {counter.OpeningHours ?? "always open"}.");
             return 0;
         }));
-        root.Add(new Command("counters", "Counters") { counterHours });
+        // counters instruments CODE I1,I2,...: what the counter offers (its default kept when still offered, else the first)
+        var offerCounter = new Argument<string>("counter") { Description = "Counter code" };
+        var offerList = new Argument<string>("instruments") { Description = "Published instrument codes separated by commas, e.g. NHANH,SIPAS-DV" };
+        var counterInstruments = new Command("instruments", "Set the instruments a counter offers") { offerCounter, offerList };
+        counterInstruments.SetAction((result, ct) => InScope(async sp =>
+        {
+            var db = sp.GetRequiredService<SurveyDbContext>();
+            var code = result.GetValue(offerCounter)!.Trim();
+            var counter = await db.Counters.FirstOrDefaultAsync(c => c.Code == code, ct) ?? throw new CommandException($"no counter with code '{code}'");
+            var wanted = result.GetValue(offerList)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+            if (wanted.Count == 0) throw new CommandException("name at least one instrument, e.g. NHANH,SIPAS-DV");
+            var published = await db.InstrumentVersions.Where(v => v.IsCurrent).Select(v => v.Code).ToListAsync(ct);
+            if (wanted.FirstOrDefault(i => !published.Contains(i)) is { } unknown)
+                throw new CommandException($"no published instrument '{unknown}' (published: {string.Join(", ", published.Order(StringComparer.Ordinal))})");
+            var before = $"{counter.Instruments}; default {counter.DefaultInstrument}";
+            counter.Instruments = string.Join(' ', wanted);
+            if (counter.Instruments.Length > 200) throw new CommandException("too many instruments for one counter");
+            if (!wanted.Contains(counter.DefaultInstrument)) counter.DefaultInstrument = wanted[0];
+            sp.GetRequiredService<Administration.AuditLog>().Add(Administration.AuditLog.System, Administration.AuditActions.CounterUpdate, counter.Code,
+                $"{before} → instruments {counter.Instruments}; default {counter.DefaultInstrument} (command line)");
+            await db.SaveChangesAsync(ct);
+            output.WriteLine($"{counter.Code}: offers {string.Join(", ", wanted)}; default {counter.DefaultInstrument}.");
+            return 0;
+        }));
+        root.Add(new Command("counters", "Counters") { counterHours, counterInstruments });
+
+        // instruments publish FILE.json: as /admin/instruments does (same checks, next version, audited)
+        var publishFile = new Argument<FileInfo>("file") { Description = "An instrument definition (docs/instruments.md)" };
+        var instrumentsPublish = new Command("publish", "Publish a new version of an instrument from its JSON definition") { publishFile };
+        instrumentsPublish.SetAction((result, ct) => InScope(async sp =>
+        {
+            var file = ExistingFile(result.GetValue(publishFile)!);
+            if (file.Length > 4L * Administration.InstrumentPublisher.MaxJson) throw new CommandException($"{file.Name}: longer than {Administration.InstrumentPublisher.MaxJson:N0} characters");
+            var publisher = sp.GetRequiredService<Administration.InstrumentPublisher>();
+            var checkedDefinition = await publisher.CheckAsync(await File.ReadAllTextAsync(file.FullName, ct), ct);
+            if (checkedDefinition.Definition is not { } definition) throw new CommandException($"{file.Name}: {checkedDefinition.Reason}");
+            var name = await publisher.PublishAsync(definition, Administration.AuditLog.System, ct);
+            output.WriteLine($"Published {name}: {definition.Items.Count()} items, {definition.Elements.Count} elements.");
+            return 0;
+        }));
+        root.Add(new Command("instruments", "Instruments (questionnaires)") { instrumentsPublish });
 
         // export responses --unit CODE --format csv|xlsx|json --out FILE [--instrument I] [--from D] [--to D]
         var exportUnit = new Option<string?>("--unit") { Description = "The unit whose subtree is exported (default: every unit)" };

@@ -49,7 +49,7 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
         {
             var pooled = await queries.PoolSubtreesAsync(units, code, filter, ct);
             foreach (var unit in units)
-                rows.AddRange(IndexExport.RowsOf(exportUnits[unit.Id], code, IndexCalculator.Report(pooled[unit.Id], queries.Options)));
+                rows.AddRange(IndexExport.RowsOf(exportUnits[unit.Id], pooled[unit.Id].Definition, IndexCalculator.Report(pooled[unit.Id], queries.Options)));
             foreach (var (unitId, hidden) in await queries.HiddenInTimeAsync(units, code, filter, ct))
                 hiddenInTime[(codeOf[unitId], code)] = hidden;
         }

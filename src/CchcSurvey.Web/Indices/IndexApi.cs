@@ -55,7 +55,7 @@ public static class IndexApi
             if (!TryParseFilter(request, out var filter, out var problem)) return problem;
             var unit = await scope.FindVisibleUnitAsync(code, ct);
             if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
-            var instrumentCode = request.Query["instrument"].ToString() is { Length: > 0 } given ? given : "SIPAS-DV";
+            var instrumentCode = request.Query["instrument"].ToString() is { Length: > 0 } given ? given : (await registry.DefaultAsync(db, ct))?.Code ?? "";
             var instrument = await registry.FindAsync(db, instrumentCode, null, ct);
             if (instrument is null) return Api.SurveyApi.Invalid($"No published instrument '{instrumentCode}'.", "instrument");
             var item = request.Query["item"].ToString() is { Length: > 0 } itemGiven ? itemGiven : DefaultRankingItem(instrument.Definition);
@@ -67,11 +67,11 @@ public static class IndexApi
             var inputs = children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList();
             return Results.Json(Ranking.EmpiricalBayes(item, inputs, queries.Options));
         })
-            .WithQuery([("instrument", "Questionnaire code; SIPAS-DV when left out."), ("item", "A rating item of the questionnaire; its overall item when left out."), .. ApiDocumentation.FigureFilters])
+            .WithQuery([("instrument", "Questionnaire code; the default instrument (`Survey:DefaultInstrument`) when left out."), ("item", "A rating item of the questionnaire; its overall item when left out."), .. ApiDocumentation.FigureFilters])
             .Produces<RankingResult>()
             .Describe(Tag, "getUnitRanking", "Ranking of a unit's children",
                 "Empirical-Bayes ranking (docs/methodology.md §4.11) of the unit's children on a rating item's satisfied share " +
-                "(`instrument` defaults to SIPAS-DV, `item` to its overall satisfaction item). Outside the caller's scope, or unknown: 404.", 400, 404)
+                "(`instrument` defaults to the default instrument, `Survey:DefaultInstrument`, `item` to its overall satisfaction item). Outside the caller's scope, or unknown: 404.", 400, 404)
             .WithExamples(
                 new ApiExample("communes", "The district's communes on the quick rating", 200, new Dictionary<string, string> { ["code"] = "VQ", ["instrument"] = "NHANH" }),
                 new ApiExample("not-a-rating", "An item that is not a rating", 400, new Dictionary<string, string> { ["code"] = "VQ", ["instrument"] = "NHANH", ["item"] = "GOP_Y" },
@@ -84,8 +84,7 @@ public static class IndexApi
 
     /// <summary>The overall satisfaction item an instrument is ranked on by default.</summary>
     public static string DefaultRankingItem(InstrumentDefinition definition) =>
-        definition.Items.FirstOrDefault(i => i.Role == "overall")?.Code
-        ?? definition.Items.First(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3).Code;
+        definition.OverallItem?.Code ?? definition.Items.First(i => i.IsLikert).Code;
 
     /// <summary>
     /// Reads the period, channel and includeFlagged; a bad value is a 400 problem. The period is a calendar month,

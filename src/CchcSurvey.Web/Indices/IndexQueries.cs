@@ -58,14 +58,14 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
 
     /// <summary>
     /// Satisfied count and n of one rating item for each unit's subtree, for rankings. The instrument's
-    /// overall item (HL_CHUNG, HL) is summed by the database from the cells' columns; any other item is
+    /// overall item (InstrumentDefinition.OverallItem) is summed by the database from the cells' columns; any other item is
     /// read from the pooled statistics.
     /// </summary>
     public async Task<IReadOnlyDictionary<int, SatisfiedCount>> SatisfiedAsync(IReadOnlyList<Unit> units, string instrument, string item, IndexFilter filter, CancellationToken ct)
     {
         var current = await registry.FindAsync(db, instrument, null, ct)
             ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
-        if (StatisticsLedger.OverallItem(current.Definition)?.Code != item)
+        if (current.Definition.OverallItem?.Code != item)
             return (await PoolSubtreesAsync(units, instrument, filter, ct)).ToDictionary(p => p.Key, p => IndexCalculator.Satisfied(p.Value, item));
 
         var result = units.ToDictionary(u => u.Id, _ => new SatisfiedCount());

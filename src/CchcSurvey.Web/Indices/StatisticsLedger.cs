@@ -309,15 +309,11 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     /// <summary>n and satisfied count of the instrument's overall item, or zeros when it has none.</summary>
     internal static (long N, long Satisfied) Overall(InstrumentStatistics statistics)
     {
-        var item = OverallItem(statistics.Definition);
+        var item = statistics.Definition.OverallItem;
         if (item is null) return (0, 0);
         var satisfied = IndexCalculator.Satisfied(statistics, item.Code);
         return (satisfied.N, satisfied.Satisfied);
     }
-
-    /// <summary>The instrument's overall satisfaction item (HL_CHUNG, HL), whose counts cells carry as columns.</summary>
-    public static ItemDefinition? OverallItem(InstrumentDefinition definition) =>
-        definition.Items.FirstOrDefault(i => i.Role == "overall" && i.Type is AnswerType.Likert5 or AnswerType.Likert3);
 }
 
 /// <summary>The identity of a statistics cell: its unit (subtree root), version, period, channel and flag.</summary>

@@ -34,6 +34,11 @@ public sealed class SurveyOptions
 
     /// <summary><see cref="Operator"/> in English, for the English pages.</summary>
     public string OperatorEn { get; set; } = "the Lạng Sơn Department of Home Affairs";
+    /// <summary>
+    /// The instrument figures show when none is chosen (dashboard, ranking API, report and public headline). When it is
+    /// empty or not published: the first published instrument with elements (InstrumentRegistry.DefaultAsync).
+    /// </summary>
+    public string? DefaultInstrument { get; set; }
 
     public int EffectiveMinN => Math.Max(5, MinN);
 }

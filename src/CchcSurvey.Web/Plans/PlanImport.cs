@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CchcSurvey.Core.Instruments;
 using CchcSurvey.Core.Plans;
 using CchcSurvey.Web.Data;
 using CsvHelper;
@@ -28,13 +29,33 @@ public static partial class PlanImport
     private static readonly string[] CriteriaColumns = ["code", "index", "title", "lead", "implementers", "target", "measured_by"];
     private static readonly string[] TaskColumns = ["criterion", "code", "title", "lead"];
 
-    [GeneratedRegex(@"^(SIPAS-DV:(index|TC|TT|CC|KQ|PA|HL_CHUNG)|SIPAS-CS:(index|G[1-9])|PAPI-M:(D[1-8]|aggregate)|TT01:(total|C[1-9])|NHANH:share)$", RegexOptions.CultureInvariant)]
-    private static partial Regex Measure();
-
     [GeneratedRegex(@"(\d+(?:[.,]\d+)?)\s*%", RegexOptions.CultureInvariant)]
     private static partial Regex Percent();
 
-    public static bool IsValidMeasure(string? text) => text is not null && Measure().IsMatch(text);
+    /// <summary>
+    /// The figures a criterion may be measured by, <c>INSTRUMENT:KEY</c>, as the instruments declare them (PlanService
+    /// reads the same keys from the reports): an instrument with elements its index, elements and rating items; with
+    /// policy groups its index and groups; with dimensions those and the aggregate; with indicators the total and
+    /// each indicator; one with only an overall item its share.
+    /// </summary>
+    public static IReadOnlySet<string> Measures(IEnumerable<InstrumentDefinition> instruments)
+    {
+        var measures = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in instruments)
+        {
+            IEnumerable<string> keys = d.Figures switch
+            {
+                var f when f.HasFlag(InstrumentFigures.Elements) => ["index", .. d.Elements.Select(e => e.Code), .. d.Items.Where(i => i.IsLikert).Select(i => i.Code)],
+                var f when f.HasFlag(InstrumentFigures.Policy) => ["index", .. d.Items.Where(i => i.Role == "policy").Select(i => i.Group ?? "")],
+                var f when f.HasFlag(InstrumentFigures.Indicators) => ["total", .. d.Items.Where(i => i.Role == "indicator").Select(i => i.Code)],
+                var f when f.HasFlag(InstrumentFigures.Dimensions) => ["aggregate", .. d.Items.Where(i => i.Role == "dimension").Select(i => i.Group ?? "")],
+                var f when f.HasFlag(InstrumentFigures.Overall) => ["share"],
+                _ => [],
+            };
+            foreach (var key in keys) measures.Add($"{d.Code}:{key}");
+        }
+        return measures;
+    }
 
     /// <summary>Parses a number written either way ("58.2" or "58,2").</summary>
     public static bool TryParseNumber(string? text, out double value)
@@ -51,7 +72,7 @@ public static partial class PlanImport
         DateOnly.TryParseExact(text?.Trim(), ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     public static (IReadOnlyList<CriterionDraft> Criteria, IReadOnlyList<TaskDraft> Tasks, IReadOnlyList<string> Errors) Read(
-        TextReader criteriaFile, TextReader? tasksFile, DateOnly planDeadline, IReadOnlyList<Unit> candidates)
+        TextReader criteriaFile, TextReader? tasksFile, DateOnly planDeadline, IReadOnlyList<Unit> candidates, IReadOnlySet<string> measures)
     {
         var errors = new List<string>();
         var leadCandidates = candidates.Select(u => new LeadCandidate(u.Code, u.Name, u.LevelName)).ToList();
@@ -75,8 +96,8 @@ public static partial class PlanImport
             if (!Indices.Contains(index)) errors.Add($"{where}, cột index: '{field("index")}' phải là PAR, SIPAS hoặc PAPI.");
             if (title.Length is 0 or > 500) errors.Add($"{where}, cột title: tên tiêu chí phải có từ 1 đến 500 ký tự.");
             if (lead.Length is 0 or > 500) errors.Add($"{where}, cột lead: cần ghi cơ quan chủ trì (tối đa 500 ký tự).");
-            if (measured.Length > 0 && !IsValidMeasure(measured))
-                errors.Add($"{where}, cột measured_by: '{measured}' không phải số liệu của hệ thống (ví dụ SIPAS-DV:index, SIPAS-DV:CC, PAPI-M:D5, TT01:C1, NHANH:share).");
+            if (measured.Length > 0 && !measures.Contains(measured))
+                errors.Add($"{where}, cột measured_by: '{measured}' không phải số liệu của hệ thống (ví dụ: {string.Join(", ", measures.Order(StringComparer.Ordinal).Take(5))}).");
             double? targetValue = null;
             string? unit = targetUnit.Length > 0 ? targetUnit : null;
             if (targetValueText.Length > 0)

@@ -316,7 +316,8 @@ public sealed class PlanService(
     {
         var (unit, errors) = await CheckHeaderAsync(user, header, ct);
         if (unit is null || errors.Count > 0) return (errors.Count == 0 ? PlanResult.NotFound : PlanResult.Invalid(errors[0]), errors);
-        var (criteria, tasks, readErrors) = PlanImport.Read(criteriaFile, tasksFile, header.Deadline, await CandidatesAsync(unit, ct));
+        var (criteria, tasks, readErrors) = PlanImport.Read(criteriaFile, tasksFile, header.Deadline, await CandidatesAsync(unit, ct),
+            PlanImport.Measures((await registry.CurrentAsync(db, ct)).Select(i => i.Definition)));
         if (readErrors.Count > 0) return (PlanResult.Invalid(readErrors[0]), readErrors);
         var plan = NewPlan(header, unit, actor);
         var order = 0;

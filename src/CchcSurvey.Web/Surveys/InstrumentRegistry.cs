@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CchcSurvey.Web.Surveys;
 
@@ -16,7 +17,7 @@ public sealed record PublishedInstrument(int VersionId, InstrumentDefinition Def
 /// Parsed instrument definitions, cached by version id: a published version never changes, so the cache
 /// never needs invalidating; only "which version is current" is read from the database.
 /// </summary>
-public sealed class InstrumentRegistry
+public sealed class InstrumentRegistry(IOptions<CchcSurvey.Web.Infrastructure.SurveyOptions> options)
 {
     private readonly ConcurrentDictionary<int, PublishedInstrument> _byVersionId = new();
 
@@ -39,6 +40,18 @@ public sealed class InstrumentRegistry
         var row = await db.InstrumentVersions.AsNoTracking().FirstOrDefaultAsync(v => v.Id == versionId, ct);
         return row is null ? null : Get(row);
     }
+
+    /// <summary>
+    /// The instrument figures show when none is chosen: <c>Survey:DefaultInstrument</c> when it is published, else the
+    /// first current instrument (by code) that declares elements, else the first current one; null when none is published.
+    /// </summary>
+    public async Task<PublishedInstrument?> DefaultAsync(SurveyDbContext db, CancellationToken ct) => Default(await CurrentAsync(db, ct));
+
+    /// <summary><see cref="DefaultAsync"/> among instruments already read.</summary>
+    public PublishedInstrument? Default(IReadOnlyList<PublishedInstrument> current) =>
+        current.FirstOrDefault(i => i.Code == options.Value.DefaultInstrument)
+        ?? current.FirstOrDefault(i => i.Definition.Figures.HasFlag(InstrumentFigures.Elements))
+        ?? current.FirstOrDefault();
 
     public async Task<IReadOnlyList<PublishedInstrument>> CurrentAsync(SurveyDbContext db, CancellationToken ct)
     {

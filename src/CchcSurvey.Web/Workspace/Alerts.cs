@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
+using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
@@ -13,7 +14,7 @@ namespace CchcSurvey.Web.Workspace;
 
 /// <summary>
 /// Raises alerts: a low rating with a comment (one per response), and a unit whose weekly satisfied share of
-/// NHANH or SIPAS-DV (overall item, the unit's whole subtree, local Monday–Sunday) is below
+/// a satisfaction instrument (<see cref="IsShareInstrument"/>: overall item, the unit's whole subtree, local Monday–Sunday) is below
 /// <c>Alerts:WeeklyShareThreshold</c> — only when that week's n ≥ MinN (docs/methodology.md §4.9), for the
 /// current and the previous week. Idempotent: each alert has a unique key, so a rescan adds nothing twice.
 /// </summary>
@@ -21,7 +22,13 @@ public sealed class AlertScanner(
     SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, LocalClock clock,
     IOptions<AlertOptions> options, AlertMailer mailer, Webhooks.WebhookOutbox webhooks)
 {
-    public static readonly string[] ShareInstruments = ["NHANH", "SIPAS-DV"];
+    /// <summary>
+    /// Instruments watched weekly: those whose overall item is their headline — a quick rating (an overall item alone,
+    /// like NHANH) or an instrument with elements (like SIPAS-DV); not scored ones (TT01 points, policy, PAPI dimensions).
+    /// </summary>
+    public static bool IsShareInstrument(InstrumentDefinition definition) =>
+        definition.Figures.HasFlag(InstrumentFigures.Overall)
+        && (definition.Figures & (InstrumentFigures.Policy | InstrumentFigures.Indicators | InstrumentFigures.Dimensions)) == 0;
 
     public async Task<IReadOnlyList<Alert>> ScanAsync(CancellationToken ct)
     {
@@ -58,7 +65,7 @@ public sealed class AlertScanner(
         // (now is the start of today.)
         var since = now.AddDays(-Math.Max(1, options.Value.LookbackDays));
         var rows = await db.Responses.AsNoTracking().Where(r => r.SubmittedHourUtc >= since && r.SubmittedHourUtc < now)
-            .WithComment().WithLowRating()
+            .WithComment().WithLowRating((await registry.CurrentAsync(db, ct)).Select(i => i.Definition))
             .Select(r => new { r.Id, r.UnitId, r.SubmittedHourUtc, Instrument = r.InstrumentVersion.Code, UnitName = r.Unit.Name })
             .ToListAsync(ct);
         return rows.Select(r =>
@@ -84,10 +91,9 @@ public sealed class AlertScanner(
         if (units.Count == 0) return alerts;
         var thisWeek = WeekStartOf(clock.Today());
         var threshold = options.Value.WeeklyShareThreshold;
-        foreach (var instrument in ShareInstruments)
+        foreach (var published in (await registry.CurrentAsync(db, ct)).Where(i => IsShareInstrument(i.Definition)))
         {
-            var published = await registry.FindAsync(db, instrument, null, ct);
-            if (published is null) continue;
+            var instrument = published.Code;
             var item = IndexApi.DefaultRankingItem(published.Definition);
             foreach (var week in new[] { thisWeek.AddDays(-7), thisWeek })
             {

@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using System.Text.Json;
+using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Security;
 
@@ -18,15 +20,36 @@ public static class Comments
         responses.Where(r => r.AnswersJson.Contains("\"GOP_Y\":\"") && !r.AnswersJson.Contains("\"GOP_Y\":\"\""));
 
     /// <summary>
-    /// Responses with a low overall rating: HL or HL_CHUNG of 1 or 2 on a five-level scale, or 1 on TT01's
-    /// three-level HL (its 2 is "bình thường", not dissatisfied).
+    /// Responses with a low overall rating, as each instrument's overall item defines low
+    /// (<see cref="ItemDefinition.IsLow"/>: 1–2 on a five-level scale, 1 on a three-level one, whose 2 is "bình thường").
+    /// One substring test per instrument and level, so the database still does the filtering.
     /// </summary>
-    public static IQueryable<Response> WithLowRating(this IQueryable<Response> responses) =>
-        responses.Where(r =>
-            r.AnswersJson.Contains("\"HL\":1,") || r.AnswersJson.Contains("\"HL\":1}")
-            || r.AnswersJson.Contains("\"HL_CHUNG\":1,") || r.AnswersJson.Contains("\"HL_CHUNG\":1}")
-            || r.AnswersJson.Contains("\"HL_CHUNG\":2,") || r.AnswersJson.Contains("\"HL_CHUNG\":2}")
-            || (r.InstrumentVersion.Code != "TT01" && (r.AnswersJson.Contains("\"HL\":2,") || r.AnswersJson.Contains("\"HL\":2}"))));
+    public static IQueryable<Response> WithLowRating(this IQueryable<Response> responses, IEnumerable<InstrumentDefinition> instruments)
+    {
+        var r = Expression.Parameter(typeof(Response), "r");
+        var answers = Expression.Property(r, nameof(Response.AnswersJson));
+        var code = Expression.Property(Expression.Property(r, nameof(Response.InstrumentVersion)), nameof(InstrumentVersion.Code));
+        var contains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+        Expression? any = null;
+        // Instruments whose overall item has the same code and low levels share one test.
+        foreach (var rule in instruments.Where(d => d.OverallItem is not null)
+            .GroupBy(d => (d.OverallItem!.Code, d.OverallItem.LowUpTo ?? 0, Min: AnswerRules.IntegerRange(d.OverallItem.Type).Min)))
+        {
+            Expression? low = null;
+            for (var level = rule.Key.Min; level <= rule.Key.Item2; level++)
+                foreach (var end in new[] { ",", "}" })
+                {
+                    Expression test = Expression.Call(answers, contains, Expression.Constant($"\"{rule.Key.Code}\":{level}{end}"));
+                    low = low is null ? test : Expression.OrElse(low, test);
+                }
+            if (low is null) continue;
+            var codes = rule.Select(d => d.Code).Distinct().ToList();
+            var ofInstrument = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expression.Constant(codes), code);
+            var test2 = Expression.AndAlso(ofInstrument, low);
+            any = any is null ? test2 : Expression.OrElse(any, test2);
+        }
+        return responses.Where(Expression.Lambda<Func<Response, bool>>(any ?? Expression.Constant(false), r));
+    }
 
     /// <summary>The comment text and the overall rating (HL_CHUNG, else HL) of stored answers.</summary>
     public static (string? Text, int? Rating) Read(string answersJson)
@@ -39,10 +62,12 @@ public static class Comments
         return (text, rating);
     }
 
-    /// <summary>Highest level of the overall rating: TT01's HL has three, the others five.</summary>
-    public static int ScaleOf(string instrument) => instrument == "TT01" ? 3 : 5;
+    /// <summary>Highest level of the instrument's overall rating (5 or 3); 5 when it has none.</summary>
+    public static int ScaleOf(InstrumentDefinition? instrument) =>
+        instrument?.OverallItem is { } overall ? AnswerRules.LevelCount(overall.Type) : 5;
 
-    public static bool IsLow(int? rating, string instrument) => rating is int r && (instrument == "TT01" ? r <= 1 : r <= 2);
+    public static bool IsLow(int? rating, InstrumentDefinition? instrument) =>
+        rating is int r && instrument?.OverallItem is { } overall && overall.IsLow(r);
 }
 
 /// <summary>Managers and administrators act (mark handled, tag, acknowledge, edit cases); viewers only read.</summary>

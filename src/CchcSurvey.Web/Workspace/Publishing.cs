@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CchcSurvey.Core.Indices;
+using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Surveys;
@@ -15,9 +16,23 @@ public sealed record PublishedFigure(
     [property: JsonPropertyName("hi")] double Hi,
     [property: JsonPropertyName("n")] long N);
 
+/// <summary>An element's published share, with the element's title as it was when published.</summary>
+public sealed record PublishedElement(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("title")] LocalizedText Title,
+    [property: JsonPropertyName("figure")] PublishedFigure? Figure);
+
+/// <summary>The index (§4.4) and element shares (§4.3) of one instrument that declares elements.</summary>
+public sealed record PublishedIndex(
+    [property: JsonPropertyName("instrument")] string Instrument,
+    [property: JsonPropertyName("title")] LocalizedText Title,
+    [property: JsonPropertyName("index")] PublishedFigure? Index,
+    [property: JsonPropertyName("elements")] IReadOnlyList<PublishedElement> Elements);
+
 /// <summary>
 /// What a publication freezes. A suppressed figure (n &lt; MinN) is stored as null — not even its n — so the
-/// public page cannot show a small count by mistake.
+/// public page cannot show a small count by mistake. <see cref="Indices"/> holds every instrument with elements;
+/// publications made before it existed have only the default instrument's <see cref="SipasIndex"/> and <see cref="Elements"/>.
 /// </summary>
 public sealed record PublishedFigures(
     [property: JsonPropertyName("unit")] string Unit,
@@ -27,10 +42,9 @@ public sealed record PublishedFigures(
     [property: JsonPropertyName("sipasIndex")] PublishedFigure? SipasIndex,
     [property: JsonPropertyName("elements")] IReadOnlyDictionary<string, PublishedFigure?> Elements,
     [property: JsonPropertyName("quickShare")] PublishedFigure? QuickShare,
-    [property: JsonPropertyName("tt01Mean")] PublishedFigure? Tt01Mean)
+    [property: JsonPropertyName("tt01Mean")] PublishedFigure? Tt01Mean,
+    [property: JsonPropertyName("indices")] IReadOnlyList<PublishedIndex>? Indices = null)
 {
-    public static readonly string[] ElementCodes = ["TC", "TT", "CC", "KQ", "PA"];
-
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -49,16 +63,20 @@ public sealed class PublicationBuilder(SurveyDbContext db, IndexQueries queries,
     {
         var filter = new IndexFilter(quarter.From, quarter.To, null);
         var options = queries.Options;
-        PublishedFigure? sipasIndex = null, quick = null, tt01 = null;
-        var elements = PublishedFigures.ElementCodes.ToDictionary(e => e, _ => (PublishedFigure?)null);
-        if (await registry.FindAsync(db, "SIPAS-DV", null, ct) is not null)
+        PublishedFigure? quick = null, tt01 = null;
+        var current = await registry.CurrentAsync(db, ct);
+        var indices = new List<PublishedIndex>();
+        foreach (var instrument in current.Where(i => i.Definition.Figures.HasFlag(InstrumentFigures.Elements))
+            .OrderBy(i => i == registry.Default(current) ? 0 : 1).ThenBy(i => i.Code, StringComparer.Ordinal))
         {
-            // Flagged responses left out and complementary suppression in time, as on the dashboard (METHODOLOGY §6).
-            var sipas = (SipasServiceReport)await queries.ReportAsync(unit, "SIPAS-DV", filter, ct);
-            sipasIndex = Shown(sipas.Index);
-            foreach (var code in PublishedFigures.ElementCodes)
-                elements[code] = sipas.Elements.TryGetValue(code, out var element) ? Shown(element) : null;
+            // Flagged responses left out and complementary suppression in time, as on the dashboard (docs/methodology.md §6).
+            var report = (SipasServiceReport)await queries.ReportAsync(unit, instrument.Code, filter, ct);
+            indices.Add(new PublishedIndex(instrument.Code, instrument.Definition.Title, Shown(report.Index),
+                instrument.Definition.Elements.Select(e => new PublishedElement(e.Code, e.Title,
+                    report.Elements.TryGetValue(e.Code, out var figure) ? Shown(figure) : null)).ToList()));
         }
+        var headline = indices.FirstOrDefault();
+        var elements = headline?.Elements.ToDictionary(e => e.Code, e => e.Figure) ?? [];
         if (await registry.FindAsync(db, "NHANH", null, ct) is not null)
             quick = Shown(((QuickRatingReport)await queries.ReportAsync(unit, "NHANH", filter, ct)).Overall);
         if (await registry.FindAsync(db, "TT01", null, ct) is not null)
@@ -66,7 +84,7 @@ public sealed class PublicationBuilder(SurveyDbContext db, IndexQueries queries,
             var total = ((Tt01Report)await queries.ReportAsync(unit, "TT01", filter, ct)).Total;
             tt01 = total is { Suppressed: false, Mean: double m, Lo: double lo, Hi: double hi } ? new PublishedFigure(m, lo, hi, total.N) : null;
         }
-        return new PublishedFigures(unit.Code, unit.Name, quarter.ToString(), options.MinN, sipasIndex, elements, quick, tt01);
+        return new PublishedFigures(unit.Code, unit.Name, quarter.ToString(), options.MinN, headline?.Index, elements, quick, tt01, indices);
     }
 
     private static PublishedFigure? Shown(IndexFigure f) =>

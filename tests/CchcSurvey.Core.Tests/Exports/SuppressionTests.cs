@@ -19,7 +19,7 @@ public sealed class SuppressionTests
     private static long[] Sum(params long[][] parts) => Enumerable.Range(0, 5).Select(k => parts.Sum(p => p[k])).ToArray();
 
     private static List<IndexExportRow> Rows(params (ExportUnit Unit, long[] Counts)[] units) =>
-        units.SelectMany(u => IndexExport.RowsOf(u.Unit, "NHANH", Nhanh(u.Counts))).ToList();
+        units.SelectMany(u => IndexExport.RowsOf(u.Unit, CchcSurvey.Core.Instruments.InstrumentCatalog.FindBuiltIn("NHANH")!, Nhanh(u.Counts))).ToList();
 
     private static IndexExportRow Find(List<IndexExportRow> rows, string unit, string figure, string key) =>
         rows.Single(r => r.Unit.Code == unit && r.Figure == figure && r.Key == key);

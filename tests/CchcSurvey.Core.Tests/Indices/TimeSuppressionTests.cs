@@ -83,7 +83,7 @@ public sealed class TimeSuppressionTests
         {
             var pooled = InstrumentStatistics.For(def);
             foreach (var (m, s) in months) if (p.Contains(m)) pooled.Merge(s);
-            return IndexExport.RowsOf(new ExportUnit("", "", "", null), def.Code, IndexCalculator.Report(pooled, Options))
+            return IndexExport.RowsOf(new ExportUnit("", "", "", null), def, IndexCalculator.Report(pooled, Options))
                 .Where(r => r.Figure != "responses").ToDictionary(r => (r.Figure, r.Key));
         });
         var monthList = months.Keys.Order().ToList();

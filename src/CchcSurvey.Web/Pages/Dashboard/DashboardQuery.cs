@@ -8,12 +8,11 @@ namespace CchcSurvey.Web.Pages.Dashboard;
 
 /// <summary>
 /// The dashboard's view as it lives in the URL, so a view can be shared and every drill-down link keeps the
-/// filters: <c>/dashboard?unit=VQ&amp;from=2026-01-01&amp;to=2026-03-31&amp;instrument=SIPAS-DV&amp;channel=&amp;flagged=true&amp;period=quarter</c>.
+/// filters: <c>/dashboard?unit=VQ&amp;from=2026-01-01&amp;to=2026-03-31&amp;instrument=NHANH&amp;channel=&amp;flagged=true&amp;period=quarter</c>.
 /// Links always carry the dates explicitly, so a shared link shows the same period tomorrow.
 /// </summary>
 public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, string Instrument, string? Channel, bool IncludeFlagged, string Period)
 {
-    public const string DefaultInstrument = "SIPAS-DV";
     public static readonly string[] Periods = ["month", "quarter"];
 
     public IndexFilter Filter => new(From, To, Channel, IncludeFlagged);
@@ -35,7 +34,7 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
     /// Reads the query string. The dates must be exactly a calendar month, quarter or year (never arbitrary days:
     /// METHODOLOGY §6, No differencing); missing dates: the current year. Bad values give messages, never an exception.
     /// </summary>
-    public static DashboardQuery Parse(IQueryCollection query, DateOnly today, List<string> errors)
+    public static DashboardQuery Parse(IQueryCollection query, DateOnly today, List<string> errors, string defaultInstrument)
     {
         DateOnly? Date(string name)
         {
@@ -62,7 +61,7 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         if (flaggedText.Length > 0 && !bool.TryParse(flaggedText, out includeFlagged)) errors.Add("flagged");
         var period = query["period"].ToString() is { Length: > 0 } p ? p : "month";
         if (!Periods.Contains(period, StringComparer.Ordinal)) errors.Add("period");
-        var instrument = query["instrument"].ToString() is { Length: > 0 } i ? i : DefaultInstrument;
+        var instrument = query["instrument"].ToString() is { Length: > 0 } i ? i : defaultInstrument;
         var unit = query["unit"].ToString() is { Length: > 0 } u ? u : null;
         return new DashboardQuery(unit, from, to, instrument, channel.Length > 0 ? channel : null, includeFlagged, period);
     }

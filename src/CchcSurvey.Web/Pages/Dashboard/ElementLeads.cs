@@ -26,7 +26,7 @@ public enum LeadSource
 public sealed record Lead(string? Department, LeadSource Source, Unit? From);
 
 /// <summary>
-/// Which lead department (cơ quan chủ trì tham mưu) answers for each SIPAS-DV element, shown beside the element
+/// Which lead department (cơ quan chủ trì tham mưu) answers for each element, shown beside the element
 /// on the dashboard. The first of these wins:
 /// <list type="number">
 /// <item>the unit's own setting, stored by an administrator (<see cref="UnitElementLead"/>);</item>
@@ -54,8 +54,6 @@ public sealed class ElementLeads(SurveyDbContext db, IConfiguration configuratio
     /// <summary>The longest lead department text an administrator may store.</summary>
     public const int MaxLength = Data.Configurations.UnitElementLeadConfiguration.DepartmentLength;
 
-    public static IReadOnlyList<string> Elements => IndexModel.Elements;
-
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["TC"] = "Văn phòng HĐND và UBND",
@@ -76,17 +74,17 @@ public sealed class ElementLeads(SurveyDbContext db, IConfiguration configuratio
     }
 
     /// <summary>
-    /// Every element's lead for the first unit of <paramref name="unitAndAncestors"/>. With
+    /// The lead of each of <paramref name="elements"/> (codes of the default instrument's elements) for the first unit of <paramref name="unitAndAncestors"/>. With
     /// <paramref name="inheritedOnly"/> the unit's own stored settings are skipped: what it would get if its
     /// field were empty.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, Lead>> ResolveAsync(IReadOnlyList<Unit> unitAndAncestors, bool inheritedOnly, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, Lead>> ResolveAsync(IReadOnlyList<Unit> unitAndAncestors, IReadOnlyList<string> elements, bool inheritedOnly, CancellationToken ct)
     {
         var ids = unitAndAncestors.Select(u => u.Id).ToList();
         var stored = await db.UnitElementLeads.AsNoTracking().Where(l => ids.Contains(l.UnitId))
             .Select(l => new { l.UnitId, l.Element, l.Department }).ToListAsync(ct);
         var result = new Dictionary<string, Lead>(StringComparer.Ordinal);
-        foreach (var element in Elements)
+        foreach (var element in elements)
         {
             Lead? lead = null;
             for (var i = inheritedOnly ? 1 : 0; i < unitAndAncestors.Count && lead is null; i++)

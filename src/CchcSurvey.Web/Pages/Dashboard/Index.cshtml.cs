@@ -22,8 +22,6 @@ namespace CchcSurvey.Web.Pages.Dashboard;
 public sealed class IndexModel(OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db,
     LocalClock clock, IConfiguration configuration) : PageModel
 {
-    public static readonly string[] Elements = ["TC", "TT", "CC", "KQ", "PA"];
-    public const string Service = "SIPAS-DV";
     public const string Quick = "NHANH";
     public const string Tt01Code = "TT01";
 
@@ -46,6 +44,15 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
     public IReadOnlyList<Unit> Breadcrumbs { get; private set; } = [];
     public IReadOnlyList<PublishedInstrument> Instruments { get; private set; } = [];
     public PublishedInstrument? Chosen { get; private set; }
+
+    /// <summary>
+    /// The instrument whose index, elements and heatmap the page shows: the chosen one when it declares elements,
+    /// else the default instrument (configuration) when that does; null when neither does.
+    /// </summary>
+    public PublishedInstrument? ServiceInstrument { get; private set; }
+
+    /// <summary>The elements of <see cref="ServiceInstrument"/>, in questionnaire order.</summary>
+    public IReadOnlyList<ElementDefinition> Elements => ServiceInstrument?.Definition.Elements ?? [];
 
     public long Responses { get; private set; }
     public SipasServiceReport? ServiceReport { get; private set; }
@@ -74,9 +81,11 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        Query = DashboardQuery.Parse(Request.Query, clock.Today(), Errors);
         Instruments = await registry.CurrentAsync(db, ct);
+        var fallback = registry.Default(Instruments);
+        Query = DashboardQuery.Parse(Request.Query, clock.Today(), Errors, fallback?.Code ?? "");
         Chosen = Instruments.FirstOrDefault(i => i.Code == Query.Instrument);
+        ServiceInstrument = new[] { Chosen, fallback }.FirstOrDefault(i => i is not null && i.Definition.Figures.HasFlag(InstrumentFigures.Elements));
         if (Chosen is null) Errors.Add("instrument");
 
         var unit = Query.Unit is { } code ? await scope.FindVisibleUnitAsync(code, ct) : await DefaultUnitAsync(ct);
@@ -114,8 +123,8 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         var chain = ancestorIds.Select(id => ancestors.FirstOrDefault(a => a.Id == id)).OfType<Unit>().ToList();
         if (chain.Count == 0 || chain[^1].Id != unit.Id) chain.Add(unit);
         Breadcrumbs = chain.Where(scope.CanSee).ToList();
-        var leads = await new ElementLeads(db, configuration).ResolveAsync(Enumerable.Reverse(chain).ToList(), inheritedOnly: false, ct);
-        Leads = Elements.ToDictionary(e => e, e => leads[e].Department);
+        var leads = await new ElementLeads(db, configuration).ResolveAsync(Enumerable.Reverse(chain).ToList(), Elements.Select(e => e.Code).ToList(), inheritedOnly: false, ct);
+        Leads = Elements.ToDictionary(e => e.Code, e => leads[e.Code].Department);
         Aims = await HttpContext.RequestServices.GetRequiredService<CchcSurvey.Web.Plans.PlanService>().AimsAsync(ct);
 
         var children = await queries.ChildrenAsync(unit, ct);
@@ -136,13 +145,13 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         _hidden = HiddenAsync;
 
         IReadOnlyDictionary<int, InstrumentStatistics>? service = null, quick = null;
-        if (Published(Service))
+        if (ServiceInstrument?.Code is { } serviceCode)
         {
-            service = await queries.PoolSubtreesAsync(rows, Service, filter, ct);
-            var hidden = await HiddenAsync(Service, period);
+            service = await queries.PoolSubtreesAsync(rows, serviceCode, filter, ct);
+            var hidden = await HiddenAsync(serviceCode, period);
             ServiceReport = (SipasServiceReport)TimeSuppression.Hide(IndexCalculator.SipasService(service[unit.Id], options), hidden);
-            var previous = await queries.PoolAsync(unit, Service, Query.PreviousFilter, ct);
-            var previousHidden = await HiddenAsync(Service, previousPeriod);
+            var previous = await queries.PoolAsync(unit, serviceCode, Query.PreviousFilter, ct);
+            var previousHidden = await HiddenAsync(serviceCode, previousPeriod);
             PreviousServiceReport = (SipasServiceReport)TimeSuppression.Hide(IndexCalculator.SipasService(previous, options), previousHidden);
             var overall = IndexApi.DefaultRankingItem(service[unit.Id].Definition);
             CurrentOverall = IndexCalculator.Satisfied(service[unit.Id], overall);
@@ -165,7 +174,7 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
             quick is null ? null : IndexCalculator.QuickRating(quick[u.Id], options))).ToList();
 
         // The chosen instrument: ranking of the children, distribution per item, trend.
-        var statistics = chosen.Code == Service && service is not null ? service[unit.Id]
+        var statistics = chosen == ServiceInstrument && service is not null ? service[unit.Id]
             : chosen.Code == Quick && quick is not null ? quick[unit.Id]
             : await queries.PoolAsync(unit, chosen.Code, filter, ct);
         var chosenHidden = await HiddenAsync(chosen.Code, period);
@@ -200,17 +209,18 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
     private async Task LoadTrendAsync(Unit unit, PublishedInstrument chosen, CancellationToken ct)
     {
         var options = queries.Options;
-        TrendMetric = chosen.Code switch { Service => "service", "SIPAS-CS" => "policy", _ => RankingItem };
+        var figures = chosen.Definition.Figures;
+        TrendMetric = figures.HasFlag(InstrumentFigures.Elements) ? "service" : figures.HasFlag(InstrumentFigures.Policy) ? "policy" : RankingItem;
         var trend = new List<TrendRow>();
         foreach (var (label, from, to) in Query.TrendBuckets())
         {
             var statistics = await queries.PoolAsync(unit, chosen.Code, Query.Filter with { From = from, To = to }, ct);
             // Each bucket is a calendar month or quarter: hidden like the same period anywhere else.
             var hidden = CalendarPeriod.TryFromDates(from, to, out var bucket) ? await _hidden!(chosen.Code, bucket) : new HashSet<(string, string)>();
-            IndexFigure? index = chosen.Code switch
+            IndexFigure? index = TrendMetric switch
             {
-                Service => IndexCalculator.SipasService(statistics, options).Index,
-                "SIPAS-CS" => IndexCalculator.SipasPolicy(statistics, options).Index,
+                "service" => IndexCalculator.SipasService(statistics, options).Index,
+                "policy" => IndexCalculator.SipasPolicy(statistics, options).Index,
                 _ => null,
             };
             if (index is not null)

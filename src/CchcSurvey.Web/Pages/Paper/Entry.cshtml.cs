@@ -40,9 +40,13 @@ public sealed class EntryModel(SurveyDbContext db, OfficialScope scope, Instrume
     public string? Message { get; private set; }
     public bool WaitsForSecond { get; private set; }
 
+    /// <summary>The instrument the search form suggests (InstrumentRegistry.DefaultAsync).</summary>
+    public string? DefaultInstrument { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Message = TempData["paper-message"] as string;
+        DefaultInstrument = (await registry.DefaultAsync(db, ct))?.Code;
         return await LoadAsync(ct) ? Page() : NotFound();
     }
 

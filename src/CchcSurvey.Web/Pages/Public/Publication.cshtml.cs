@@ -12,13 +12,16 @@ namespace CchcSurvey.Web.Pages.Public;
 /// TT01 mean, each with its interval), and the public answers of the unit's answered cases in that quarter.
 /// No comment text, no count below MinN. Anonymous; no JavaScript. Read from the standby when there is one.
 /// </summary>
-public sealed class PublicationModel(LaggingReads reads, LocalClock clock) : PageModel
+public sealed class PublicationModel(LaggingReads reads, LocalClock clock, CchcSurvey.Web.Surveys.InstrumentRegistry registry) : PageModel
 {
     private readonly SurveyDbContext db = reads.Context;
 
     public sealed record PublicAnswer(DateOnly Date, string Text);
 
     public PublishedFigures Figures { get; private set; } = null!;
+
+    /// <summary>The published indices; for a publication older than <see cref="PublishedFigures.Indices"/>, its one index titled by the default instrument.</summary>
+    public IReadOnlyList<PublishedIndex> Indices { get; private set; } = [];
     public DateOnly PublishedDate { get; private set; }
     public IReadOnlyList<PublicAnswer> Answers { get; private set; } = [];
 
@@ -31,6 +34,7 @@ public sealed class PublicationModel(LaggingReads reads, LocalClock clock) : Pag
         Figures = PublishedFigures.FromJson(publication.FiguresJson);
         PublishedDate = DateOnly.FromDateTime(clock.ToLocal(publication.PublishedUtc));
         ViewData["MinN"] = Figures.MinN;
+        Indices = Figures.Indices ?? await LegacyIndicesAsync(ct);
 
         var start = clock.StartOfDayUtc(period.From);
         var end = clock.StartOfDayUtc(period.To.AddDays(1));
@@ -40,5 +44,14 @@ public sealed class PublicationModel(LaggingReads reads, LocalClock clock) : Pag
             .OrderByDescending(c => c.AnsweredUtc).Take(50).Select(c => new { c.AnsweredUtc, c.PublicAnswer }).ToListAsync(ct);
         Answers = answers.Select(a => new PublicAnswer(DateOnly.FromDateTime(clock.ToLocal(a.AnsweredUtc!.Value)), a.PublicAnswer!)).ToList();
         return Page();
+    }
+
+    private async Task<IReadOnlyList<PublishedIndex>> LegacyIndicesAsync(CancellationToken ct)
+    {
+        if (Figures.SipasIndex is null && Figures.Elements.Count == 0) return [];
+        var definition = (await registry.DefaultAsync(db, ct))?.Definition;
+        var title = definition?.Title ?? new Core.Instruments.LocalizedText("", "");
+        return [new PublishedIndex(definition?.Code ?? "", title, Figures.SipasIndex, Figures.Elements
+            .Select(e => new PublishedElement(e.Key, definition?.FindElement(e.Key)?.Title ?? new Core.Instruments.LocalizedText(e.Key, e.Key), e.Value)).ToList())];
     }
 }

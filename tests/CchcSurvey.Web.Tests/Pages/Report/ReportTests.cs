@@ -21,7 +21,7 @@ public sealed class ReportTests(SurveyAppFactory factory) : IClassFixture<Survey
 
         Assert.Contains("Báo cáo kết quả đo lường sự hài lòng", html, StringComparison.Ordinal);
         Assert.Contains("Huyện Văn Quan", html, StringComparison.Ordinal);
-        Assert.Contains("data-figure=\"SIPAS\"", html, StringComparison.Ordinal);
+        Assert.Contains("data-figure=\"SIPAS-DV\"", html, StringComparison.Ordinal);
         Assert.Contains("data-figure=\"NHANH\"", html, StringComparison.Ordinal);
         Assert.Contains("data-figure=\"TT01\"", html, StringComparison.Ordinal);
         Assert.Contains("95,0%", html, StringComparison.Ordinal);              // 19 of 20 NHANH ratings satisfied

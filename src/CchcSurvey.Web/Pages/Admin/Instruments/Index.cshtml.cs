@@ -15,9 +15,9 @@ namespace CchcSurvey.Web.Pages.Admin.Instruments;
 /// responses already stored keep the version they answered.
 /// </summary>
 public sealed class IndexModel(SurveyDbContext db, AuditLog audit, IStringLocalizer<AdminResource> text, CchcSurvey.Web.Surveys.InstrumentLanguages languages,
-    CchcSurvey.Web.Surveys.InstrumentRegistry registry) : PageModel
+    CchcSurvey.Web.Surveys.InstrumentRegistry registry, InstrumentPublisher publisher) : PageModel
 {
-    public const int MaxJson = 200_000;
+    public const int MaxJson = InstrumentPublisher.MaxJson;
 
     public IReadOnlyList<VersionRow> Versions { get; private set; } = [];
     public InstrumentDefinition? Preview { get; private set; }
@@ -52,46 +52,23 @@ public sealed class IndexModel(SurveyDbContext db, AuditLog audit, IStringLocali
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        foreach (var old in await db.InstrumentVersions.Where(v => v.Code == definition.Code && v.IsCurrent).ToListAsync(ct))
-            old.IsCurrent = false;
-        db.InstrumentVersions.Add(new InstrumentVersion
-        {
-            Code = definition.Code, Version = definition.Version, Title = definition.Title.Vi,
-            DefinitionJson = InstrumentCatalog.Serialize(definition), PublishedUtc = DateTime.UtcNow, IsCurrent = true,
-        });
-        var name = $"{definition.Code} v{definition.Version}";
-        audit.Add(User, AuditActions.InstrumentPublish, name, $"'{definition.Title.Vi}', {definition.Items.Count()} items");
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        var name = await publisher.PublishAsync(definition, AuditLog.ActorOf(User), ct);
         return RedirectToPage(new { published = name });
     }
 
     /// <summary>The pasted definition with its version set to the next free one, or null with <see cref="Error"/> set.</summary>
     private async Task<InstrumentDefinition?> CheckAsync(CancellationToken ct)
     {
-        var json = Json?.Trim() ?? "";
-        if (json.Length == 0) { Error = text["Hãy dán định nghĩa phiếu (JSON)."]; return null; }
-        if (json.Length > MaxJson) { Error = text["Định nghĩa phiếu quá dài (tối đa 200.000 ký tự)."]; return null; }
-        InstrumentDefinition parsed;
-        try
+        var result = await publisher.CheckAsync(Json, ct);
+        if (result.Definition is not { } parsed)
         {
-            parsed = InstrumentCatalog.Parse(json);
-        }
-        catch (InstrumentDefinitionException e)
-        {
-            Error = text["Định nghĩa phiếu không hợp lệ; chưa có gì được lưu."];
-            Detail = e.Message;
+            Error = text[result.Error!];
+            // The parser's own words (which field, which rule) under the page's sentence.
+            if (result.Error == "Định nghĩa phiếu không hợp lệ; chưa có gì được lưu.") Detail = result.Reason;
             return null;
         }
-        if (!CchcSurvey.Web.Pages.Admin.Counters.CounterForm.IsValidCode(parsed.Code) || parsed.Code.Length > 32)
-        {
-            Error = text["Mã phiếu phải gồm 1–32 chữ cái, chữ số, '-' hoặc '_'."];
-            return null;
-        }
-        var max = await db.InstrumentVersions.Where(v => v.Code == parsed.Code).MaxAsync(v => (int?)v.Version, ct) ?? 0;
-        NextVersion = max + 1;
-        Preview = parsed with { Version = NextVersion };
+        NextVersion = parsed.Version;
+        Preview = parsed;
         return Preview;
     }
 

@@ -10,11 +10,19 @@ namespace CchcSurvey.Web.Pages.Admin.Units;
 
 /// <summary>
 /// One unit: rename (name and level name), move under another parent, merge into a successor, and the lead
-/// department of each SIPAS-DV element (empty = inherit; <see cref="ElementLeads"/> resolves it).
+/// department of each element of the default instrument (empty = inherit; <see cref="ElementLeads"/> resolves it).
 /// </summary>
 public sealed class EditModel(SurveyDbContext db, UnitAdministration units, AuditLog audit, IConfiguration configuration,
-    IStringLocalizer<AdminResource> text) : PageModel
+    IStringLocalizer<AdminResource> text, CchcSurvey.Web.Surveys.InstrumentRegistry registry) : PageModel
 {
+    /// <summary>The elements lead departments answer for: those of the default instrument (<see cref="CchcSurvey.Web.Surveys.InstrumentRegistry.DefaultAsync"/>).</summary>
+    public IReadOnlyList<CchcSurvey.Core.Instruments.ElementDefinition> Elements { get; private set; } = [];
+
+    private IEnumerable<string> ElementCodes => Elements.Select(e => e.Code);
+
+    private async Task LoadElementsAsync(CancellationToken ct) =>
+        Elements = (await registry.DefaultAsync(db, ct))?.Definition.Elements ?? [];
+
     public Unit Unit { get; private set; } = null!;
     public Unit? Parent { get; private set; }
     public Unit? Successor { get; private set; }
@@ -53,7 +61,7 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
         ApplyAsync(code, "merge", () => units.MergeAsync(Actor, code, successor, ct), ct);
 
     /// <summary>
-    /// Stores the five lead departments (form fields <c>leads[TC]</c> … <c>leads[PA]</c>): a text sets the unit's
+    /// Stores the lead departments (form fields <c>leads[{element code}]</c>): a text sets the unit's
     /// own, an empty field removes it so the unit inherits again. One audit entry lists what changed.
     /// </summary>
     public async Task<IActionResult> OnPostLeadsAsync(string code, Dictionary<string, string?>? leads, CancellationToken ct)
@@ -61,11 +69,12 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct);
         if (unit is null) return NotFound();
         var posted = (leads ?? []).ToDictionary(p => p.Key, p => p.Value?.Trim() ?? "", StringComparer.Ordinal);
+        await LoadElementsAsync(ct);
         var error = CheckLeads(posted);
         if (error is not null)
         {
             await LoadAsync(code, ct);
-            foreach (var element in ElementLeads.Elements) Leads[element] = posted.GetValueOrDefault(element) ?? "";
+            foreach (var element in ElementCodes) Leads[element] = posted.GetValueOrDefault(element) ?? "";
             Error = error;
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
@@ -73,7 +82,7 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
 
         var stored = await db.UnitElementLeads.Where(l => l.UnitId == unit.Id).ToListAsync(ct);
         var changes = new List<string>();
-        foreach (var element in ElementLeads.Elements)
+        foreach (var element in ElementCodes)
         {
             var wanted = posted.GetValueOrDefault(element) ?? "";
             var row = stored.FirstOrDefault(l => l.Element == element);
@@ -96,9 +105,9 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
     /// <summary>The first problem with the posted lead departments, in the page's language, or null.</summary>
     private string? CheckLeads(IReadOnlyDictionary<string, string> posted)
     {
-        if (posted.Keys.FirstOrDefault(k => !ElementLeads.Elements.Contains(k)) is { } unknown)
+        if (posted.Keys.FirstOrDefault(k => !ElementCodes.Contains(k)) is { } unknown)
             return text["Không có yếu tố {0}.", unknown];
-        foreach (var element in ElementLeads.Elements)
+        foreach (var element in ElementCodes)
         {
             var value = posted.GetValueOrDefault(element) ?? "";
             if (value.Length > ElementLeads.MaxLength) return text["Cơ quan chủ trì của yếu tố {0} tối đa {1} ký tự.", element, ElementLeads.MaxLength];
@@ -126,6 +135,7 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct);
         if (unit is null) return false;
         Unit = unit;
+        await LoadElementsAsync(ct);
         Parent = unit.ParentId is int p ? await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == p, ct) : null;
         Successor = unit.SuccessorId is int s ? await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == s, ct) : null;
         // Neither the unit itself nor anything below it can become its parent or successor.
@@ -134,9 +144,9 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
         Targets = Targets.Where(t => !below.Contains(t.Code)).ToList();
         Counters = await db.Counters.AsNoTracking().Where(c => c.UnitId == unit.Id).OrderBy(c => c.Code).ToListAsync(ct);
         var own = await db.UnitElementLeads.AsNoTracking().Where(l => l.UnitId == unit.Id).ToListAsync(ct);
-        Leads = ElementLeads.Elements.ToDictionary(e => e, e => own.FirstOrDefault(l => l.Element == e)?.Department ?? "", StringComparer.Ordinal);
+        Leads = ElementCodes.ToDictionary(e => e, e => own.FirstOrDefault(l => l.Element == e)?.Department ?? "", StringComparer.Ordinal);
         var chain = await ElementLeads.UnitAndAncestorsAsync(db, unit, ct);
-        InheritedLeads = await new ElementLeads(db, configuration).ResolveAsync(chain, inheritedOnly: true, ct);
+        InheritedLeads = await new ElementLeads(db, configuration).ResolveAsync(chain, ElementCodes.ToList(), inheritedOnly: true, ct);
         return true;
     }
 }

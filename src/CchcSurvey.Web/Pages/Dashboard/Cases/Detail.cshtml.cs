@@ -10,7 +10,8 @@ namespace CchcSurvey.Web.Pages.Dashboard.Cases;
 
 /// <summary>One case: the comment it came from, status, assignee (an official whose scope contains the unit),
 /// internal notes (appended, with author and date) and the optional public answer. Viewers read only.</summary>
-public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, Webhooks.WebhookOutbox webhooks) : PageModel
+public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, Webhooks.WebhookOutbox webhooks,
+    Surveys.InstrumentRegistry registry) : PageModel
 {
     public sealed record Assignable(string Id, string Email);
 
@@ -18,6 +19,8 @@ public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalCl
     public string CommentText { get; private set; } = "";
     public int? Rating { get; private set; }
     public string Instrument { get; private set; } = "";
+    /// <summary>Highest level of the answered version's overall rating.</summary>
+    public int RatingScale { get; private set; } = 5;
     public DateOnly CommentDate { get; private set; }
     public DateOnly Opened { get; private set; }
     public bool Overdue { get; private set; }
@@ -74,7 +77,8 @@ public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalCl
         if (found is null) return false;
         Case = found;
         var response = await db.Responses.AsNoTracking().Where(r => r.Id == found.ResponseId)
-            .Select(r => new { r.AnswersJson, r.SubmittedHourUtc, Code = r.InstrumentVersion.Code }).FirstAsync(ct);
+            .Select(r => new { r.AnswersJson, r.SubmittedHourUtc, Code = r.InstrumentVersion.Code, r.InstrumentVersionId }).FirstAsync(ct);
+        RatingScale = Workspace.Comments.ScaleOf((await registry.FindByIdAsync(db, response.InstrumentVersionId, ct))?.Definition);
         (var text, Rating) = Workspace.Comments.Read(response.AnswersJson);
         CommentText = text ?? "";
         Instrument = response.Code;

@@ -47,7 +47,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Units = await (await scope.VisibleUnitsAsync(ct)).AsNoTracking().OrderBy(u => u.Path).ToListAsync(ct);
-        Instruments = (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
+        var current = await registry.CurrentAsync(db, ct);
+        Instruments = current.Select(i => i.Code).ToList();
+        var definitions = current.ToDictionary(i => i.Code, i => i.Definition);
         var query = db.Responses.AsNoTracking().WithComment();
         if (!string.IsNullOrEmpty(Unit))
         {
@@ -67,7 +69,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         if (ParseDate(From, "from") is DateOnly from) { var start = clock.StartOfDayUtc(from); query = query.Where(r => r.SubmittedHourUtc >= start); }
         if (ParseDate(To, "to") is DateOnly to) { var end = clock.StartOfDayUtc(to.AddDays(1)); query = query.Where(r => r.SubmittedHourUtc < end); }
         if (!string.IsNullOrEmpty(Instrument)) query = query.Where(r => r.InstrumentVersion.Code == Instrument);
-        if (Low) query = query.WithLowRating();
+        if (Low) query = query.WithLowRating(definitions.Values);
 
         var joined = from r in query
                      join n in db.CommentNotes on r.Id equals n.ResponseId into notes
@@ -102,7 +104,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
             var p = found[k.Id];
             var (text, rating) = Workspace.Comments.Read(p.AnswersJson);
             return new CommentRow(k.Ref, p.UnitCode, p.UnitName, p.Counter, p.Instrument, k.Day,
-                text ?? "", rating, Workspace.Comments.ScaleOf(p.Instrument), Workspace.Comments.IsLow(rating, p.Instrument),
+                text ?? "", rating, Workspace.Comments.ScaleOf(definitions.GetValueOrDefault(p.Instrument)), Workspace.Comments.IsLow(rating, definitions.GetValueOrDefault(p.Instrument)),
                 new CommentNote { Tags = p.Tags }.TagList, p.Handled, p.HandledBy, cases.TryGetValue(p.Id, out var c) ? c : null);
         }).ToList();
         return Page();

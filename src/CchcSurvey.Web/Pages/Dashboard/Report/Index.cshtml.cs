@@ -22,6 +22,8 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     public sealed record SampleRow(string Instrument, string Title, IReadOnlyDictionary<string, long> ByChannel, long Total);
     public sealed record RankingTable(string Instrument, string Item, RankingResult Result, IReadOnlyDictionary<string, string> Names);
     public sealed record ReasonRow(string Label, long Count, string? Code = null);
+    /// <summary>An instrument with elements (§4.3–4.4), its report, and its "priorities" counts with labels.</summary>
+    public sealed record ServiceTable(PublishedInstrument Instrument, SipasServiceReport Report, IReadOnlyList<ReasonRow>? Priorities, SipasServiceReport Previous);
 
     [BindProperty(SupportsGet = true)] public string? Unit { get; set; }
     [BindProperty(SupportsGet = true)] public string? Quarter { get; set; }
@@ -33,18 +35,17 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     public QuarterPeriod Period { get; private set; }
     public int MinN => queries.Options.MinN;
     public IReadOnlyList<SampleRow> Sample { get; private set; } = [];
-    public SipasServiceReport? Sipas { get; private set; }
+    /// <summary>Every published instrument that declares elements, the default instrument first.</summary>
+    public IReadOnlyList<ServiceTable> Services { get; private set; } = [];
     public QuickRatingReport? Quick { get; private set; }
     public Tt01Report? Tt01 { get; private set; }
     public IReadOnlyList<RankingTable> Rankings { get; private set; } = [];
     public IReadOnlyList<ReasonRow>? Reasons { get; private set; }
-    public IReadOnlyList<ReasonRow>? Priorities { get; private set; }
     public IReadOnlyList<Unit> Units { get; private set; } = [];
     public DateOnly Today { get; private set; }
 
     /// <summary>The quarter before, for the change since then (same suppression rules as any quarter).</summary>
     public QuarterPeriod PreviousPeriod { get; private set; }
-    public SipasServiceReport? PreviousSipas { get; private set; }
     public QuickRatingReport? PreviousQuick { get; private set; }
 
     /// <summary>The satisfaction target the figures are read against (the dashboard's default, <c>Dashboard:TargetPercent</c>).</summary>
@@ -92,16 +93,23 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
         Sample = sample;
 
         PublishedInstrument? Find(string c) => instruments.FirstOrDefault(i => i.Code == c);
-        if (Find("SIPAS-DV") is { } sipas)
+        var withElements = instruments.Where(i => i.Definition.Figures.HasFlag(InstrumentFigures.Elements))
+            .OrderBy(i => i == registry.Default(instruments) ? 0 : 1).ThenBy(i => i.Code, StringComparer.Ordinal).ToList();
+        var previous = PreviousPeriod = Period.Quarter == 1 ? new QuarterPeriod(Period.Year - 1, 4) : new QuarterPeriod(Period.Year, Period.Quarter - 1);
+        var previousFilter = new IndexFilter(previous.From, previous.To, null);
+        var services = new List<ServiceTable>();
+        foreach (var instrument in withElements)
         {
-            // The figures as the API gives them: §4.9 and complementary suppression in time (METHODOLOGY §6).
-            Sipas = (SipasServiceReport)await queries.ReportAsync(unit, sipas.Code, filter, ct);
-            Priorities = Labelled(Sipas.Priorities, sipas.Definition, "MONG_DOI");
+            // The figures as the API gives them: §4.9 and complementary suppression in time (docs/methodology.md §6).
+            var report = (SipasServiceReport)await queries.ReportAsync(unit, instrument.Code, filter, ct);
+            var before = (SipasServiceReport)await queries.ReportAsync(unit, instrument.Code, previousFilter, ct);
+            services.Add(new ServiceTable(instrument, report, Labelled(report.Priorities, instrument.Definition.ItemWithRole("priorities")), before));
         }
+        Services = services;
         if (Find("NHANH") is { } quick)
         {
             Quick = (QuickRatingReport)await queries.ReportAsync(unit, quick.Code, filter, ct);
-            Reasons = Labelled(Quick.Reasons, quick.Definition, "LY_DO");
+            Reasons = Labelled(Quick.Reasons, quick.Definition.ItemWithRole("reasons"));
         }
         if (Find("TT01") is { } tt01)
             Tt01 = (Tt01Report)await queries.ReportAsync(unit, tt01.Code, filter, ct);
@@ -110,7 +118,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
         var names = children.ToDictionary(c => c.Code, c => c.Name);
         var rankings = new List<RankingTable>();
         if (children.Count > 0)
-            foreach (var instrument in new[] { Find("SIPAS-DV"), Find("NHANH") }.OfType<PublishedInstrument>())
+            foreach (var instrument in withElements.Append(Find("NHANH")).OfType<PublishedInstrument>())
             {
                 var item = IndexApi.DefaultRankingItem(instrument.Definition);
                 var satisfied = await queries.SatisfiedAsync(children, instrument.Code, item, filter, ct);
@@ -119,9 +127,6 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
             }
         Rankings = rankings;
 
-        var previous = PreviousPeriod = Period.Quarter == 1 ? new QuarterPeriod(Period.Year - 1, 4) : new QuarterPeriod(Period.Year, Period.Quarter - 1);
-        var previousFilter = new IndexFilter(previous.From, previous.To, null);
-        if (Find("SIPAS-DV") is { } previousSipas) PreviousSipas = (SipasServiceReport)await queries.ReportAsync(unit, previousSipas.Code, previousFilter, ct);
         if (Find("NHANH") is { } previousQuick) PreviousQuick = (QuickRatingReport)await queries.ReportAsync(unit, previousQuick.Code, previousFilter, ct);
         if (configuration.GetValue<double?>("Dashboard:TargetPercent") is double target && double.IsFinite(target) && target is > 0 and <= 100) TargetPercent = target;
         Findings ??= ReportFindings.Draft(this);
@@ -142,8 +147,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
     }
 
     /// <summary>Option counts with their labels, most frequent first and "khác" (other) last; null when suppressed below MinN.</summary>
-    private static List<ReasonRow>? Labelled(IReadOnlyDictionary<string, long>? counts, InstrumentDefinition definition, string item) =>
-        counts?.OrderBy(c => c.Key == "khac" ? 1 : 0).ThenByDescending(c => c.Value).Select(c => new ReasonRow(definition.FindItem(item)?.FindOption(c.Key)?.Label.Vi ?? c.Key, c.Value, c.Key))
+    private static List<ReasonRow>? Labelled(IReadOnlyDictionary<string, long>? counts, ItemDefinition? item) =>
+        counts?.OrderBy(c => c.Key == "khac" ? 1 : 0).ThenByDescending(c => c.Value)
+            .Select(c => new ReasonRow(item?.FindOption(c.Key)?.Label.For(System.Globalization.CultureInfo.CurrentUICulture.Name) ?? c.Key, c.Value, c.Key))
             .ToList();
 
     /// <summary>Wilson interval (§4.1) of a raw ranking share, for the table.</summary>

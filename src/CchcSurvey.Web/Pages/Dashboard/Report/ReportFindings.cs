@@ -11,11 +11,6 @@ namespace CchcSurvey.Web.Pages.Dashboard.Report;
 /// </summary>
 public static class ReportFindings
 {
-    private static readonly IReadOnlyDictionary<string, string> ElementNames = new Dictionary<string, string>
-    {
-        ["TC"] = "Tiếp cận dịch vụ", ["TT"] = "Thủ tục hành chính", ["CC"] = "Công chức", ["KQ"] = "Kết quả giải quyết", ["PA"] = "Tiếp nhận góp ý, phản ánh",
-    };
-
     private static string Pct(double v) => v.ToString("0.0", CultureInfo.GetCultureInfo("vi-VN")) + "%";
 
     public static string Draft(IndexModel m)
@@ -23,13 +18,14 @@ public static class ReportFindings
         var text = new StringBuilder();
         var target = Pct(m.TargetPercent);
 
-        if (m.Sipas is { } sipas)
+        // The weakest elements of the default instrument (the first service table), named by the instrument's own titles.
+        if (m.Services.FirstOrDefault() is { } service)
         {
-            var weakest = sipas.Elements.Where(e => !e.Value.Suppressed && e.Value.P is double p && double.IsFinite(p))
+            var weakest = service.Report.Elements.Where(e => !e.Value.Suppressed && e.Value.P is double p && double.IsFinite(p))
                 .OrderBy(e => e.Value.P).Take(2).ToList();
             if (weakest.Count > 0)
                 text.Append("- Yếu tố có tỷ lệ hài lòng thấp nhất: ")
-                    .AppendJoin("; ", weakest.Select(e => $"{ElementNames.GetValueOrDefault(e.Key, e.Key)} ({Pct(e.Value.P!.Value)})")).Append(".\n");
+                    .AppendJoin("; ", weakest.Select(e => $"{service.Instrument.Definition.Elements.FirstOrDefault(x => x.Code == e.Key)?.Title.Vi ?? e.Key} ({Pct(e.Value.P!.Value)})")).Append(".\n");
         }
 
         var below = m.Rankings.SelectMany(r => r.Result.Units.Where(u => double.IsFinite(u.P) && u.P < m.TargetPercent)

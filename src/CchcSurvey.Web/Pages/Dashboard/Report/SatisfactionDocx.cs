@@ -7,9 +7,6 @@ namespace CchcSurvey.Web.Pages.Dashboard.Report;
 /// <summary>The quarterly satisfaction report as .docx: the page's sections and numbers, formatted as the page formats them.</summary>
 public static class SatisfactionDocx
 {
-    private static readonly (string Code, string Label)[] Elements =
-        [("TC", "Tiếp cận dịch vụ"), ("TT", "Thủ tục hành chính"), ("CC", "Công chức"), ("KQ", "Kết quả giải quyết"), ("PA", "Tiếp nhận góp ý, phản ánh")];
-
     public static string Share(ItemFigure f) => f.Suppressed || f.P is null
         ? $"chưa đủ dữ liệu (n={f.N})"
         : $"{f.P.Value.ToString("0.0", CultureInfo.CurrentCulture)}% [{f.PLo!.Value.ToString("0.0", CultureInfo.CurrentCulture)}–{f.PHi!.Value.ToString("0.0", CultureInfo.CurrentCulture)}] n={f.N}";
@@ -21,12 +18,14 @@ public static class SatisfactionDocx
     public static byte[] Write(IndexModel m)
     {
         var figures = new List<IReadOnlyList<string>>();
-        if (m.Sipas is { } sipas)
+        foreach (var service in m.Services)
         {
-            figures.Add(["Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)", Index(sipas.Index)]);
-            foreach (var (code, label) in Elements)
-                if (sipas.Elements.TryGetValue(code, out var e)) figures.Add(["   " + label, Share(e)]);
-            if (sipas.Items.TryGetValue("HL_CHUNG", out var overall)) figures.Add(["Hài lòng chung (SIPAS-DV)", Share(overall)]);
+            var definition = service.Instrument.Definition;
+            figures.Add([$"Chỉ số hài lòng: {definition.Title.Vi} ({definition.Code})", Index(service.Report.Index)]);
+            foreach (var element in definition.Elements)
+                if (service.Report.Elements.TryGetValue(element.Code, out var e)) figures.Add(["   " + element.Title.Vi, Share(e)]);
+            if (definition.OverallItem is { } item && service.Report.Items.TryGetValue(item.Code, out var overall))
+                figures.Add([$"{item.Text.Vi} ({definition.Code})", Share(overall)]);
         }
         if (m.Quick is { } quick) figures.Add(["Tỷ lệ hài lòng khi đánh giá nhanh tại quầy (NHANH)", Share(quick.Overall)]);
         if (m.Tt01 is { } tt01)
@@ -57,9 +56,11 @@ public static class SatisfactionDocx
                         u.P.ToString("0.0", CultureInfo.CurrentCulture) + "%", u.Shrunk.ToString("0.0", CultureInfo.CurrentCulture) + "%", u.N.ToString(CultureInfo.InvariantCulture)]));
         }
         writer.Heading("6. Lý do chưa hài lòng và mong đợi cải thiện")
-            .Table(["Lý do chưa hài lòng (NHANH)", "Số lượt"], m.Reasons is null ? [["chưa đủ dữ liệu", ""]] : m.Reasons.Select(r => (IReadOnlyList<string>)[r.Label, r.Count.ToString("N0", CultureInfo.CurrentCulture)]))
-            .Table(["Nội dung cần ưu tiên cải thiện (SIPAS-DV)", "Số lượt"], m.Priorities is null ? [["chưa đủ dữ liệu", ""]] : m.Priorities.Select(r => (IReadOnlyList<string>)[r.Label, r.Count.ToString("N0", CultureInfo.CurrentCulture)]))
-            .Heading("7. Đánh giá chung và kiến nghị");
+            .Table(["Lý do chưa hài lòng (NHANH)", "Số lượt"], m.Reasons is null ? [["chưa đủ dữ liệu", ""]] : m.Reasons.Select(r => (IReadOnlyList<string>)[r.Label, r.Count.ToString("N0", CultureInfo.CurrentCulture)]));
+        foreach (var service in m.Services.Where(s => s.Instrument.Definition.ItemWithRole("priorities") is not null))
+            writer.Table([$"Nội dung cần ưu tiên cải thiện ({service.Instrument.Code})", "Số lượt"], service.Priorities is null ? [["chưa đủ dữ liệu", ""]]
+                : service.Priorities.Select(r => (IReadOnlyList<string>)[r.Label, r.Count.ToString("N0", CultureInfo.CurrentCulture)]));
+        writer.Heading("7. Đánh giá chung và kiến nghị");
         foreach (var line in (string.IsNullOrWhiteSpace(m.Findings) ? "......................................................................................" : m.Findings).Split('\n'))
             writer.Text(line.TrimEnd());
         writer
