@@ -58,7 +58,7 @@ public sealed class MarkReaderTests : IClassFixture<MarkReaderTests.Corpus>
         var sheet = _corpus.Fill("DEGRADE" + (int)degradation + "XY", 100 + (int)degradation, PaperCorpus.DpiOf(degradation), AllStyles);
         var (right, wrong, uncertain, reading) = ReadPage(sheet, degradation);
         Assert.Equal(PageStatus.Read, reading.Status);
-        Assert.Equal(new PaperQr(sheet.Serial, "SIPAS-DV", 1, 1), reading.Qr);
+        Assert.Equal(new PaperQr(sheet.Serial, "SIPAS-DV", CchcSurvey.Core.Instruments.InstrumentCatalog.FindBuiltIn("SIPAS-DV")!.Version, 1), reading.Qr);
         Assert.Equal(0, wrong);
         Assert.Equal(_corpus.Layout.Pages[0].Boxes.Count, right + uncertain);
         Assert.True(uncertain <= 1, $"{uncertain} boxes uncertain");
