@@ -100,6 +100,7 @@ public sealed class PaperBatchStore(SurveyDbContext db, IOptions<PaperOptions> o
     {
         var batch = await db.PaperBatches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, ct);
         if (batch is null) return null;
+        _ = await scope.RootAsync(ct);   // loads the official, which CanSee needs
         if (scope.IsAdmin) return batch;
         if (batch.ScopeUnitId is not int unitId) return null;
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == unitId, ct);
