@@ -235,7 +235,7 @@ public static class AccessRules
             [new((_, t) => Call.Get($"/api/v1/paper/batches/00000000-0000-0000-0000-{987_000 + (int)t:D12}"), Own: HttpStatusCode.NotFound)]),
         new("GET /paper/upload", Access.Staff, "the upload form, or a batch's progress", ["Batch"], [],
             [Probe.Fixed(Call.Get("/paper/upload")), new((_, t) => Call.Get($"/paper/upload?batch=00000000-0000-0000-0000-{987_000 + (int)t:D12}"), Own: HttpStatusCode.NotFound)]),
-        new("POST /paper/upload", Access.Staff, "queue an uploaded scan (a plain form post)", [], ["file"],
+        new("POST /paper/upload", Access.Staff, "queue an uploaded scan (a plain form post)", [], ["file", "Batch"],
             [Probe.Fixed(Call.Post("/paper/upload"), HttpStatusCode.BadRequest)]),
 
         // Administration: refused to everyone but administrators, whatever the identifier.
