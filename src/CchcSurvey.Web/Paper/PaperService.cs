@@ -78,7 +78,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
         var sheets = new Dictionary<string, SheetInfo?>(StringComparer.Ordinal);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var done = 0;
-        foreach (var page in PageImages.Read(path))
+        foreach (var page in PageImages.ReadAhead(path))
         {
             ct.ThrowIfCancellationRequested();
             results.Add(await ScanPageAsync(page, canSee, scopeUnitId, sheets, touched, ct));
@@ -128,7 +128,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
             var sheets = new Dictionary<string, SheetInfo?>(StringComparer.Ordinal);
             var done = batch.PagesDone;
             int duplicate = batch.PagesDuplicate, unreadable = batch.PagesUnreadable;
-            foreach (var page in PageImages.Read(path, skip: done))
+            foreach (var page in PageImages.ReadAhead(path, skip: done))
             {
                 ct.ThrowIfCancellationRequested();
                 if (!await stillHeld()) return;
