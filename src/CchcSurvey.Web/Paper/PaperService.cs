@@ -132,8 +132,13 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
             {
                 ct.ThrowIfCancellationRequested();
                 if (!await stillHeld()) return;
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var (result, _) = await ScanPageAsync(page, canSee, batch.ScopeUnitId, sheets, pending, ct);
+                // The page's rows and the batch's progress commit together; the transaction opens only once the marks
+                // are read (on SQLite it takes the write lock at once).
+                Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null;
+                var (result, _) = await ScanPageAsync(page, canSee, batch.ScopeUnitId, sheets, pending, ct,
+                    async () => transaction = await db.Database.BeginTransactionAsync(ct));
+                transaction ??= await db.Database.BeginTransactionAsync(ct);
+                await using var _transaction = transaction;
                 results.Add(result);
                 done++;
                 if (result.Status == "duplicate") duplicate++;
@@ -181,8 +186,10 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
         File.Delete(path);
     }
 
+    /// <param name="beforeWrite">Called once before the page's first write (a batch opens its transaction there, so that
+    /// reading the marks never holds the database's write lock).</param>
     private async Task<(ScannedPageResult, string?)> ScanPageAsync(UploadedPage page, Func<Unit, bool> canSee, int? scopeUnitId,
-        Dictionary<string, SheetInfo?> sheets, HashSet<string> touched, CancellationToken ct)
+        Dictionary<string, SheetInfo?> sheets, HashSet<string> touched, CancellationToken ct, Func<Task>? beforeWrite = null)
     {
         if (page.Image is null)
             return (new ScannedPageResult(page.Number, null, "unreadable", null, page.Problem), null);
@@ -208,6 +215,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
         var factor = Math.Min(1.0, ReviewImageSide / (double)Math.Max(page.Image.Width, page.Image.Height));
         if (reading.Status != PageStatus.Read || info is null)
         {
+            if (beforeWrite is not null) await beforeWrite();
             db.PaperPages.Add(new PaperPage
             {
                 SheetId = info?.Sheet.Id, UnitId = info?.Counter.UnitId ?? scopeUnitId, PageNumber = reading.Qr?.Page ?? 0,
@@ -222,6 +230,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
 
         // A page scanned again before its sheet is stored replaces the earlier scan.
         var number = reading.Qr!.Page;
+        if (beforeWrite is not null) await beforeWrite();
         await db.PaperPages.Where(p => p.SheetId == info.Sheet.Id && p.PageNumber == number).ExecuteDeleteAsync(ct);
         var corners = PaperLayout.MarkCentres.Select(c => reading.Transform!.Map(c.X, c.Y)).Select(p => new[] { p.X * factor, p.Y * factor }).ToArray();
         db.PaperPages.Add(new PaperPage
