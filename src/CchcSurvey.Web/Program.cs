@@ -107,6 +107,11 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<CchcSurvey.Web.Org
 
 // Paper questionnaires: printing, scanning, review and keyboard entry
 builder.Services.AddScoped<CchcSurvey.Web.Paper.PaperService>();
+// Large uploads are read in the background, resumable after a restart, one instance at a time (a lease).
+builder.Services.Configure<CchcSurvey.Web.Paper.PaperOptions>(builder.Configuration.GetSection(CchcSurvey.Web.Paper.PaperOptions.Section));
+builder.Services.AddScoped<CchcSurvey.Web.Paper.PaperBatchStore>();
+builder.Services.AddSingleton<CchcSurvey.Web.Paper.PaperBatchWorker>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CchcSurvey.Web.Paper.PaperBatchWorker>());
 
 // Workspace: comments, alerts (and their e-mail), follow-up cases, publishing
 builder.Services.AddWorkspace(builder.Configuration);

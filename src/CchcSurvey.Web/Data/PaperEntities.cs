@@ -70,3 +70,50 @@ public sealed class PaperPage
     public required byte[] ImagePng { get; set; }
     public DateTime ScannedUtc { get; set; }
 }
+
+public enum PaperBatchStatus
+{
+    /// <summary>Stored on disk, waiting for the background reader.</summary>
+    Queued = 0,
+    /// <summary>Pages being read (<see cref="PaperBatch.PagesDone"/> of <see cref="PaperBatch.PagesTotal"/>).</summary>
+    Reading = 1,
+    /// <summary>Every page read; the sheets it touched are being judged and stored.</summary>
+    Judging = 2,
+    /// <summary>Finished; the uploaded file is deleted.</summary>
+    Done = 3,
+    /// <summary>The file could not be processed at all (see <see cref="PaperBatch.Problem"/>).</summary>
+    Failed = 4,
+}
+
+/// <summary>
+/// An uploaded scan read in the background. Progress is saved with each page in the same transaction as the
+/// page's reading, so a restart resumes after the last page saved and reads nothing twice; sheets are stored only
+/// after all pages are in (and a sheet's own status makes that idempotent). The file lives outside the web root
+/// until the batch is done. No submission id is kept here: nothing may link a serial to its response.
+/// </summary>
+public sealed class PaperBatch
+{
+    public Guid Id { get; set; }
+    /// <summary>The name the uploader's file had (for the progress page; never used as a path).</summary>
+    public required string FileName { get; set; }
+    /// <summary>The random file name in the batch folder.</summary>
+    public required string StoredFile { get; set; }
+    /// <summary>The uploader (audit actor form), who the pages are read for.</summary>
+    public required string UploadedBy { get; set; }
+    /// <summary>The uploader's scope root (null: an administrator): which serials the batch may store.</summary>
+    public int? ScopeUnitId { get; set; }
+    public PaperBatchStatus Status { get; set; }
+    public int PagesTotal { get; set; }
+    public int PagesDone { get; set; }
+    public int SheetsStored { get; set; }
+    public int SheetsReview { get; set; }
+    public int PagesDuplicate { get; set; }
+    public int PagesUnreadable { get; set; }
+    /// <summary>Per page: number, serial, status, reason (JSON array), as <c>POST /api/v1/paper/scans</c> answers.</summary>
+    public string ResultsJson { get; set; } = "[]";
+    /// <summary>Serials whose pages arrived in this batch and that are not judged yet (JSON array).</summary>
+    public string PendingSerialsJson { get; set; } = "[]";
+    public string? Problem { get; set; }
+    public DateTime CreatedUtc { get; set; }
+    public DateTime? FinishedUtc { get; set; }
+}

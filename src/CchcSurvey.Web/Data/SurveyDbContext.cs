@@ -46,6 +46,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<InstrumentRecording> InstrumentRecordings => Set<InstrumentRecording>();
     public DbSet<PaperSheet> PaperSheets => Set<PaperSheet>();
     public DbSet<PaperPage> PaperPages => Set<PaperPage>();
+    public DbSet<PaperBatch> PaperBatches => Set<PaperBatch>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -15,6 +15,7 @@ public static class JobLeases
 {
     public const string Alerts = "alerts";
     public const string SightingCleanup = "sighting-cleanup";
+    public const string PaperBatches = "paper-batches";
 
     private static readonly string Me = $"{Environment.MachineName}:{Environment.ProcessId}";
 
@@ -28,5 +29,31 @@ public static class JobLeases
         return await db.JobLeases
             .Where(j => j.Name == job && j.LastRunUtc <= due)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.LastRunUtc, now).SetProperty(j => j.Runs, j => j.Runs + 1).SetProperty(j => j.Holder, Me), ct) == 1;
+    }
+
+    /// <summary>
+    /// A held lease for long jobs (reading a batch of scans): true when <paramref name="holder"/> holds the job now,
+    /// either because it held it already (renewed) or because the last holder has not renewed it for
+    /// <paramref name="lease"/> (it stopped). The holder renews it while working; another instance takes over only
+    /// after a silence of one lease. The same single conditional UPDATE as <see cref="TryClaimAsync"/> decides.
+    /// </summary>
+    public static async Task<bool> TryHoldAsync(IServiceScopeFactory scopes, string job, string holder, TimeSpan lease, TimeProvider time, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var expired = now - lease;
+        return await db.JobLeases
+            .Where(j => j.Name == job && (j.Holder == holder || j.LastRunUtc <= expired))
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LastRunUtc, now).SetProperty(j => j.Holder, holder), ct) == 1;
+    }
+
+    /// <summary>Gives a held lease up (a clean stop), so that another instance may take the job at once.</summary>
+    public static async Task ReleaseAsync(IServiceScopeFactory scopes, string job, string holder, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+        await db.JobLeases.Where(j => j.Name == job && j.Holder == holder)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LastRunUtc, DateTime.UnixEpoch), ct);
     }
 }

@@ -93,6 +93,38 @@ public static class PaperApi
               "multipart/form-data with the field `file`: a PDF of any number of pages (the page images a scanner makes), or a PNG, " +
               "JPEG or TIFF image. Each page answers stored, review (a mark the reader is unsure of waits in /paper/review), duplicate " +
               "(a sheet scanned before: stored once) or unreadable (kept for review).", 400, 413);
+        // Large batches: stored, then read in the background (resumable after a restart); the progress is polled.
+        api.MapPost("/batches", async (HttpContext http, OfficialScope scope, PaperBatchStore batches, CancellationToken ct) =>
+        {
+            if (!http.Request.HasFormContentType) return SurveyApi.Invalid("Send multipart/form-data with the scan in the field 'file'.", "file");
+            var form = await http.Request.ReadFormAsync(ct);
+            var root = await scope.RootAsync(ct);
+            var (batch, refusal) = await batches.EnqueueAsync(form.Files.GetFile("file"), AuditLog.ActorOf(http.User), root?.Id, ct);
+            if (batch is null) return SurveyApi.Invalid(refusal == PaperBatchStore.Refusal.NotAScan
+                ? "The file is not a PDF, PNG, JPEG or TIFF file." : "The field 'file' must hold a PDF, PNG, JPEG or TIFF file.", "file");
+            return Results.Accepted($"/api/v1/paper/batches/{batch.Id}", PaperBatchProgress.Of(batch));
+        }).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
+          .WithFormOptions(multipartBodyLengthLimit: MaxUploadBytes)
+          .Produces<PaperBatchProgress>(StatusCodes.Status202Accepted)
+          .Describe(Tag, "postPaperBatches", "Queue a large scan for background reading",
+              "multipart/form-data with the field `file` (as `POST /api/v1/paper/scans`). The file is kept outside the web root and read " +
+              "in the background: 202 with the batch's progress and `Location: /api/v1/paper/batches/{id}`. A restart resumes the batch " +
+              "after the last page saved; nothing is stored twice.", 400, 413);
+
+        api.MapGet("/batches/{id}", async (string id, OfficialScope scope, PaperBatchStore batches, CancellationToken ct) =>
+        {
+            var batch = Guid.TryParse(id, out var key) ? await batches.FindAsync(key, scope, ct) : null;
+            return batch is null ? SurveyApi.NotFound($"No batch '{id}'.") : Results.Json(PaperBatchProgress.Of(batch));
+        })
+            .Produces<PaperBatchProgress>()
+            .Describe(Tag, "getPaperBatch", "Progress of a background scan",
+                "`{status: queued | reading | storing | done | failed, pagesTotal, pagesDone, sheetsStored, sheetsReview, pagesDuplicate, " +
+                "pagesUnreadable, problem, pages}`; `pages` (as `POST /api/v1/paper/scans` answers, without submission ids) once done. " +
+                "Batches uploaded within the caller's scope (administrators: all); others, or unknown: 404.", 404)
+            .WithExamples(
+                new ApiExample("unknown", "A batch that does not exist or was uploaded outside the caller's scope", 404,
+                    new Dictionary<string, string> { ["id"] = "00000000-0000-0000-0000-000000000000" },
+                    Response: ApiDocumentation.Problem(404, "Not found", "No batch '00000000-0000-0000-0000-000000000000'.")));
     }
 
     private const string Tag = "Paper";

@@ -78,7 +78,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
         var sheets = new Dictionary<string, SheetInfo?>(StringComparer.Ordinal);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var done = 0;
-        foreach (var page in PageImages.Read(path))
+        foreach (var page in PageImages.ReadAhead(path))
         {
             ct.ThrowIfCancellationRequested();
             results.Add(await ScanPageAsync(page, canSee, scopeUnitId, sheets, touched, ct));
@@ -102,8 +102,94 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
             : r.Result).ToList();
     }
 
+    /// <summary>
+    /// Reads a queued batch from where it stopped: each page's reading and the batch's progress are saved in one
+    /// transaction, so after a restart no page is read twice and none is lost; then each sheet the batch touched is
+    /// judged (stored once: a sheet stored before a restart is found stored). <paramref name="stillHeld"/> renews the
+    /// lease before each step; when another instance has taken the batch over, this one stops.
+    /// </summary>
+    public async Task ProcessBatchAsync(Guid id, string folder, Func<Task<bool>> stillHeld, CancellationToken ct)
+    {
+        var batch = await db.PaperBatches.AsNoTracking().FirstAsync(b => b.Id == id, ct);
+        var path = Path.Combine(folder, batch.StoredFile);
+        var results = JsonSerializer.Deserialize<List<ScannedPageResult>>(batch.ResultsJson) ?? [];
+        var pending = new HashSet<string>(JsonSerializer.Deserialize<List<string>>(batch.PendingSerialsJson) ?? [], StringComparer.Ordinal);
+        if (batch.Status is PaperBatchStatus.Queued or PaperBatchStatus.Reading)
+        {
+            if (!File.Exists(path))
+            {
+                await db.PaperBatches.Where(b => b.Id == id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PaperBatchStatus.Failed)
+                    .SetProperty(b => b.Problem, "the uploaded file is missing").SetProperty(b => b.FinishedUtc, clock.CurrentHourUtc()), ct);
+                return;
+            }
+            // The uploader's scope, as OfficialScope decided it at upload: a serial of another unit is refused.
+            var root = batch.ScopeUnitId is int unitId ? await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Path).FirstOrDefaultAsync(ct) : null;
+            Func<Unit, bool> canSee = batch.ScopeUnitId is null ? _ => true : unit => root is not null && unit.Path.StartsWith(root, StringComparison.Ordinal);
+            var sheets = new Dictionary<string, SheetInfo?>(StringComparer.Ordinal);
+            var done = batch.PagesDone;
+            int duplicate = batch.PagesDuplicate, unreadable = batch.PagesUnreadable;
+            foreach (var page in PageImages.ReadAhead(path, skip: done))
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!await stillHeld()) return;
+                // The page's rows and the batch's progress commit together; the transaction opens only once the marks
+                // are read (on SQLite it takes the write lock at once).
+                Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction = null;
+                var (result, _) = await ScanPageAsync(page, canSee, batch.ScopeUnitId, sheets, pending, ct,
+                    async () => transaction = await db.Database.BeginTransactionAsync(ct));
+                transaction ??= await db.Database.BeginTransactionAsync(ct);
+                await using var _transaction = transaction;
+                results.Add(result);
+                done++;
+                if (result.Status == "duplicate") duplicate++;
+                if (result.Status == "unreadable") unreadable++;
+                var resultsJson = JsonSerializer.Serialize(results);
+                var pendingJson = JsonSerializer.Serialize(pending.Order(StringComparer.Ordinal));
+                var total = Math.Max(batch.PagesTotal, done);
+                await db.PaperBatches.Where(b => b.Id == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(b => b.Status, PaperBatchStatus.Reading).SetProperty(b => b.PagesDone, done).SetProperty(b => b.PagesTotal, total)
+                    .SetProperty(b => b.PagesDuplicate, duplicate).SetProperty(b => b.PagesUnreadable, unreadable)
+                    .SetProperty(b => b.ResultsJson, resultsJson).SetProperty(b => b.PendingSerialsJson, pendingJson), ct);
+                await transaction.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+            var pagesRead = done;
+            await db.PaperBatches.Where(b => b.Id == id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PaperBatchStatus.Judging)
+                .SetProperty(b => b.PagesTotal, pagesRead), ct);
+        }
+
+        // Judge each sheet that got pages, now that the whole file is in.
+        var current = await db.PaperBatches.AsNoTracking().FirstAsync(b => b.Id == id, ct);
+        int stored = current.SheetsStored, review = current.SheetsReview;
+        foreach (var serial in pending.Order(StringComparer.Ordinal).ToList())
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!await stillHeld()) return;
+            var (status, _) = await JudgeAsync(serial, batch.UploadedBy, ct);
+            db.ChangeTracker.Clear();
+            // Stored already: by this batch before a restart (a sheet stored earlier made its pages "duplicate").
+            if (status == "duplicate") status = "stored";
+            if (status == "stored") stored++; else review++;
+            for (var i = 0; i < results.Count; i++)
+                if (results[i].Serial == serial && results[i].Status == "pending") results[i] = results[i] with { Status = status };
+            pending.Remove(serial);
+            var resultsJson = JsonSerializer.Serialize(results);
+            var pendingJson = JsonSerializer.Serialize(pending.Order(StringComparer.Ordinal));
+            await db.PaperBatches.Where(b => b.Id == id).ExecuteUpdateAsync(s => s.SetProperty(b => b.SheetsStored, stored).SetProperty(b => b.SheetsReview, review)
+                .SetProperty(b => b.ResultsJson, resultsJson).SetProperty(b => b.PendingSerialsJson, pendingJson), ct);
+        }
+        await db.PaperBatches.Where(b => b.Id == id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, PaperBatchStatus.Done)
+            .SetProperty(b => b.FinishedUtc, clock.CurrentHourUtc()), ct);
+        await audit.WriteAsync(batch.UploadedBy, "paper.scan", batch.FileName,
+            $"{results.Count} pages: {stored} sheets stored, {review} to review, {results.Count(r => r.Status == "duplicate")} duplicate, " +
+            $"{results.Count(r => r.Status == "unreadable")} unreadable (batch {id})", ct);
+        File.Delete(path);
+    }
+
+    /// <param name="beforeWrite">Called once before the page's first write (a batch opens its transaction there, so that
+    /// reading the marks never holds the database's write lock).</param>
     private async Task<(ScannedPageResult, string?)> ScanPageAsync(UploadedPage page, Func<Unit, bool> canSee, int? scopeUnitId,
-        Dictionary<string, SheetInfo?> sheets, HashSet<string> touched, CancellationToken ct)
+        Dictionary<string, SheetInfo?> sheets, HashSet<string> touched, CancellationToken ct, Func<Task>? beforeWrite = null)
     {
         if (page.Image is null)
             return (new ScannedPageResult(page.Number, null, "unreadable", null, page.Problem), null);
@@ -129,6 +215,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
         var factor = Math.Min(1.0, ReviewImageSide / (double)Math.Max(page.Image.Width, page.Image.Height));
         if (reading.Status != PageStatus.Read || info is null)
         {
+            if (beforeWrite is not null) await beforeWrite();
             db.PaperPages.Add(new PaperPage
             {
                 SheetId = info?.Sheet.Id, UnitId = info?.Counter.UnitId ?? scopeUnitId, PageNumber = reading.Qr?.Page ?? 0,
@@ -143,6 +230,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
 
         // A page scanned again before its sheet is stored replaces the earlier scan.
         var number = reading.Qr!.Page;
+        if (beforeWrite is not null) await beforeWrite();
         await db.PaperPages.Where(p => p.SheetId == info.Sheet.Id && p.PageNumber == number).ExecuteDeleteAsync(ct);
         var corners = PaperLayout.MarkCentres.Select(c => reading.Transform!.Map(c.X, c.Y)).Select(p => new[] { p.X * factor, p.Y * factor }).ToArray();
         db.PaperPages.Add(new PaperPage

@@ -53,6 +53,8 @@ public class SurveyAppFactory : WebApplicationFactory<Program>
             ["Plans:EvidencePath"] = EvidenceFolder,
             // Uploaded recordings go to a folder of the test run, not to the repository's data/.
             ["Recordings:Path"] = Path.Combine(Path.GetTempPath(), "cchc-tests", "recordings"),
+            // Uploaded scans waiting for the background reader go beside the test database (a restart finds them).
+            ["Paper:BatchPath"] = Path.Combine(Path.GetTempPath(), "cchc-tests", Path.GetFileNameWithoutExtension(DatabaseFile) + "-paper"),
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         foreach (var (key, value) in ExtraSettings) settings[key] = value;

@@ -230,6 +230,15 @@ public static class AccessRules
         // Which sheets an upload may touch is decided per serial inside (a serial of another unit is refused, tested in PaperScanTests).
         new("POST /api/v1/paper/scans", Access.Staff, "upload scanned questionnaires", [], [],
             [Probe.Fixed(Call.PostJson("/api/v1/paper/scans", new { }), HttpStatusCode.BadRequest)]),
+        new("POST /api/v1/paper/batches", Access.Staff, "queue a large scan for background reading", [], [],
+            [Probe.Fixed(Call.PostJson("/api/v1/paper/batches", new { }), HttpStatusCode.BadRequest)]),
+        // A batch is visible within the scope it was uploaded from (PaperBatchTests checks another commune's manager gets 404).
+        new("GET /api/v1/paper/batches/{id}", Access.Staff, "a background scan's progress", ["id"], [],
+            [new((_, t) => Call.Get($"/api/v1/paper/batches/00000000-0000-0000-0000-{987_000 + (int)t:D12}"), Own: HttpStatusCode.NotFound)]),
+        new("GET /paper/upload", Access.Staff, "the upload form, or a batch's progress", ["Batch"], [],
+            [Probe.Fixed(Call.Get("/paper/upload")), new((_, t) => Call.Get($"/paper/upload?batch=00000000-0000-0000-0000-{987_000 + (int)t:D12}"), Own: HttpStatusCode.NotFound)]),
+        new("POST /paper/upload", Access.Staff, "queue an uploaded scan (a plain form post)", [], ["file", "Batch"],
+            [Probe.Fixed(Call.Post("/paper/upload"), HttpStatusCode.BadRequest)]),
 
         // Administration: refused to everyone but administrators, whatever the identifier.
         Admin("GET /Admin", Call.Get("/admin")),

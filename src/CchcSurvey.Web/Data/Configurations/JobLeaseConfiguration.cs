@@ -13,6 +13,7 @@ public sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
         // The rows exist from the migration on, so that claiming a run is one conditional UPDATE.
         lease.HasData(
             new JobLease { Name = Operations.JobLeases.Alerts, LastRunUtc = DateTime.UnixEpoch },
-            new JobLease { Name = Operations.JobLeases.SightingCleanup, LastRunUtc = DateTime.UnixEpoch });
+            new JobLease { Name = Operations.JobLeases.SightingCleanup, LastRunUtc = DateTime.UnixEpoch },
+            new JobLease { Name = Operations.JobLeases.PaperBatches, LastRunUtc = DateTime.UnixEpoch });
     }
 }

@@ -27,3 +27,16 @@ public sealed class PaperPageConfiguration : IEntityTypeConfiguration<PaperPage>
         b.HasIndex(p => new { p.Status, p.UnitId });
     }
 }
+
+public sealed class PaperBatchConfiguration : IEntityTypeConfiguration<PaperBatch>
+{
+    public void Configure(EntityTypeBuilder<PaperBatch> b)
+    {
+        b.ToTable("PaperBatches");
+        b.Property(p => p.FileName).HasMaxLength(200);
+        b.Property(p => p.StoredFile).HasMaxLength(64);
+        b.Property(p => p.UploadedBy).HasMaxLength(256);
+        b.Property(p => p.Problem).HasMaxLength(300);
+        b.HasIndex(p => new { p.Status, p.CreatedUtc });
+    }
+}

@@ -534,6 +534,12 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                             Name = "sighting-cleanup",
                             LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             Runs = 0L
+                        },
+                        new
+                        {
+                            Name = "paper-batches",
+                            LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Runs = 0L
                         });
                 });
 
@@ -649,6 +655,76 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("ScopeUnitId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("PagesDone")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PagesDuplicate")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PagesTotal")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PagesUnreadable")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PendingSerialsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("ResultsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ScopeUnitId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SheetsReview")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SheetsStored")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StoredFile")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedUtc");
+
+                    b.ToTable("PaperBatches", (string)null);
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.PaperPage", b =>

@@ -507,6 +507,12 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                             Name = "sighting-cleanup",
                             LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             Runs = 0L
+                        },
+                        new
+                        {
+                            Name = "paper-batches",
+                            LastRunUtc = new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
+                            Runs = 0L
                         });
                 });
 
@@ -620,6 +626,76 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.HasIndex("ScopeUnitId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("CchcSurvey.Web.Data.PaperBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PagesDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PagesDuplicate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PagesTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PagesUnreadable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PendingSerialsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ScopeUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SheetsReview")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SheetsStored")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StoredFile")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedUtc");
+
+                    b.ToTable("PaperBatches", (string)null);
                 });
 
             modelBuilder.Entity("CchcSurvey.Web.Data.PaperPage", b =>
