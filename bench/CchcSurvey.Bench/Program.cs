@@ -40,7 +40,7 @@ public static class BenchMain
         var ct = CancellationToken.None;
         return command switch
         {
-            "reorg" => await ReorganiseBench.RunAsync(provider, Option("--connection", ""), ct),
+            "reorg" => await ReorganiseBench.RunAsync(provider, Option("--connection", ""), rebuild: !args.Contains("--no-rebuild"), ct),
             "reorganise" => await ReorganiseAsync(provider, long.Parse(Option("--responses", "1000000").Replace("_", ""), CultureInfo.InvariantCulture),
                 Option("--file", Path.Combine(Path.GetTempPath(), "cchc-bench", "reorg.db")), Option("--server", "Host=127.0.0.1;Port=5432;Username=cchc;Password=cchc;Database=postgres"), ct),
             "load" => await LoadAsync(provider, Option("--connection", ""), long.Parse(Option("--to", "0"), CultureInfo.InvariantCulture), ct),

@@ -10,8 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CchcSurvey.Bench;
 
 /// <summary>
-/// Child <c>reorg</c>: on a loaded database (P → 3,321 communes), rebuilds the cells, then times (1) merging one commune
-/// into another and (2) one province's reorganisation — 200 communes merged into 65 new communes created under P —
+/// Child <c>reorg</c>: on a loaded database (P → 3,321 communes, or a dataset of /work/benchdata), rebuilds the cells
+/// (unless <c>--no-rebuild</c>), then times (1) merging one commune into another and (2) one province's reorganisation
+/// — the first 200 communes by code merged into 65 new communes created under the first one's province —
 /// through the app's own job (<see cref="Reorganisation.RunAsync"/>), while 8 clients post submissions to counters of
 /// the communes being moved; their latencies are recorded from before the job starts until it ends.
 /// </summary>
@@ -20,23 +21,43 @@ public static class ReorganiseBench
     public sealed record ReorgResult(long Responses, double RebuildSeconds, double SingleMergeSeconds, string SingleOutcome,
         double ProvinceSeconds, string ProvinceOutcome, int Posted, double P50, double P99, double Max);
 
-    public static async Task<int> RunAsync(string provider, string connectionString, CancellationToken ct)
+    /// <param name="rebuild">False (<c>--no-rebuild</c>) on a copy of a dataset whose cells are already built
+    /// (<c>/work/benchdata</c>): a rebuild at a million responses takes far longer than the reorganisation measured.</param>
+    public static async Task<int> RunAsync(string provider, string connectionString, bool rebuild, CancellationToken ct)
     {
         using var app = new BenchApp(provider, connectionString);
         var client = app.CreateClient();
         long responses;
-        var rebuild = Stopwatch.StartNew();
+        var rebuildTime = Stopwatch.StartNew();
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
             db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
-            responses = await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().RebuildAsync(db, null, ct);
+            responses = rebuild
+                ? await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().RebuildAsync(db, null, ct)
+                : await db.Responses.LongCountAsync(ct);
         }
-        rebuild.Stop();
-        Console.WriteLine($"rebuilt {responses:N0} responses in {rebuild.Elapsed.TotalSeconds:0.0} s");
+        var rebuildWatch = rebuildTime;
+        rebuildWatch.Stop();
+        Console.WriteLine(rebuild ? $"rebuilt {responses:N0} responses in {rebuildWatch.Elapsed.TotalSeconds:0.0} s" : $"{responses:N0} responses, cells as found");
+
+        // The communes (units without sub-units) by code, and the province of the first: the bench's own tree (P →
+        // P-0001 …) or another dataset's (e.g. VN → 34 provinces → communes).
+        List<string> communes;
+        string province;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+            var units = await db.Units.AsNoTracking().Where(u => u.IsActive).Select(u => new { u.Id, u.Code, u.ParentId }).ToListAsync(ct);
+            var parents = units.Where(u => u.ParentId is not null).Select(u => u.ParentId!.Value).ToHashSet();
+            communes = units.Where(u => !parents.Contains(u.Id)).Select(u => u.Code).Order(StringComparer.Ordinal).ToList();
+            var first = units.Single(u => u.Code == communes[0]).ParentId;
+            province = units.Single(u => u.Id == first).Code;
+        }
+        string Commune(int i) => communes[i - 1];
 
         // (1) one commune into its neighbour.
-        var (singleSeconds, singleOutcome) = await ApplyAsync(app, $"old,new,new_parent,new_name\n{BenchApp.CommuneCode(3321)},{BenchApp.CommuneCode(3320)},,\n", ct);
+        var (singleSeconds, singleOutcome) = await ApplyAsync(app, $"old,new,new_parent,new_name\n{communes[^1]},{communes[^2]},,\n", ct);
         Console.WriteLine($"single merge: {singleSeconds:0.000} s — {singleOutcome}");
 
         // (2) 200 communes into 65 new ones, while clients post.
@@ -46,7 +67,7 @@ public static class ReorganiseBench
         {
             var group = (i - 1) * 65 / 200 + 1;
             var first = created.Add(group);
-            csv.Append(CultureInfo.InvariantCulture, $"{BenchApp.CommuneCode(i)},N-{group:00},{(first ? "P" : "")},{(first ? $"Xã mới {group:00}" : "")}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{Commune(i)},N-{group:00},{(first ? province : "")},{(first ? $"Xã mới {group:00}" : "")}\n");
         }
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
         using var stop = new CancellationTokenSource();
@@ -58,7 +79,7 @@ public static class ReorganiseBench
                 var watch = Stopwatch.StartNew();
                 var response = await client.PostAsJsonAsync("/api/v1/responses", new
                 {
-                    submissionId = Guid.NewGuid(), counter = $"{BenchApp.CommuneCode(random.Next(1, 201))}-Q1", instrument = "NHANH", channel = "qr",
+                    submissionId = Guid.NewGuid(), counter = $"{Commune(random.Next(1, 201))}-Q1", instrument = "NHANH", channel = "qr",
                     answers = new Dictionary<string, object> { ["HL"] = random.Next(1, 6) },
                 }, CancellationToken.None);
                 watch.Stop();
@@ -73,7 +94,7 @@ public static class ReorganiseBench
         Console.WriteLine($"province: {provinceSeconds:0.000} s — {provinceOutcome}");
         var sorted = latencies.Order().ToArray();
         double Quantile(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        var result = new ReorgResult(responses, rebuild.Elapsed.TotalSeconds, singleSeconds, singleOutcome, provinceSeconds, provinceOutcome,
+        var result = new ReorgResult(responses, rebuild ? rebuildWatch.Elapsed.TotalSeconds : 0, singleSeconds, singleOutcome, provinceSeconds, provinceOutcome,
             sorted.Length, Quantile(0.5), Quantile(0.99), sorted.Length == 0 ? 0 : sorted[^1]);
         Console.WriteLine("RESULT " + System.Text.Json.JsonSerializer.Serialize(result));
         return 0;

@@ -119,6 +119,12 @@ internal sealed class SqlitePragmaInterceptor(string synchronous) : DbConnection
 
     private void Apply(DbConnection connection)
     {
+        // SHA-256 as the app computes payload hashes (lower-case hex of the UTF-8 text), for migrations that recompute
+        // them in SQL (UnlinkableOldPayloadHashes); PostgreSQL has sha256() built in. Applied by the app's own start-up
+        // migration, so a migration tool without this connection setup cannot run that migration.
+        if (connection is SqliteConnection sqlite)
+            sqlite.CreateFunction("cchc_sha256_hex", (string? text) =>
+                text is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))), isDeterministic: true);
         using var command = connection.CreateCommand();
         command.CommandText = _sql;
         command.ExecuteNonQuery();

@@ -39,3 +39,14 @@ public sealed class ReorganisationJob
     /// <summary>Statistics cells written by the job (created, updated, deleted).</summary>
     public long CellsWritten { get; set; }
 }
+
+/// <summary>
+/// A response stored while a reorganisation job held the statistics cells: it is acknowledged and durable at once, and
+/// its cells are added after the job (<see cref="Indices.PendingCells"/>), with the tree as the job left it. Written in
+/// the response's own transaction and deleted in the one that adds its cells, so a crash in between loses nothing and
+/// counts nothing twice. Holds nothing but the submission id the response row already has.
+/// </summary>
+public sealed class PendingCellResponse
+{
+    public Guid SubmissionId { get; set; }
+}

@@ -41,6 +41,7 @@ public abstract class SurveyDbContext(DbContextOptions options) : IdentityDbCont
     public DbSet<PlanCriterionValue> PlanCriterionValues => Set<PlanCriterionValue>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<ReorganisationJob> ReorganisationJobs => Set<ReorganisationJob>();
+    public DbSet<PendingCellResponse> PendingCellResponses => Set<PendingCellResponse>();
     public DbSet<KioskTablet> KioskTablets => Set<KioskTablet>();
     public DbSet<InstrumentTranslationRow> InstrumentTranslations => Set<InstrumentTranslationRow>();
     public DbSet<InstrumentRecording> InstrumentRecordings => Set<InstrumentRecording>();

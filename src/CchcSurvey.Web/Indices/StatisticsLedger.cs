@@ -173,6 +173,8 @@ public sealed class StatisticsLedger(InstrumentRegistry registry, LocalClock clo
     private async Task<long> RebuildInTransactionAsync(SurveyDbContext db, IProgress<long>? progress, Func<Task> monthDone, CancellationToken ct)
     {
         await db.StatisticsCells.ExecuteDeleteAsync(ct);
+        // Responses waiting to be added after a reorganisation (PendingCells) are counted by the rebuild itself.
+        await db.PendingCellResponses.ExecuteDeleteAsync(ct);
         // Two index seeks on SubmittedHourUtc; null when there are no responses.
         var first = await db.Responses.MinAsync(r => (DateTime?)r.SubmittedHourUtc, ct);
         var last = await db.Responses.MaxAsync(r => (DateTime?)r.SubmittedHourUtc, ct);

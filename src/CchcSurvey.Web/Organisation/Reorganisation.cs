@@ -20,14 +20,15 @@ public sealed record CrosswalkPreview(IReadOnlyList<string> Errors, Reorganisati
 
 /// <summary>
 /// Reorganising units with a crosswalk (CONTRACT "Reorganising units"): preview, queue, apply. The apply runs as a
-/// job (<see cref="ReorganisationWorker"/>, or directly from the command line) in one transaction that also holds the
-/// <see cref="CellWriteGate"/>: the tree, the counters, the confirmed scopes, the statistics cells
-/// (<see cref="ReorganisationCells"/>), the job's outcome and one audit entry commit together or not at all.
-/// The plan is made again inside the transaction, so a tree changed since the preview is checked again, and a
-/// crosswalk already applied finds nothing to do.
+/// job (<see cref="ReorganisationWorker"/>, or directly from the command line) holding the <see cref="CellWriteGate"/>:
+/// first it plans again and computes every cell change by reading only (a tree changed since the preview is checked
+/// again, and a crosswalk already applied finds nothing to do), then one short transaction writes the tree, the
+/// counters, the confirmed scopes, the plan tasks, the statistics cells (<see cref="ReorganisationCells"/>), the job's
+/// outcome and one audit entry, together or not at all. Submissions never wait for the job: the response writer
+/// stores them at once and adds them to their cells after it (<see cref="PendingCells"/>).
 /// </summary>
 public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry registry, CellWriteGate gate, AuditLog audit,
-    ReorganisationProgress progress, TimeProvider time, ILogger<Reorganisation> logger)
+    ReorganisationProgress progress, ResponseWriter writer, TimeProvider time, ILogger<Reorganisation> logger)
 {
     public const int MaxFileBytes = 1_000_000;
 
@@ -50,9 +51,14 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         var counters = await db.Counters.AsNoTracking().Select(c => new { c.Code, c.UnitId }).ToListAsync(ct);
         var officials = await db.Users.AsNoTracking().Where(o => o.ScopeUnitId != null)
             .Select(o => new { o.Id, o.Email, o.ScopeUnitId }).ToListAsync(ct);
-        // HOOK(plans): plan tasks led by a unit go here as LeadSnapshot(task id, description, lead unit code), so that
-        // the preview lists the tasks whose lead changes; the apply below hands them to the successor (see HOOK(plans)).
-        IReadOnlyList<LeadSnapshot> leads = [];
+        // Tasks led by a unit the crosswalk may merge away: the preview lists them, the apply hands them to the successor.
+        var olds = rows.Select(r => r.Old).Distinct().ToList();
+        var leads = (await db.PlanTaskUnits.AsNoTracking().Where(l => olds.Contains(l.Unit.Code))
+                .Select(l => new { l.TaskId, l.Task.Code, l.Task.Title, Plan = l.Task.Criterion.Plan.Title, Unit = l.Unit.Code })
+                .ToListAsync(ct))
+            .OrderBy(l => l.Unit, StringComparer.Ordinal).ThenBy(l => l.Code, StringComparer.Ordinal)
+            .Select(l => new LeadSnapshot(l.TaskId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{l.Code} {l.Title} ({l.Plan})", l.Unit))
+            .ToList();
         return ReorganisationPlanner.Plan(snapshots,
             counters.Select(c => new CounterSnapshot(c.Code, codes[c.UnitId])).ToList(),
             officials.Select(o => new OfficialSnapshot(o.Id, o.Email ?? o.Id, codes[o.ScopeUnitId!.Value])).ToList(),
@@ -104,8 +110,12 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         {
             using (await gate.EnterAsync(ct))
             {
+                // The long part only reads (the plan, every cell change); submissions meanwhile are stored without
+                // their cells (ResponseWriter). Then one short write transaction applies everything.
+                var prepared = await PrepareAsync(job, ct);
+                if (progress.BeforeWriting is { } hold) await hold(jobId);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var outcome = await ApplyAsync(job, ct);
+                var outcome = prepared.Error is null && !prepared.NoOp ? await ApplyAsync(job, prepared, ct) : prepared.Outcome;
                 job.Status = outcome.Error is null ? ReorganisationStatus.Done : ReorganisationStatus.Failed;
                 job.Outcome = Cut(outcome.Error ?? outcome.Summary);
                 job.CellsWritten = outcome.Cells;
@@ -132,6 +142,8 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         finally
         {
             progress.Remove(jobId);
+            // Responses stored during the job get their cells now, with the tree as the job left it.
+            writer.RequestDrain();
         }
         db.ChangeTracker.Clear();
         return await db.ReorganisationJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, CancellationToken.None);
@@ -150,19 +162,46 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
 
     private sealed record ApplyOutcome(string? Error, string Summary, long Cells, bool NoOp);
 
-    private async Task<ApplyOutcome> ApplyAsync(ReorganisationJob job, CancellationToken ct)
+    /// <summary>
+    /// Everything the job will write, computed by reading only: the plan, the tree after it (units to be created have
+    /// the negative ids of <see cref="Placeholders"/>) and the cell changes.
+    /// </summary>
+    private sealed record Prepared(ApplyOutcome Outcome, ReorganisationPlan? Plan, HashSet<string> Confirmed,
+        Dictionary<string, int> Placeholders, Dictionary<int, int?> After, ReorganisationCells.Changes? Cells)
     {
+        public string? Error => Outcome.Error;
+        public bool NoOp => Outcome.NoOp;
+    }
+
+    private async Task<Prepared> PrepareAsync(ReorganisationJob job, CancellationToken ct)
+    {
+        Prepared Stop(ApplyOutcome outcome) => new(outcome, null, [], [], [], null);
         progress.Set(job.Id, "Đang kiểm tra lại bảng chuyển đổi…");
         var preview = await PreviewAsync(job.Csv, ct);
-        if (!preview.Ok) return new ApplyOutcome(string.Join("\n", preview.AllErrors), "", 0, false);
+        if (!preview.Ok) return Stop(new ApplyOutcome(string.Join("\n", preview.AllErrors), "", 0, false));
         var plan = preview.Plan!;
-        if (plan.IsNoOp) return new ApplyOutcome(null, $"nothing to change: already applied ({plan.AlreadyDone} rows already done)", 0, true);
+        if (plan.IsNoOp) return Stop(new ApplyOutcome(null, $"nothing to change: already applied ({plan.AlreadyDone} rows already done)", 0, true));
         var confirmed = job.ConfirmedScopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        if (Unconfirmed(plan, confirmed) is { Count: > 0 } unconfirmed) return new ApplyOutcome(string.Join("\n", unconfirmed), "", 0, false);
+        if (Unconfirmed(plan, confirmed) is { Count: > 0 } unconfirmed) return Stop(new ApplyOutcome(string.Join("\n", unconfirmed), "", 0, false));
 
+        var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.ParentId }).ToListAsync(ct);
+        var ids = units.ToDictionary(u => u.Code, u => u.Id, StringComparer.Ordinal);
+        var placeholders = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var created in plan.Created) ids[created.Code] = placeholders[created.Code] = -1 - placeholders.Count;
+        var before = units.ToDictionary(u => u.Id, u => u.ParentId);
+        var after = plan.FinalParents.ToDictionary(p => ids[p.Key], p => p.Value is null ? (int?)null : ids[p.Value]);
+        progress.Set(job.Id, "Đang tính số liệu thống kê cần chuyển…");
+        var cells = await ReorganisationCells.PlanAsync(db, registry, before, after,
+            new Progress<(int Done, int Total)>(p => progress.Set(job.Id, $"Đang tính số liệu thống kê cần chuyển: {p.Done}/{p.Total} đơn vị cấp trên")), ct);
+        return new Prepared(new ApplyOutcome(null, "", 0, false), plan, confirmed, placeholders, after, cells);
+    }
+
+    private async Task<ApplyOutcome> ApplyAsync(ReorganisationJob job, Prepared prepared, CancellationToken ct)
+    {
+        var plan = prepared.Plan!;
+        var confirmed = prepared.Confirmed;
         progress.Set(job.Id, "Đang thay đổi cây đơn vị…");
         var units = await db.Units.ToDictionaryAsync(u => u.Code, ct);
-        var before = units.Values.ToDictionary(u => u.Id, u => u.ParentId);
         var sortOrder = units.Count;
         foreach (var created in plan.Created)
         {
@@ -205,14 +244,18 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
             if (references.HandOver(db, successorId) > 0) await db.SaveChangesAsync(ct);
         }
         await UnitTree.RebuildPathsAsync(db, ct);
-        var after = units.Values.ToDictionary(u => u.Id, u => u.ParentId);
 
-        progress.Set(job.Id, "Đang chuyển số liệu thống kê…");
-        var cells = await ReorganisationCells.MoveAsync(db, registry, before, after,
-            new Progress<(int Done, int Total)>(p => progress.Set(job.Id, $"Đang chuyển số liệu thống kê: {p.Done}/{p.Total} đơn vị cấp trên")), ct);
+        // The cell changes were computed for the tree planned before this transaction; the tree written must be it.
+        var real = prepared.Placeholders.ToDictionary(p => p.Value, p => units[p.Key].Id);
+        int Resolve(int id) => id < 0 ? real[id] : id;
+        var planned = prepared.After.ToDictionary(p => Resolve(p.Key), p => p.Value is int parent ? Resolve(parent) : (int?)null);
+        if (units.Values.Any(u => !planned.TryGetValue(u.Id, out var parent) || parent != u.ParentId))
+            throw new InvalidOperationException("The units changed while the reorganisation was being prepared; run it again.");
+        progress.Set(job.Id, "Đang ghi số liệu thống kê…");
+        var cells = await ReorganisationCells.WriteAsync(db, prepared.Cells!, Resolve, ct);
         var kept = plan.Scopes.Count(s => s.Flagged && !confirmed.Contains(s.OfficialId));
         var summary = $"{plan.Created.Count} created, {plan.Merged.Count} merged, {plan.Renamed.Count} renamed, {plan.Moved.Count} moved, " +
-            $"{plan.Counters.Count} counters handed over, {rescoped} officials re-scoped, {kept} kept their old scope; " +
+            $"{plan.Counters.Count} counters handed over, {plan.Leads.Count} task leads handed over, {rescoped} officials re-scoped, {kept} kept their old scope; " +
             $"cells of {cells.Ancestors} ancestors: {cells.Inserted} inserted, {cells.Updated} updated, {cells.Deleted} deleted";
         return new ApplyOutcome(null, summary, cells.Written, false);
     }
@@ -224,6 +267,12 @@ public sealed class ReorganisationProgress
     private readonly ConcurrentDictionary<int, string> _running = new();
 
     public void Set(int job, string text) => _running[job] = text;
+
+    /// <summary>
+    /// Awaited by a job between computing its changes and writing them (null: not at all). A seam for tests, which hold
+    /// a job there to show that submissions do not wait for it.
+    /// </summary>
+    internal Func<int, Task>? BeforeWriting { get; set; }
     public void Remove(int job) => _running.TryRemove(job, out _);
     public string? Of(int job) => _running.TryGetValue(job, out var text) ? text : null;
 }

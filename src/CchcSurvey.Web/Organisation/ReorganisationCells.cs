@@ -15,7 +15,7 @@ namespace CchcSurvey.Web.Organisation;
 /// A + Σ own(U gained) − Σ own(U lost), per (version, period, channel, flag), and the work grows with the cells of
 /// what moves, not with the database: each moving unit's cells are read and parsed once. Cells emptied this way are deleted (a rebuild would not have them); a count
 /// that would turn negative means the cells were already wrong, and the whole change is refused.
-/// <para>Runs in the caller's transaction, which also holds the <see cref="CellWriteGate"/>.</para>
+/// <para>The caller holds the <see cref="CellWriteGate"/> from <see cref="PlanAsync"/> to the commit of <see cref="WriteAsync"/>.</para>
 /// </summary>
 public static class ReorganisationCells
 {
@@ -32,10 +32,30 @@ public static class ReorganisationCells
         public long Written => Inserted + Updated + Deleted;
     }
 
-    /// <param name="before">Every unit's parent before the change.</param>
-    /// <param name="after">Every unit's parent after the change (new units included).</param>
-    /// <param name="progress">Ancestors done and their total.</param>
+    /// <summary>What one ancestor's cells become: updates (with their revision checks), new cells and cells emptied.</summary>
+    internal sealed record AncestorChange(int Ancestor, List<CellUpdate> Updates, List<StatisticsCell> Fresh, List<long> Gone);
+
+    /// <summary>The cell changes of a reorganisation, computed by <see cref="PlanAsync"/> and written by <see cref="WriteAsync"/>.</summary>
+    public sealed class Changes
+    {
+        internal List<AncestorChange> Ancestors { get; } = [];
+    }
+
+    /// <summary>Computes and writes the cell changes in one go, in the caller's transaction.</summary>
     public static async Task<Outcome> MoveAsync(SurveyDbContext db, InstrumentRegistry registry,
+        IReadOnlyDictionary<int, int?> before, IReadOnlyDictionary<int, int?> after, IProgress<(int Done, int Total)>? progress, CancellationToken ct) =>
+        await WriteAsync(db, await PlanAsync(db, registry, before, after, progress, ct), id => id, ct);
+
+    /// <summary>
+    /// Computes every cell change by reading only, so that a job can do the long part before it opens its write
+    /// transaction (on SQLite a write transaction holds the one write lock of the database, and submissions wait for
+    /// it). The cells must not change until <see cref="WriteAsync"/>: the caller holds the <see cref="CellWriteGate"/>,
+    /// and every update is checked against the revision read here.
+    /// </summary>
+    /// <param name="before">Every unit's parent before the change.</param>
+    /// <param name="after">Every unit's parent after the change; units to be created have negative ids (resolved by <see cref="WriteAsync"/>).</param>
+    /// <param name="progress">Ancestors done and their total.</param>
+    public static async Task<Changes> PlanAsync(SurveyDbContext db, InstrumentRegistry registry,
         IReadOnlyDictionary<int, int?> before, IReadOnlyDictionary<int, int?> after, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
     {
         // Which units' own responses move, and between which ancestors.
@@ -55,11 +75,11 @@ public static class ReorganisationCells
         var oldChildren = before.Where(p => p.Value is not null).ToLookup(p => p.Value!.Value, p => p.Key);
         var definitions = new Dictionary<int, InstrumentDefinition>();
 
-        // Each moving unit's own cells are read once and folded into every ancestor it leaves or joins; an ancestor is
-        // written as soon as its last unit is folded in. Units are taken by old parent, then new parent, so that a
-        // district's communes and a new commune's predecessors come together: only a few ancestors are open at once.
+        // Each moving unit's own cells are read once and folded into every ancestor it leaves or joins; an ancestor's
+        // changes are computed as soon as its last unit is folded in. Units are taken by old parent, then new parent, so
+        // that a district's communes and a new commune's predecessors come together: only a few ancestors are open at once.
         var open = new Dictionary<int, (Dictionary<Key, Sum> Gain, Dictionary<Key, Sum> Loss)>();
-        var totals = new Outcome(0, 0, 0, 0);
+        var changes = new Changes();
         var done = 0;
         progress?.Report((0, remaining.Count));
         foreach (var unit in moving.Keys.OrderBy(u => before.GetValueOrDefault(u) ?? 0).ThenBy(u => after.GetValueOrDefault(u) ?? 0).ThenBy(u => u))
@@ -71,19 +91,35 @@ public static class ReorganisationCells
                 foreach (var (key, part) in own) Fold(sign > 0 ? sums.Gain : sums.Loss, key, part);
                 if (--remaining[ancestor] > 0) continue;
                 open.Remove(ancestor);
-                var written = await WriteAsync(db, registry, definitions, ancestor, sums.Gain, sums.Loss, ct);
-                totals = new Outcome(totals.Ancestors + 1, totals.Inserted + written.Inserted, totals.Updated + written.Updated, totals.Deleted + written.Deleted);
+                changes.Ancestors.Add(await ChangeAsync(db, registry, definitions, ancestor, sums.Gain, sums.Loss, ct));
                 progress?.Report((++done, remaining.Count));
             }
+        }
+        return changes;
+    }
+
+    /// <summary>Writes the changes in the caller's transaction; <paramref name="resolve"/> turns the planned ids of created units into their real ones.</summary>
+    public static async Task<Outcome> WriteAsync(SurveyDbContext db, Changes changes, Func<int, int> resolve, CancellationToken ct)
+    {
+        var totals = new Outcome(0, 0, 0, 0);
+        foreach (var change in changes.Ancestors)
+        {
+            // A new revision on every touched cell: the response writer's cache then re-reads them (StaleCellException).
+            if (await CellUpdates.ApplyAsync(db, change.Updates, ct) != change.Updates.Count)
+                throw new InvalidOperationException($"Statistics cells of unit {change.Ancestor} changed during the reorganisation.");
+            foreach (var cell in change.Fresh) cell.UnitId = resolve(cell.UnitId);
+            foreach (var chunk in change.Fresh.Chunk(4096)) await CellRows.InsertAsync(db, chunk, ct);
+            foreach (var chunk in change.Gone.Chunk(500)) await db.StatisticsCells.Where(c => chunk.Contains(c.Id)).ExecuteDeleteAsync(ct);
+            totals = new Outcome(totals.Ancestors + 1, totals.Inserted + change.Fresh.Count, totals.Updated + change.Updates.Count, totals.Deleted + change.Gone.Count);
         }
         return totals;
     }
 
-    /// <summary>One ancestor's cells: stored + gained − lost, per key; inserted, updated or deleted (when emptied).</summary>
-    private static async Task<Outcome> WriteAsync(SurveyDbContext db, InstrumentRegistry registry, Dictionary<int, InstrumentDefinition> definitions,
+    /// <summary>One ancestor's cells: stored + gained − lost, per key; to be inserted, updated or deleted (when emptied).</summary>
+    private static async Task<AncestorChange> ChangeAsync(SurveyDbContext db, InstrumentRegistry registry, Dictionary<int, InstrumentDefinition> definitions,
         int ancestor, Dictionary<Key, Sum> gain, Dictionary<Key, Sum> loss, CancellationToken ct)
     {
-        var stored = await db.StatisticsCells.AsNoTracking().Where(c => c.UnitId == ancestor).ToListAsync(ct);
+        List<StatisticsCell> stored = ancestor < 0 ? [] : await db.StatisticsCells.AsNoTracking().Where(c => c.UnitId == ancestor).ToListAsync(ct);
         var byKey = stored.ToDictionary(KeyOf);
         var updates = new List<CellUpdate>();
         var fresh = new List<StatisticsCell>();
@@ -113,12 +149,7 @@ public static class ReorganisationCells
             else if (responses == 0) gone.Add(cell.Id);
             else updates.Add(new CellUpdate(cell.Id, cell.Revision, CellCache.NewRevision(), statistics.ToJson(), responses, overallN, overallSatisfied));
         }
-        // A new revision on every touched cell: the response writer's cache then re-reads them (StaleCellException).
-        if (await CellUpdates.ApplyAsync(db, updates, ct) != updates.Count)
-            throw new InvalidOperationException($"Statistics cells of unit {ancestor} changed during the reorganisation.");
-        foreach (var chunk in fresh.Chunk(4096)) await CellRows.InsertAsync(db, chunk, ct);
-        foreach (var chunk in gone.Chunk(500)) await db.StatisticsCells.Where(c => chunk.Contains(c.Id)).ExecuteDeleteAsync(ct);
-        return new Outcome(1, fresh.Count, updates.Count, gone.Count);
+        return new AncestorChange(ancestor, updates, fresh, gone);
     }
 
     /// <summary>A unit's own responses per cell key: its cells minus its children's (in the old tree).</summary>

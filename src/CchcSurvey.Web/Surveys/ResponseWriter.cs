@@ -11,7 +11,8 @@ namespace CchcSurvey.Web.Surveys;
 
 /// <summary>
 /// Group commit: one writer drains a queue of submissions and stores each batch — the responses and their
-/// statistics cells — in one transaction. A submission is acknowledged only after its batch is committed,
+/// statistics cells — in one transaction (while a reorganisation job holds the cells: the responses and a note to add
+/// them to their cells after the job, see <see cref="PendingCells"/>). A submission is acknowledged only after its batch is committed,
 /// so an acknowledged response survives a crash, and throughput stays high because a batch pays for one
 /// commit (one fsync) whatever its size.
 /// Integrity lives here too, because only here is it race-free: a per-dossier token is redeemed with a
@@ -51,23 +52,83 @@ public sealed class ResponseWriter(
         return await pending.Done.Task;
     }
 
+    /// <summary>Stands in the queue for "add the pending responses to their cells" (see <see cref="RequestDrain"/>).</summary>
+    private static readonly Pending DrainSignal = new(new ResponseWrite(null!, new Dictionary<string, AnswerValue>()), new TaskCompletionSource<SubmissionStatus>());
+
+    // True while responses stored without their cells may be waiting (PendingCells); at start, for those of a crash.
+    private bool _pendingMayExist = true;
+
+    /// <summary>Asks the writer to add responses stored during a reorganisation job to their cells now (the job is over).</summary>
+    public void RequestDrain() => _queue.Writer.TryWrite(DrainSignal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        RequestDrain();
         var batch = new List<Pending>(MaxBatch);
         // Reads until the queue is completed and empty (see StopAsync), so nothing queued is dropped.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+                if (!ReferenceEquals(pending, DrainSignal)) batch.Add(pending);
             var waiting = _queue.Reader.Count;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             // A reorganisation job moves cells between ancestors; a batch must see the tree either before or after it.
-            using (await gate.EnterAsync(CancellationToken.None))
-                await CommitAsync(batch);
+            // While a job holds the gate the batch is stored at once without its cells, which are added after the job
+            // with the tree as the job left it: submissions never wait for a job.
+            var entered = gate.TryEnter();
+            if (entered is null)
+            {
+                if (batch.Count == 0) continue;
+                await CommitAsync(batch, deferCells: true);
+                _pendingMayExist = true;
+            }
+            else
+            {
+                using (entered)
+                {
+                    if (_pendingMayExist) await DrainPendingAsync();
+                    if (batch.Count == 0) continue;
+                    await CommitAsync(batch, deferCells: false);
+                }
+            }
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             Operations.SurveyMetrics.Batch(batch.Count, waiting, elapsed);
             if (logger.IsEnabled(LogLevel.Debug))
                 logger.LogDebug("Committed a batch of {Count} submissions in {Milliseconds:F1} ms", batch.Count, elapsed.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Adds the responses stored during a reorganisation job to their cells (with the gate held). A failure leaves them
+    /// pending for the next batch: the responses themselves are stored, only their figures wait.
+    /// </summary>
+    private async Task DrainPendingAsync()
+    {
+        try
+        {
+            long drained = 0;
+            while (true)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var services = scope.ServiceProvider;
+                var done = await PendingCells.DrainChunkAsync(services.GetRequiredService<SurveyDbContext>(),
+                    services.GetRequiredService<StatisticsLedger>(), services.GetRequiredService<InstrumentRegistry>(), CancellationToken.None);
+                if (done == 0) break;
+                drained += done;
+            }
+            _pendingMayExist = false;
+            if (drained > 0)
+            {
+                // The drained cells were written around the cache.
+                ClearCaches();
+                logger.LogInformation("Added {Count} responses stored during a reorganisation to their statistics cells", drained);
+            }
+        }
+        catch (Exception e)
+        {
+            ClearCaches();
+            logger.LogWarning(e, "Could not add the responses stored during a reorganisation to their cells yet; trying again with the next batch");
         }
     }
 
@@ -83,12 +144,12 @@ public sealed class ResponseWriter(
     /// <summary>How many times a batch is redone from the database when a statistics cell changed under it.</summary>
     private const int StaleRetries = 10;
 
-    private async Task CommitAsync(IReadOnlyList<Pending> batch)
+    private async Task CommitAsync(IReadOnlyList<Pending> batch, bool deferCells)
     {
         // A failure of a whole batch is retried item by item, so that one bad or conflicting item does not sink the others.
         try
         {
-            await CommitWithRetriesAsync(batch);
+            await CommitWithRetriesAsync(batch, deferCells);
             return;
         }
         catch (Exception e)
@@ -102,7 +163,7 @@ public sealed class ResponseWriter(
         }
         foreach (var pending in batch)
         {
-            try { await CommitWithRetriesAsync([pending]); }
+            try { await CommitWithRetriesAsync([pending], deferCells); }
             catch (Exception single) { pending.Done.TrySetException(single); }
         }
     }
@@ -117,7 +178,7 @@ public sealed class ResponseWriter(
     /// batch finds its ids stored (the insert "on conflict do nothing" falls back to the careful path, which answers
     /// them as replayed), exactly as a client's own retry would.
     /// </summary>
-    private async Task CommitWithRetriesAsync(IReadOnlyList<Pending> batch)
+    private async Task CommitWithRetriesAsync(IReadOnlyList<Pending> batch, bool deferCells)
     {
         var connectionRetries = System.Diagnostics.Stopwatch.StartNew();
         var warned = false;
@@ -125,7 +186,7 @@ public sealed class ResponseWriter(
         {
             try
             {
-                await CommitOnceAsync(batch);
+                await CommitOnceAsync(batch, deferCells);
                 return;
             }
             catch (Exception e)
@@ -171,12 +232,12 @@ public sealed class ResponseWriter(
         _counts.Clear();
     }
 
-    private async Task CommitOnceAsync(IReadOnlyList<Pending> batch)
+    private async Task CommitOnceAsync(IReadOnlyList<Pending> batch, bool deferCells)
     {
         // Almost every batch holds only new submissions without a token: they are inserted straight away, and only
         // when the database already holds one of the ids (a client's retry) is the batch redone the careful way.
-        if (batch.All(p => p.Write.TokenHash is null) && await TryCommitAllNewAsync(batch)) return;
-        await CommitCarefullyAsync(batch);
+        if (batch.All(p => p.Write.TokenHash is null) && await TryCommitAllNewAsync(batch, deferCells)) return;
+        await CommitCarefullyAsync(batch, deferCells);
     }
 
     /// <summary>
@@ -184,7 +245,7 @@ public sealed class ResponseWriter(
     /// fewer than asking first which ids are stored. False (and nothing kept) when any id was already stored or
     /// appears twice in the batch.
     /// </summary>
-    private async Task<bool> TryCommitAllNewAsync(IReadOnlyList<Pending> batch)
+    private async Task<bool> TryCommitAllNewAsync(IReadOnlyList<Pending> batch, bool deferCells)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
@@ -199,13 +260,13 @@ public sealed class ResponseWriter(
             ClearCaches();
             return false;
         }
-        await FinishAsync(scope, db, fresh, transaction);
+        await FinishAsync(scope, db, fresh, transaction, deferCells);
         foreach (var pending in batch) pending.Done.TrySetResult(SubmissionStatus.Created);
         return true;
     }
 
     /// <summary>Looks up which ids are stored, redeems tokens one by one, and stores what is left.</summary>
-    private async Task CommitCarefullyAsync(IReadOnlyList<Pending> batch)
+    private async Task CommitCarefullyAsync(IReadOnlyList<Pending> batch, bool deferCells)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
@@ -244,7 +305,7 @@ public sealed class ResponseWriter(
 
         var fresh = await FlagAsync(scope, db, accepted, secrets);
         await ResponseRows.InsertAsync(db, fresh.Select(e => e.Response).ToList(), CancellationToken.None);
-        await FinishAsync(scope, db, fresh, transaction);
+        await FinishAsync(scope, db, fresh, transaction, deferCells);
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
     }
 
@@ -273,10 +334,15 @@ public sealed class ResponseWriter(
         return fresh;
     }
 
-    /// <summary>Adds the stored responses to their statistics cells, saves sightings and new cells, and commits.</summary>
-    private async Task FinishAsync(AsyncServiceScope scope, SurveyDbContext db, IReadOnlyList<LedgerEntry> fresh, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
+    /// <summary>
+    /// Adds the stored responses to their statistics cells (or, with <paramref name="deferCells"/>, queues them for it),
+    /// saves sightings and new cells, and commits.
+    /// </summary>
+    private async Task FinishAsync(AsyncServiceScope scope, SurveyDbContext db, IReadOnlyList<LedgerEntry> fresh,
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, bool deferCells)
     {
-        await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().AddThroughCacheAsync(db, fresh, _cells, CancellationToken.None);
+        if (deferCells) db.PendingCellResponses.AddRange(fresh.Select(e => new PendingCellResponse { SubmissionId = e.Response.SubmissionId }));
+        else await scope.ServiceProvider.GetRequiredService<StatisticsLedger>().AddThroughCacheAsync(db, fresh, _cells, CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
     }

@@ -832,6 +832,17 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.ToTable("PaperSheets", (string)null);
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.PendingCellResponse", b =>
+                {
+                    b.Property<Guid>("SubmissionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("SubmissionId");
+
+                    b.ToTable("PendingCellResponses");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>
                 {
                     b.Property<int>("Id")

@@ -799,6 +799,17 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.ToTable("PaperSheets", (string)null);
                 });
 
+            modelBuilder.Entity("CchcSurvey.Web.Data.PendingCellResponse", b =>
+                {
+                    b.Property<Guid>("SubmissionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SubmissionId");
+
+                    b.ToTable("PendingCellResponses");
+                });
+
             modelBuilder.Entity("CchcSurvey.Web.Data.Plan", b =>
                 {
                     b.Property<int>("Id")
