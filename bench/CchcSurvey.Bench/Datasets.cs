@@ -75,9 +75,22 @@ public static class Datasets
             if (provider == "postgres")
             {
                 await BenchMain.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{DatabaseName(size)}\" WITH (FORCE)");
-                await BenchMain.ExecuteAsync(server, smaller is { } from
-                    ? $"CREATE DATABASE \"{DatabaseName(size)}\" TEMPLATE \"{DatabaseName(from)}\""
-                    : $"CREATE DATABASE \"{DatabaseName(size)}\"");
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await BenchMain.ExecuteAsync(server, smaller is { } from
+                            ? $"CREATE DATABASE \"{DatabaseName(size)}\" TEMPLATE \"{DatabaseName(from)}\""
+                            : $"CREATE DATABASE \"{DatabaseName(size)}\"");
+                        break;
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 30)
+                    {
+                        // A template must have no other session (another benchmark reading the smaller dataset): wait.
+                        BenchMain.Log($"{provider} {Label(size)}: {DatabaseName(smaller!.Value)} is in use; waiting to copy it …");
+                        await Task.Delay(TimeSpan.FromSeconds(20), ct);
+                    }
+                }
             }
             else
             {

@@ -45,10 +45,11 @@ public static class PageBench
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
-    public static async Task<int> RunAsync(string provider, long[] sizes, string dir, string server, string runs, string readOnly, string output, CancellationToken ct)
+    public static async Task<int> RunAsync(string provider, long[] sizes, string dir, string server, string runs, string readOnly, string output, bool unpartitioned, CancellationToken ct)
     {
         if (provider == "both")
-            return await RunAsync("sqlite", sizes, dir, server, runs, readOnly, output, ct) is var code && code != 0 ? code : await RunAsync("postgres", sizes, dir, server, runs, readOnly, output, ct);
+            return await RunAsync("sqlite", sizes, dir, server, runs, readOnly, output, unpartitioned, ct) is var code && code != 0
+                ? code : await RunAsync("postgres", sizes, dir, server, runs, readOnly, output, unpartitioned, ct);
         var rows = new List<string>();
         foreach (var size in sizes)
         {
@@ -58,18 +59,21 @@ public static class PageBench
                 continue;
             }
             var connection = Datasets.ConnectionString(provider, dir, server, size);
+            if (provider == "postgres")
+                connection = await CopyPostgresAsync(server, size, unpartitioned, ct);
             var arguments = new List<string> { "pages-measure", "--provider", provider, "--connection", connection, "--runs", runs };
             if (readOnly.Length > 0)
             {
                 // The standby holds the same databases: only the database name changes per dataset.
-                arguments.AddRange(["--read-only", new Npgsql.NpgsqlConnectionStringBuilder(readOnly) { Database = Datasets.DatabaseName(size) }.ToString()]);
+                arguments.AddRange(["--read-only", new Npgsql.NpgsqlConnectionStringBuilder(readOnly) { Database = Datasets.DatabaseName(size) + "_pages" }.ToString()]);
             }
             BenchMain.Log($"{provider} {Datasets.Label(size)}: measuring the pages{(readOnly.Length > 0 ? " (lagging reads on the standby)" : "")} …");
             var result = await BenchMain.ChildAsync<ChildResult>([.. arguments], ct);
             foreach (var page in result.Pages)
             {
+                var variant = provider == "postgres" ? (unpartitioned ? " (unpartitioned)" : " (partitioned)") : "";
                 var row = string.Create(CultureInfo.InvariantCulture,
-                    $"| {provider}{(readOnly.Length > 0 ? " (standby reads)" : "")} | {result.Responses:N0} | {page.Page} | {page.P50:0.0} | {page.P95:0.0} | {page.Max:0.0} | {page.Runs} | {page.Statements}{(page.StatementsMax != page.Statements ? $" (max {page.StatementsMax})" : "")} | {result.LoadAverage} |");
+                    $"| {provider}{variant}{(readOnly.Length > 0 ? " (standby reads)" : "")} | {result.Responses:N0} | {page.Page} | {page.P50:0.0} | {page.P95:0.0} | {page.Max:0.0} | {page.Runs} | {page.Statements}{(page.StatementsMax != page.Statements ? $" (max {page.StatementsMax})" : "")} | {result.LoadAverage} |");
                 rows.Add(row);
                 Console.WriteLine(row);
                 if (output.Length > 0) await File.AppendAllTextAsync(output, row + Environment.NewLine, ct);
@@ -82,14 +86,48 @@ public static class PageBench
         return 0;
     }
 
+    /// <summary>
+    /// The page benchmark never changes a dataset: on PostgreSQL it measures a copy (<c>…_pages</c>, made with
+    /// <c>CREATE DATABASE … TEMPLATE</c>), which the app then migrates at start like any site on upgrade — so the
+    /// copy's responses table becomes partitioned by month (migration ResponsesByMonth). <paramref name="unpartitioned"/>
+    /// (<c>--unpartitioned</c>) measures the table as the dataset holds it, for comparison: the copy is marked as
+    /// migrated and the partition helper stubbed, which only a benchmark may do (the writer would need SubmissionIds).
+    /// </summary>
+    private static async Task<string> CopyPostgresAsync(string server, long size, bool unpartitioned, CancellationToken ct)
+    {
+        var copy = Datasets.DatabaseName(size) + "_pages";
+        await BenchMain.ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{copy}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await BenchMain.ExecuteAsync(server, $"CREATE DATABASE \"{copy}\" TEMPLATE \"{Datasets.DatabaseName(size)}\"");
+                break;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.ObjectInUse && attempt < 30)
+            {
+                BenchMain.Log($"{Datasets.DatabaseName(size)} is in use; waiting to copy it …");
+                await Task.Delay(TimeSpan.FromSeconds(20), ct);
+            }
+        }
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = copy, CommandTimeout = 3600 }.ToString();
+        if (unpartitioned)
+            await BenchMain.ExecuteAsync(connection, """
+                INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES ('20261206154046_ResponsesByMonth', 'bench') ON CONFLICT DO NOTHING;
+                CREATE OR REPLACE FUNCTION cchc_add_response_months(date, date) RETURNS integer LANGUAGE sql AS 'SELECT 0';
+                """);
+        return connection;
+    }
+
     /// <summary>Child: one dataset, every page.</summary>
     public static async Task<int> MeasureChildAsync(string provider, string connectionString, string readOnly, int runs, CancellationToken ct)
     {
         var counter = new StatementCounter();
         using var app = new BenchApp(provider, connectionString) { Statements = counter, ReadOnlyConnectionString = readOnly.Length > 0 ? readOnly : null };
-        var client = app.CreateClient();
+        // https: the production configuration (secure cookies, antiforgery) refuses plain http.
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), HandleCookies = true });
         client.Timeout = TimeSpan.FromMinutes(10);
-        var api = app.CreateClient();
+        var api = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
         api.Timeout = TimeSpan.FromMinutes(10);
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.AdminTokenAsync(ct));
         long responses;
