@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CchcSurvey.Bench;
 
 /// <summary>
-/// <c>pages --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 40] [--read-only CONNSTR]</c>:
+/// <c>pages --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 40] [--seconds 60] [--read-only CONNSTR]</c>:
 /// every official page through the real HTTP pipeline (the app on a TestServer, as the web tests host it) against
 /// the datasets that <c>datasets</c> built, signed in through the sign-in form as a manager whose scope is the
 /// tree's root (all 34 provinces and 3,321 communes). Per page: p50/p95/max and the number of SQL statements one
@@ -45,11 +45,11 @@ public static class PageBench
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
-    public static async Task<int> RunAsync(string provider, long[] sizes, string dir, string server, string runs, string readOnly, string output, bool unpartitioned, CancellationToken ct)
+    public static async Task<int> RunAsync(string provider, long[] sizes, string dir, string server, string runs, string seconds, string readOnly, string output, bool unpartitioned, CancellationToken ct)
     {
         if (provider == "both")
-            return await RunAsync("sqlite", sizes, dir, server, runs, readOnly, output, unpartitioned, ct) is var code && code != 0
-                ? code : await RunAsync("postgres", sizes, dir, server, runs, readOnly, output, unpartitioned, ct);
+            return await RunAsync("sqlite", sizes, dir, server, runs, seconds, readOnly, output, unpartitioned, ct) is var code && code != 0
+                ? code : await RunAsync("postgres", sizes, dir, server, runs, seconds, readOnly, output, unpartitioned, ct);
         var rows = new List<string>();
         foreach (var size in sizes)
         {
@@ -61,7 +61,7 @@ public static class PageBench
             var connection = Datasets.ConnectionString(provider, dir, server, size);
             if (provider == "postgres")
                 connection = await CopyPostgresAsync(server, size, unpartitioned, ct);
-            var arguments = new List<string> { "pages-measure", "--provider", provider, "--connection", connection, "--runs", runs };
+            var arguments = new List<string> { "pages-measure", "--provider", provider, "--connection", connection, "--runs", runs, "--seconds", seconds };
             if (readOnly.Length > 0)
             {
                 // The standby holds the same databases: only the database name changes per dataset.
@@ -120,7 +120,7 @@ public static class PageBench
     }
 
     /// <summary>Child: one dataset, every page.</summary>
-    public static async Task<int> MeasureChildAsync(string provider, string connectionString, string readOnly, int runs, CancellationToken ct)
+    public static async Task<int> MeasureChildAsync(string provider, string connectionString, string readOnly, int runs, int seconds, CancellationToken ct)
     {
         var counter = new StatementCounter();
         using var app = new BenchApp(provider, connectionString) { Statements = counter, ReadOnlyConnectionString = readOnly.Length > 0 ? readOnly : null };
@@ -149,11 +149,11 @@ public static class PageBench
             // the database's caches are cold; a server runs for days. Bounded in time: the slowest page at 10 M
             // must not hold the benchmark for many minutes.
             var warm = Stopwatch.StartNew();
-            for (var i = 0; i < 20 && (i < 2 || warm.Elapsed.TotalSeconds < 15); i++) await GetAsync(http, url, ct);
+            for (var i = 0; i < 20 && (i < 2 || warm.Elapsed.TotalSeconds < seconds / 4.0); i++) await GetAsync(http, url, ct);
             var times = new List<double>();
             var statements = new List<int>();
             var budget = Stopwatch.StartNew();
-            while (times.Count < runs && (times.Count < 5 || budget.Elapsed.TotalSeconds < 60))
+            while (times.Count < runs && (times.Count < 5 || budget.Elapsed.TotalSeconds < seconds))
             {
                 var before = counter.Count;
                 var watch = Stopwatch.StartNew();

@@ -37,7 +37,7 @@ public static class BenchMain
         {
             Console.Error.WriteLine("usage: indices --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--reuse] [--out FILE.md]");
             Console.Error.WriteLine("       datasets --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--dir /work/benchdata] [--server CONNSTR]");
-            Console.Error.WriteLine("       pages --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 40] [--dir /work/benchdata] [--server CONNSTR] [--read-only CONNSTR] [--unpartitioned] [--out FILE.md]");
+            Console.Error.WriteLine("       pages --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 40] [--seconds 60] [--dir /work/benchdata] [--server CONNSTR] [--read-only CONNSTR] [--unpartitioned] [--out FILE.md]");
             return 2;
         }
         var ct = CancellationToken.None;
@@ -50,8 +50,9 @@ public static class BenchMain
             "datasets" => await Datasets.BuildAsync(provider, Datasets.Sizes(Option("--responses", "100000,1000000,10000000")), Option("--dir", Datasets.DefaultDirectory), Option("--server", Datasets.DefaultServer), ct),
             "dataset-rebuild" => await Datasets.RebuildChildAsync(provider, Option("--connection", ""), ct),
             "pages" => await PageBench.RunAsync(provider, Datasets.Sizes(Option("--responses", "100000,1000000,10000000")), Option("--dir", Datasets.DefaultDirectory),
-                Option("--server", Datasets.DefaultServer), Option("--runs", "40"), Option("--read-only", ""), Option("--out", ""), args.Contains("--unpartitioned"), ct),
-            "pages-measure" => await PageBench.MeasureChildAsync(provider, Option("--connection", ""), Option("--read-only", ""), int.Parse(Option("--runs", "40"), CultureInfo.InvariantCulture), ct),
+                Option("--server", Datasets.DefaultServer), Option("--runs", "40"), Option("--seconds", "60"), Option("--read-only", ""), Option("--out", ""), args.Contains("--unpartitioned"), ct),
+            "pages-measure" => await PageBench.MeasureChildAsync(provider, Option("--connection", ""), Option("--read-only", ""), int.Parse(Option("--runs", "40"), CultureInfo.InvariantCulture),
+                int.Parse(Option("--seconds", "60"), CultureInfo.InvariantCulture), ct),
             "measure" => await MeasureAsync(provider, Option("--connection", ""), int.Parse(Option("--runs", "50"), CultureInfo.InvariantCulture),
                 int.Parse(Option("--ranking-runs", "20"), CultureInfo.InvariantCulture), rebuild: !args.Contains("--no-rebuild"), ct),
             _ when provider == "both" => await IndicesAsync(args, "sqlite", Option, ct) is var code && code != 0 ? code : await IndicesAsync(args, "postgres", Option, ct),

@@ -93,6 +93,8 @@ public sealed class PostgresPartitionTests(PostgresAppFactory factory) : IClassF
 /// </summary>
 public sealed class PostgresArchiveMonthTests(PostgresAppFactory factory) : IClassFixture<PostgresAppFactory>
 {
+    // The partition's name is ours (a date), not input: the statements below cannot take it as a parameter.
+#pragma warning disable EF1003
     [SkippableFact]
     public async Task A_detached_month_leaves_the_responses_table_and_the_site_keeps_answering()
     {
@@ -104,8 +106,8 @@ public sealed class PostgresArchiveMonthTests(PostgresAppFactory factory) : ICla
         var month = PostgresPartitionTests.MonthPartition(DateTime.UtcNow);
         var cellsBefore = factory.WithDatabase(db => db.StatisticsCells.Sum(c => c.Responses));
 
-        // docs/deployment.md: detach (CONCURRENTLY needs a default partition to exist — it does — and no transaction).
-        factory.WithDatabase(db => db.Database.ExecuteSqlRaw("ALTER TABLE \"Responses\" DETACH PARTITION \"" + month + "\" CONCURRENTLY"));
+        // docs/deployment.md, step 1 (not CONCURRENTLY: PostgreSQL refuses it while a default partition exists).
+        factory.WithDatabase(db => db.Database.ExecuteSqlRaw("SET lock_timeout = '5s'; ALTER TABLE \"Responses\" DETACH PARTITION \"" + month + "\""));
 
         Assert.Equal(0, factory.WithDatabase(db => db.Responses.Count(r => r.SubmissionId == before)));
         Assert.Equal(1, factory.WithDatabase(db => db.Database.SqlQueryRaw<int>(
@@ -128,4 +130,5 @@ public sealed class PostgresArchiveMonthTests(PostgresAppFactory factory) : ICla
         factory.WithDatabase(db => db.Database.ExecuteSqlRaw("DROP TABLE \"" + month + "\""));
         Assert.Equal(HttpStatusCode.OK, (await official.GetAsync("/dashboard?unit=VQ")).StatusCode);
     }
+#pragma warning restore EF1003
 }
