@@ -19,6 +19,12 @@ public sealed class BenchApp(string provider, string connectionString) : WebAppl
 
     public string ConnectionString => connectionString;
 
+    /// <summary>When set, every context of the app counts its SQL statements here (the page benchmark).</summary>
+    public StatementCounter? Statements { get; init; }
+
+    /// <summary>When set, <c>ConnectionStrings:SurveyReadOnly</c>: lagging reads go to that standby.</summary>
+    public string? ReadOnlyConnectionString { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -37,7 +43,17 @@ public sealed class BenchApp(string provider, string connectionString) : WebAppl
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         };
+        if (ReadOnlyConnectionString is not null) settings["ConnectionStrings:SurveyReadOnly"] = ReadOnlyConnectionString;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        if (Statements is { } counter)
+            builder.ConfigureServices(services =>
+            {
+                // Appended to the app's own interceptors (EF Core composes every configuration of a context's options).
+                services.ConfigureDbContext<SqliteSurveyDbContext>(o => o.AddInterceptors(counter));
+                services.ConfigureDbContext<PostgresSurveyDbContext>(o => o.AddInterceptors(counter));
+                services.ConfigureDbContext<ReadOnlySqliteSurveyDbContext>(o => o.AddInterceptors(counter));
+                services.ConfigureDbContext<ReadOnlyPostgresSurveyDbContext>(o => o.AddInterceptors(counter));
+            });
     }
 
     /// <summary>A self-signed certificate for the Data Protection keys, made once per machine under /tmp.</summary>
@@ -86,6 +102,35 @@ public sealed class BenchApp(string provider, string connectionString) : WebAppl
         var result = await UnitImport.ApplyAsync(db, rows, instruments, ct);
         if (result.Errors.Count > 0) throw new InvalidOperationException(string.Join("; ", result.Errors));
     }
+
+    /// <summary>
+    /// The benchmark datasets' tree: a root <c>VN</c>, <paramref name="provinces"/> provinces <c>T01</c> … and
+    /// <paramref name="communes"/> communes spread evenly over them (<c>T01-001</c> …), a counter each, through UnitImport.
+    /// </summary>
+    public async Task ImportProvinceTreeAsync(int provinces, int communes, CancellationToken ct)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SurveyDbContext>();
+        if (await db.Units.AnyAsync(ct)) return;
+        var csv = new System.Text.StringBuilder("code,parent,name\nVN,,Toàn quốc\n");
+        for (var p = 1; p <= provinces; p++) csv.Append($"{ProvinceCode(p)},VN,Tỉnh {p:00}\n");
+        for (var i = 0; i < communes; i++)
+        {
+            // Round-robin: provinces differ by at most one commune (3,321 over 34: 23 with 98, 11 with 97).
+            var (province, number) = (i % provinces + 1, i / provinces + 1);
+            csv.Append($"{ProvinceCommuneCode(province, number)},{ProvinceCode(province)},Xã {province:00}.{number:000}\n");
+        }
+        var rows = UnitImport.Read(new StringReader(csv.ToString()), out var errors);
+        if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors));
+        var registry = scope.ServiceProvider.GetRequiredService<InstrumentRegistry>();
+        var instruments = (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
+        var result = await UnitImport.ApplyAsync(db, rows, instruments, ct);
+        if (result.Errors.Count > 0) throw new InvalidOperationException(string.Join("; ", result.Errors));
+    }
+
+    public static string ProvinceCode(int p) => $"T{p:00}";
+
+    public static string ProvinceCommuneCode(int province, int number) => $"T{province:00}-{number:000}";
 
     /// <summary>src/CchcSurvey.Web, found by walking up from the binaries to the repository root.</summary>
     private static string WebProjectDirectory()

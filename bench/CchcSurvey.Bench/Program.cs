@@ -19,7 +19,7 @@ namespace CchcSurvey.Bench;
 /// </summary>
 public static class BenchMain
 {
-    private const int Communes = 3321;
+    internal const int Communes = 3321;
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -32,9 +32,12 @@ public static class BenchMain
         }
         var command = args.Length > 0 ? args[0] : "";
         var provider = Option("--provider", "sqlite").ToLowerInvariant();
-        if (command is not ("indices" or "load" or "measure" or "reorganise" or "reorg") || provider is not ("sqlite" or "postgres" or "both") || (provider == "both" && command != "indices"))
+        if (command is not ("indices" or "load" or "measure" or "reorganise" or "reorg" or "datasets" or "dataset-rebuild" or "pages" or "pages-measure")
+            || provider is not ("sqlite" or "postgres" or "both") || (provider == "both" && command is not ("indices" or "datasets" or "pages")))
         {
             Console.Error.WriteLine("usage: indices --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 50] [--ranking-runs 20] [--server CONNSTR] [--file PATH] [--keep] [--reuse] [--out FILE.md]");
+            Console.Error.WriteLine("       datasets --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--dir /work/benchdata] [--server CONNSTR]");
+            Console.Error.WriteLine("       pages --provider sqlite|postgres|both --responses 100000,1000000,10000000 [--runs 40] [--seconds 60] [--dir /work/benchdata] [--server CONNSTR] [--read-only CONNSTR] [--unpartitioned] [--out FILE.md]");
             return 2;
         }
         var ct = CancellationToken.None;
@@ -43,7 +46,13 @@ public static class BenchMain
             "reorg" => await ReorganiseBench.RunAsync(provider, Option("--connection", ""), rebuild: !args.Contains("--no-rebuild"), ct),
             "reorganise" => await ReorganiseAsync(provider, long.Parse(Option("--responses", "1000000").Replace("_", ""), CultureInfo.InvariantCulture),
                 Option("--file", Path.Combine(Path.GetTempPath(), "cchc-bench", "reorg.db")), Option("--server", "Host=127.0.0.1;Port=5432;Username=cchc;Password=cchc;Database=postgres"), ct),
-            "load" => await LoadAsync(provider, Option("--connection", ""), long.Parse(Option("--to", "0"), CultureInfo.InvariantCulture), ct),
+            "load" => await LoadAsync(provider, Option("--connection", ""), long.Parse(Option("--to", "0"), CultureInfo.InvariantCulture), Option("--tree", "flat"), ct),
+            "datasets" => await Datasets.BuildAsync(provider, Datasets.Sizes(Option("--responses", "100000,1000000,10000000")), Option("--dir", Datasets.DefaultDirectory), Option("--server", Datasets.DefaultServer), ct),
+            "dataset-rebuild" => await Datasets.RebuildChildAsync(provider, Option("--connection", ""), ct),
+            "pages" => await PageBench.RunAsync(provider, Datasets.Sizes(Option("--responses", "100000,1000000,10000000")), Option("--dir", Datasets.DefaultDirectory),
+                Option("--server", Datasets.DefaultServer), Option("--runs", "40"), Option("--seconds", "60"), Option("--read-only", ""), Option("--out", ""), args.Contains("--unpartitioned"), ct),
+            "pages-measure" => await PageBench.MeasureChildAsync(provider, Option("--connection", ""), Option("--read-only", ""), int.Parse(Option("--runs", "40"), CultureInfo.InvariantCulture),
+                int.Parse(Option("--seconds", "60"), CultureInfo.InvariantCulture), ct),
             "measure" => await MeasureAsync(provider, Option("--connection", ""), int.Parse(Option("--runs", "50"), CultureInfo.InvariantCulture),
                 int.Parse(Option("--ranking-runs", "20"), CultureInfo.InvariantCulture), rebuild: !args.Contains("--no-rebuild"), ct),
             _ when provider == "both" => await IndicesAsync(args, "sqlite", Option, ct) is var code && code != 0 ? code : await IndicesAsync(args, "postgres", Option, ct),
@@ -165,7 +174,7 @@ public static class BenchMain
     }
 
     /// <summary>Runs this program again with the arguments; its last line starting "RESULT " is the JSON result.</summary>
-    private static async Task<T> ChildAsync<T>(string[] arguments, CancellationToken ct)
+    internal static async Task<T> ChildAsync<T>(string[] arguments, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(BenchMain).Assembly.Location);
@@ -188,12 +197,13 @@ public static class BenchMain
         MemoryPeak RebuildPeak, MemoryPeak QueryPeak, long ProcessPeakWorkingSet, long DatabaseBytes, string LoadAverage);
 
     /// <summary>Child: the app migrates and gets its units, then the bulk loader fills Responses up to the total.</summary>
-    private static async Task<int> LoadAsync(string provider, string connectionString, long total, CancellationToken ct)
+    private static async Task<int> LoadAsync(string provider, string connectionString, long total, string tree, CancellationToken ct)
     {
         using var sampler = new MemorySampler();
         using var app = new BenchApp(provider, connectionString);
         app.CreateClient();
-        await app.ImportUnitsAsync(Communes, ct);
+        if (tree == "provinces") await app.ImportProvinceTreeAsync(Datasets.Provinces, Communes, ct);
+        else await app.ImportUnitsAsync(Communes, ct);
         var loader = await BulkLoader.CreateAsync(app, ct);
         var before = loader.Loaded;
         sampler.Reset();
@@ -252,7 +262,7 @@ public static class BenchMain
         return 0;
     }
 
-    private static async Task<bool> PostgresDatabaseExistsAsync(string server, string database)
+    internal static async Task<bool> PostgresDatabaseExistsAsync(string server, string database)
     {
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
@@ -284,7 +294,7 @@ public static class BenchMain
             throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}");
     }
 
-    private static async Task<long> DatabaseBytesAsync(BenchApp app)
+    internal static async Task<long> DatabaseBytesAsync(BenchApp app)
     {
         if (app.IsPostgres)
         {
@@ -297,7 +307,7 @@ public static class BenchMain
         return new[] { file, file + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    internal static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -307,7 +317,7 @@ public static class BenchMain
 
     public static string Mb(long bytes) => $"{bytes / 1048576.0:N0} MB";
 
-    private static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}  (load average {LoadAverage()})");
+    internal static void Log(string message) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}  (load average {LoadAverage()})");
 
     /// <summary>The 1-, 5- and 15-minute load averages: the machine is shared, so every figure says how busy it was.</summary>
     public static string LoadAverage() =>

@@ -34,6 +34,10 @@ public sealed class DatabaseInitializer(
         await opaqueIds.ToOpaqueAsync(Security.OpaqueKind.Response, 0, ct);
         if (!database.Value.IsPostgres)
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        else
+            // Responses are partitioned by month (migration ResponsesByMonth): keep two years of empty months ahead,
+            // so that answers never pile up in the default partition of a site that runs for years.
+            await db.Database.ExecuteSqlRawAsync("SELECT cchc_add_response_months(current_date, (current_date + interval '24 months')::date)", ct);
 
         await PublishBuiltInInstrumentsAsync(ct);
         foreach (var role in Roles.All)

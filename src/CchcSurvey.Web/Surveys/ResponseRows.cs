@@ -111,8 +111,18 @@ public static class ResponseRows
             hashes[i] = r.PayloadHash;
             flags[i] = r.Flags;
         }
+        // Responses is partitioned by month on PostgreSQL, and a partitioned table cannot have a unique index on
+        // SubmissionId alone: the id is made unique by the SubmissionIds table, written in the same statement. Only
+        // the ids it accepts are inserted (the first of duplicates within the batch), so "on conflict do nothing"
+        // keeps its meaning; without it a stored id fails the statement, as the unique index did.
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO \"Responses\" ({Columns}) SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9){onConflict}", connection, transaction);
+            $"""
+            WITH input AS (SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) WITH ORDINALITY AS t({Columns}, "Ordinal")),
+            fresh AS (INSERT INTO "SubmissionIds" ("SubmissionId") SELECT "SubmissionId" FROM input{(onConflict.Length > 0 ? " ON CONFLICT DO NOTHING" : "")} RETURNING "SubmissionId")
+            INSERT INTO "Responses" ({Columns})
+            SELECT {Columns} FROM (SELECT DISTINCT ON (i."SubmissionId") i.* FROM input i JOIN fresh f ON f."SubmissionId" = i."SubmissionId" ORDER BY i."SubmissionId", i."Ordinal") d
+            ORDER BY "Ordinal"
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = units });
         command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = counters });
