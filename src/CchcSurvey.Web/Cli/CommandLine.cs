@@ -269,7 +269,7 @@ public static class CommandLine
             if (imported.Errors.Count > 0)
             {
                 foreach (var line in imported.Errors.Take(50)) output.WriteLine(line);
-                throw new CommandException($"{file.Name}: {imported.Errors.Count} error(s), nothing imported; first: {imported.Errors[0]}");
+                throw new CommandException($"{file.Name}: {imported.Errors.Count} error(s), {(imported.Created == 0 ? "nothing" : imported.Created.ToString())} imported; first: {imported.Errors[0]}");
             }
             output.WriteLine($"Imported {imported.Created} responses ({imported.AlreadyPresent} already present).");
             return 0;
