@@ -17,6 +17,10 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.RateLimiting;
 using Prometheus;
 
+// Command line: help and unknown commands are answered before anything starts (a typo never starts the site)
+if (CommandLine.AnswerBeforeStart(args) is int answered)
+    return answered;
+
 var builder = WebApplication.CreateBuilder(args);
 
 // The web root is the repository's top-level wwwroot/ (or the copy beside a published app).

@@ -1,3 +1,5 @@
+using static CchcSurvey.Web.Api.JsonRequests;
+using static CchcSurvey.Web.Api.Problems;
 using System.Text.Json;
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
@@ -244,13 +246,6 @@ public static class SurveyApi
             extensions: new Dictionary<string, object?> { ["kiosk"] = reason });
     }
 
-    /// <summary>application/json, with no charset or UTF-8 (RFC 8259 §8.1); application/json-patch+json, text/json, charset=latin1… are not.</summary>
-    internal static bool IsJsonUtf8(string? contentType) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
-        && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-        && Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Charset) is var charset
-        && (charset.Value is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>False when a string or a property name is an escaped lone surrogate ("\ud800"): reading it would throw.</summary>
     private static bool HasOnlyUnicodeStrings(JsonElement element)
     {
@@ -287,35 +282,6 @@ public static class SurveyApi
     }
 
     private static readonly string[] KnownFields = ["submissionId", "counter", "token", "instrument", "version", "channel", "answers", "elapsedSeconds"];
-
-    internal static bool TryGetString(JsonElement root, string name, out string value)
-    {
-        value = "";
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind != JsonValueKind.String) return false;
-        value = element.GetString() ?? "";
-        return value.Length is > 0 and <= 100;
-    }
-
-    internal static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
-    internal static IResult Invalid(string detail, string? field = null) =>
-        field is null
-            ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: detail)
-            : Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] }, title: "Invalid request", detail: detail);
-
-    internal static IResult NotFound(string detail) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
 
     private const string Tag = "Survey";
 

@@ -15,26 +15,134 @@ namespace CchcSurvey.Web.Cli;
 /// <summary>
 /// The commands of the README, run by the same program after the database is migrated:
 /// <c>dotnet run --project src/CchcSurvey.Web -- &lt;command&gt;</c>. Each exits non-zero with a one-line
-/// reason on bad input, and writes nothing then.
+/// reason on bad input, and writes nothing then. The command tree built in <see cref="Build"/> is the one table
+/// of commands: the usage lines (<see cref="UsageLines"/>), the help and the refusals are derived from it, so a
+/// new command is added there and nowhere else.
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["user", "token", "units", "demo", "import", "stats", "dossiers", "counters", "export", "backup", "kiosk", "paper", "instruments"];
+    /// <summary>Switches of the web host itself (besides any <c>--Section:Key</c>): with only these the site starts.</summary>
+    private static readonly string[] HostSwitches = ["urls", "environment", "contentRoot", "applicationName", "webroot", "http_ports", "https_ports"];
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
+    /// <summary>
+    /// True when the arguments are more than configuration of the web host (<c>--urls …</c>, <c>--Database:Provider Postgres</c>):
+    /// then they are a command, and an unknown one is refused rather than starting the site.
+    /// </summary>
+    public static bool IsCommand(string[] args) => CommandArguments(args).Length > 0;
+
+    /// <summary>The arguments without the configuration switches (<c>--Section:Key value</c>, <c>--Section:Key=value</c>, <c>--urls …</c>).</summary>
+    internal static string[] CommandArguments(string[] args)
+    {
+        var rest = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
+            {
+                // "--key=value" is configuration whatever the key (the test host passes its settings so); the
+                // commands' own options are written "--option value".
+                var key = arg[2..].Split('=', 2)[0];
+                if (arg.Contains('=') || key.Contains(':') || HostSwitches.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    // "--key value": the value goes with it
+                    if (!arg.Contains('=') && i + 1 < args.Length) i++;
+                    continue;
+                }
+            }
+            rest.Add(arg);
+        }
+        return rest.ToArray();
+    }
+
+    /// <summary>
+    /// Answers what needs no database, before the app is built: help (exit 0) and unknown commands, options or
+    /// missing arguments (exit 2, the reason on one line, then the usage lines). Null: run the command.
+    /// </summary>
+    public static int? AnswerBeforeStart(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        if (!IsCommand(args)) return null;
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = Build(EmptyServices.Instance, output, error);
+        var parsed = root.Parse(CommandArguments(args));
+        if (parsed.Errors.Count > 0) return Refuse(root, parsed, error);
+        if (parsed.Action is System.CommandLine.Help.HelpAction)
+        {
+            parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            return 0;
+        }
+        return null;
+    }
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
         var root = Build(services, output, error);
-        var parsed = root.Parse(args.Where(a => !a.StartsWith("--ConnectionStrings", StringComparison.Ordinal) && !a.StartsWith("--Database", StringComparison.Ordinal)).ToArray());
-        if (parsed.Errors.Count > 0)
+        var parsed = root.Parse(CommandArguments(args));
+        if (parsed.Errors.Count > 0) return Refuse(root, parsed, error);
+        // The writer stores responses (paper, demo data) through its queue; outside the web host nobody starts it.
+        var writer = services.GetService<ResponseWriter>();
+        var startWriter = writer is { ExecuteTask: null };
+        if (startWriter) await writer!.StartAsync(CancellationToken.None);
+        try
         {
-            error.WriteLine("error: " + parsed.Errors[0].Message.Split('\n')[0].Trim());
-            return 2;
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         }
-        return await parsed.InvokeAsync();
+        finally
+        {
+            // Drains the queue: every response handed to it is stored before the program exits.
+            if (startWriter) await writer!.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>One usage line per command, in the order of the tree (the list shown when a command is unknown).</summary>
+    public static IReadOnlyList<string> UsageLines() => Usage(Build(EmptyServices.Instance, TextWriter.Null, TextWriter.Null), "").ToList();
+
+    private static int Refuse(RootCommand root, ParseResult parsed, TextWriter error)
+    {
+        // The deepest command that was recognised: its own usage, or every command when none was.
+        var command = parsed.CommandResult.Command;
+        var reason = parsed.UnmatchedTokens.Count > 0
+            ? $"unknown {(command == root ? "command" : "option or argument")} '{parsed.UnmatchedTokens[0]}'"
+            : parsed.Errors[0].Message.Split('\n')[0].Trim();
+        error.WriteLine("error: " + reason);
+        var prefix = string.Join(' ', Ancestry(parsed.CommandResult.Parent as System.CommandLine.Parsing.CommandResult).Reverse().Skip(1));
+        error.WriteLine(command == root ? "Commands (add --help to any of them for details):" : "Usage:");
+        foreach (var line in Usage(command, prefix)) error.WriteLine("  " + line);
+        return 2;
+    }
+
+    private static IEnumerable<string> Ancestry(System.CommandLine.Parsing.CommandResult? result)
+    {
+        for (; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult) yield return result.Command.Name;
+    }
+
+    private static IEnumerable<string> Usage(Command command, string prefix)
+    {
+        var name = command is RootCommand ? "" : (prefix.Length == 0 ? command.Name : prefix + " " + command.Name);
+        if (command.Subcommands.Count > 0)
+        {
+            foreach (var sub in command.Subcommands.Where(c => !c.Hidden))
+                foreach (var line in Usage(sub, name)) yield return line;
+            yield break;
+        }
+        var parts = new List<string> { name };
+        foreach (var argument in command.Arguments)
+            parts.Add(argument.Arity.MaximumNumberOfValues > 1 ? $"{argument.Name.ToUpperInvariant()}..." : argument.Name.ToUpperInvariant());
+        foreach (var option in command.Options.Where(o => !o.Hidden && o is not System.CommandLine.Help.HelpOption))
+        {
+            var value = option.ValueType == typeof(bool) ? option.Name : $"{option.Name} {(option.HelpName ?? option.Name.TrimStart('-')).ToUpperInvariant()}";
+            parts.Add(option.Required ? value : $"[{value}]");
+        }
+        yield return string.Join(' ', parts) + (string.IsNullOrEmpty(command.Description) ? "" : "    # " + command.Description);
+    }
+
+    /// <summary>Parsing and help need the command tree but never a service.</summary>
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+        public object? GetService(Type serviceType) => null;
     }
 
     private sealed class CommandException(string message) : Exception(message);
@@ -161,7 +269,7 @@ public static class CommandLine
             if (imported.Errors.Count > 0)
             {
                 foreach (var line in imported.Errors.Take(50)) output.WriteLine(line);
-                throw new CommandException($"{file.Name}: {imported.Errors.Count} error(s), nothing imported; first: {imported.Errors[0]}");
+                throw new CommandException($"{file.Name}: {imported.Errors.Count} error(s), {(imported.Created == 0 ? "nothing" : imported.Created.ToString())} imported; first: {imported.Errors[0]}");
             }
             output.WriteLine($"Imported {imported.Created} responses ({imported.AlreadyPresent} already present).");
             return 0;

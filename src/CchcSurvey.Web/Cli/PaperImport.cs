@@ -1,7 +1,6 @@
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Core.Paper;
 using CchcSurvey.Web.Data;
-using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Surveys;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +9,10 @@ namespace CchcSurvey.Web.Cli;
 
 /// <summary>
 /// Imports paper questionnaires in the reference <c>responses.csv</c> format: every row is checked
-/// (answers, unit, counter, instrument) before anything is written, then all rows go in one transaction.
-/// A row whose submission id is already stored with the same payload is skipped, so a re-run is harmless.
-/// Statistics cells are updated in the same transaction, as for every other writer.
+/// (answers, unit, counter, instrument, a submission id stored before with other answers) before anything is
+/// written, then the rows are stored by <see cref="SubmissionService.StoreBulkAsync"/>, the writer's one path with
+/// its one idempotency rule: a row whose submission id is already stored with the same payload is stored once, so a
+/// re-run — or the run that completes an interrupted one — adds only what is missing.
 /// </summary>
 public static class PaperImport
 {
@@ -21,7 +21,6 @@ public static class PaperImport
     public static async Task<Outcome> ImportAsync(IServiceProvider services, string path, CancellationToken ct)
     {
         var db = services.GetRequiredService<SurveyDbContext>();
-        var ledger = services.GetRequiredService<StatisticsLedger>();
         var registry = services.GetRequiredService<InstrumentRegistry>();
         var clock = services.GetRequiredService<LocalClock>();
 
@@ -38,9 +37,8 @@ public static class PaperImport
                 stored[row.SubmissionId] = row.PayloadHash;
 
         var errors = new List<string>();
-        var toAdd = new List<LedgerEntry>();
+        var toStore = new List<BulkSubmission>();
         var seen = new HashSet<Guid>();
-        var skipped = 0;
         foreach (var row in read.Rows)
         {
             var where = $"line {row.LineNumber}";
@@ -53,41 +51,23 @@ public static class PaperImport
             }
             if (!seen.Add(row.SubmissionId)) { errors.Add($"{where}: submission id {row.SubmissionId} appears twice in the file"); continue; }
             var instrument = current[row.Instrument];
-            var answersJson = AnswerCodec.Serialize(row.Answers);
-            var hash = SubmissionService.PayloadHash(counter?.Code ?? unit.Code, instrument.Code, instrument.Version, row.Channel, answersJson);
-            if (stored.TryGetValue(row.SubmissionId, out var existing))
+            // Checked here too, not only by the writer, so that a conflicting row refuses the whole file before anything is stored.
+            var hash = SubmissionService.PayloadHash(counter?.Code ?? unit.Code, instrument.Code, instrument.Version, row.Channel, AnswerCodec.Serialize(row.Answers));
+            if (stored.TryGetValue(row.SubmissionId, out var existing) && existing != hash)
             {
-                if (existing == hash) { skipped++; continue; }
                 errors.Add($"{where}: submission id {row.SubmissionId} is already stored with different answers");
                 continue;
             }
             var local = row.HourLocal;
-            toAdd.Add(new LedgerEntry(new Response
-            {
-                SubmissionId = row.SubmissionId,
-                UnitId = unit.Id,
-                CounterId = counter?.Id,
-                InstrumentVersionId = instrument.VersionId,
-                Channel = row.Channel,
-                SubmittedHourUtc = clock.ToUtc(new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0)),
-                AnswersJson = answersJson,
-                PayloadHash = hash,
-            }, row.Answers));
+            toStore.Add(new BulkSubmission(row.SubmissionId, unit.Id, unit.Code, counter, instrument, row.Channel, row.Answers,
+                clock.ToUtc(new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0))));
         }
         if (errors.Count > 0) return new Outcome(0, 0, errors);
-        // Before the cells are written: a flagged response goes into the flagged cells.
-        await Integrity.IntegrityEvaluator.FlagImportedAsync(db, toAdd.Select(e => e.Response).ToList(), clock, ct);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        foreach (var chunk in toAdd.Chunk(5000))
-        {
-            db.Responses.AddRange(chunk.Select(e => e.Response));
-            await ledger.AddAsync(db, chunk, ct);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
-        await transaction.CommitAsync(ct);
-        return new Outcome(toAdd.Count, skipped, []);
+        var outcome = await services.GetRequiredService<SubmissionService>().StoreBulkAsync(toStore, null, ct);
+        // Only a concurrent writer storing one of these ids with other answers between the check and the write gets here.
+        IReadOnlyList<string> conflicts = outcome.Conflicts == 0 ? []
+            : [$"{outcome.Conflicts} row(s) were stored meanwhile with different answers by another writer and were not imported"];
+        return new Outcome(outcome.Created, outcome.Replayed, conflicts);
     }
 }

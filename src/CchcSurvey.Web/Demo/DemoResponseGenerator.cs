@@ -1,6 +1,5 @@
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
-using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Surveys;
 using Microsoft.EntityFrameworkCore;
@@ -10,12 +9,11 @@ namespace CchcSurvey.Web.Demo;
 /// <summary>
 /// Fills the database with plausible responses over the demo units and the last 12 months: each unit
 /// has its own level of satisfaction, most answers come by QR code in office hours on working days, and
-/// low ratings sometimes carry reasons and a comment. Inserted in large batches, one transaction each.
+/// low ratings sometimes carry reasons and a comment. Stored like every other response, through
+/// <see cref="SubmissionService.StoreBulkAsync"/> (the writer's batches, its idempotency rule and flags).
 /// </summary>
-public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry registry, LocalClock clock, StatisticsLedger ledger)
+public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry registry, LocalClock clock, SubmissionService submissions)
 {
-    private const int BatchSize = 5000;
-
     private static readonly string[] Comments =
     [
         "Cán bộ hướng dẫn nhiệt tình, dễ hiểu.",
@@ -37,51 +35,21 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
         var quality = counters.Select(c => c.UnitId).Distinct().ToDictionary(id => id, _ => 0.55 + random.NextDouble() * 0.4);
         var startOfTodayUtc = clock.StartOfDayUtc(clock.Today());
 
-        var previous = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        // Generated lazily, as the writer takes them.
+        IEnumerable<BulkSubmission> Generate()
         {
-            var written = 0;
-            while (written < count)
+            for (var i = 0; i < count; i++)
             {
-                var batch = Math.Min(BatchSize, count - written);
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var entries = new List<LedgerEntry>(batch);
-                for (var i = 0; i < batch; i++)
-                {
-                    var counter = counters[random.Next(counters.Count)];
-                    var instrument = PickInstrument(random, counter, instruments);
-                    var answers = Answers(random, instrument.Definition, quality[counter.UnitId]);
-                    var channel = random.NextDouble() switch { < 0.7 => "qr", < 0.93 => "kiosk", _ => "paper" };
-                    var command = new SubmissionCommand(NewGuid(random), counter, instrument, channel, answers);
-                    var answersJson = AnswerCodec.Serialize(answers);
-                    var response = new Response
-                    {
-                        SubmissionId = command.SubmissionId,
-                        UnitId = counter.UnitId,
-                        CounterId = counter.Id,
-                        InstrumentVersionId = instrument.VersionId,
-                        Channel = channel,
-                        SubmittedHourUtc = RandomOfficeHour(random, startOfTodayUtc),
-                        AnswersJson = answersJson,
-                        PayloadHash = SubmissionService.PayloadHash(command, answersJson),
-                    };
-                    db.Responses.Add(response);
-                    entries.Add(new LedgerEntry(response, answers));
-                }
-                await ledger.AddAsync(db, entries, ct);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                db.ChangeTracker.Clear();
-                written += batch;
-                progress?.Report(written);
+                var counter = counters[random.Next(counters.Count)];
+                var instrument = PickInstrument(random, counter, instruments);
+                var answers = Answers(random, instrument.Definition, quality[counter.UnitId]);
+                var channel = random.NextDouble() switch { < 0.7 => "qr", < 0.93 => "kiosk", _ => "paper" };
+                yield return new BulkSubmission(NewGuid(random), counter.UnitId, counter.Unit.Code, counter, instrument, channel, answers,
+                    RandomOfficeHour(random, startOfTodayUtc));
             }
-            return written;
         }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = previous;
-        }
+        var outcome = await submissions.StoreBulkAsync(Generate(), progress, ct);
+        return outcome.Created;
     }
 
     private static PublishedInstrument PickInstrument(Random random, Counter counter, IReadOnlyDictionary<string, PublishedInstrument> instruments)

@@ -22,7 +22,7 @@ public static class ExportApi
             var dot = file.LastIndexOf('.');
             var kind = dot > 0 ? file[..dot] : file;
             if (kind is not ("indices" or "responses" or "codebook") || dot < 0 || !ExportFormats.TryParse(file[(dot + 1)..], out var format))
-                return Api.SurveyApi.NotFound($"No export '{file}'. Kinds: indices, responses, codebook; formats: csv, xlsx, json.");
+                return Api.Problems.NotFound($"No export '{file}'. Kinds: indices, responses, codebook; formats: csv, xlsx, json.");
             if (!IndexApi.TryParseFilter(http.Request, out var filter, out var problem)) return problem;
 
             Unit? unit;
@@ -30,18 +30,18 @@ public static class ExportApi
             if (code.Length > 0)
             {
                 unit = await scope.FindVisibleUnitAsync(code, ct);
-                if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
+                if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             }
             else
             {
                 unit = await scope.RootAsync(ct);
-                if (unit is null && !scope.IsAdmin) return Api.SurveyApi.NotFound("No unit in scope.");
+                if (unit is null && !scope.IsAdmin) return Api.Problems.NotFound("No unit in scope.");
             }
 
             var exports = ExportService.From(services);
             var instrument = http.Request.Query["instrument"].ToString() is { Length: > 0 } given ? given : null;
             if (instrument is not null && !(await exports.InstrumentCodesAsync(ct)).Contains(instrument))
-                return Api.SurveyApi.Invalid($"No published instrument '{instrument}'.", "instrument");
+                return Api.Problems.Invalid($"No published instrument '{instrument}'.", "instrument");
             if (kind == "responses" && !scope.IsAdmin)
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                     detail: "Microdata (responses) exports are for administrators only; use the indices export.");

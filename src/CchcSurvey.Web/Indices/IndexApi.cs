@@ -22,11 +22,11 @@ public static class IndexApi
         {
             if (!TryParseFilter(request, out var filter, out var problem)) return problem;
             var unit = await scope.FindVisibleUnitAsync(code, ct);
-            if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
+            if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             var instrument = request.Query["instrument"].ToString();
             var instruments = (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
             if (instrument.Length > 0 && !instruments.Contains(instrument))
-                return Api.SurveyApi.Invalid($"No published instrument '{instrument}'.", "instrument");
+                return Api.Problems.Invalid($"No published instrument '{instrument}'.", "instrument");
 
             // Complementary suppression in time: no hidden month comes back as its quarter or year minus the others.
             if (instrument.Length > 0)
@@ -54,13 +54,13 @@ public static class IndexApi
         {
             if (!TryParseFilter(request, out var filter, out var problem)) return problem;
             var unit = await scope.FindVisibleUnitAsync(code, ct);
-            if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
+            if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             var instrumentCode = request.Query["instrument"].ToString() is { Length: > 0 } given ? given : (await registry.DefaultAsync(db, ct))?.Code ?? "";
             var instrument = await registry.FindAsync(db, instrumentCode, null, ct);
-            if (instrument is null) return Api.SurveyApi.Invalid($"No published instrument '{instrumentCode}'.", "instrument");
+            if (instrument is null) return Api.Problems.Invalid($"No published instrument '{instrumentCode}'.", "instrument");
             var item = request.Query["item"].ToString() is { Length: > 0 } itemGiven ? itemGiven : DefaultRankingItem(instrument.Definition);
             if (instrument.Definition.FindItem(item) is not { Type: AnswerType.Likert5 or AnswerType.Likert3 })
-                return Api.SurveyApi.Invalid($"'{item}' is not a rating item of {instrumentCode}.", "item");
+                return Api.Problems.Invalid($"'{item}' is not a rating item of {instrumentCode}.", "item");
 
             var children = await queries.ChildrenAsync(unit, ct);
             var satisfied = await queries.SatisfiedAsync(children, instrumentCode, item, filter, ct);
@@ -97,13 +97,13 @@ public static class IndexApi
         problem = Results.Empty;
         if (!TryParsePeriod(request.Query, out var period, out var error, out var field))
         {
-            problem = Api.SurveyApi.Invalid(error, field);
+            problem = Api.Problems.Invalid(error, field);
             return false;
         }
         var channel = request.Query["channel"].ToString();
         if (channel.Length > 0 && !Channels.IsValid(channel))
         {
-            problem = Api.SurveyApi.Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
+            problem = Api.Problems.Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
             return false;
         }
         // Flagged responses count only when asked for (METHODOLOGY §6).
@@ -111,7 +111,7 @@ public static class IndexApi
         var flagged = request.Query["includeFlagged"].ToString();
         if (flagged.Length > 0 && !bool.TryParse(flagged, out includeFlagged))
         {
-            problem = Api.SurveyApi.Invalid("includeFlagged must be true or false.", "includeFlagged");
+            problem = Api.Problems.Invalid("includeFlagged must be true or false.", "includeFlagged");
             return false;
         }
         filter = new IndexFilter(period.From, period.To, channel.Length > 0 ? channel : null, includeFlagged);

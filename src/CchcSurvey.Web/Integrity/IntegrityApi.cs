@@ -25,16 +25,16 @@ public static class IntegrityApi
         {
             var (root, problem) = await ReadJsonAsync(http, ct);
             if (root is not { } body) return problem!;
-            if (body.ValueKind != JsonValueKind.Object) return SurveyApi.Invalid("The body must be a JSON object.");
+            if (body.ValueKind != JsonValueKind.Object) return Problems.Invalid("The body must be a JSON object.");
             var unknown = body.EnumerateObject().Select(p => p.Name).Except(["counter", "dossier"], StringComparer.Ordinal).ToList();
-            if (unknown.Count > 0) return SurveyApi.Invalid($"Unknown field(s): {string.Join(", ", unknown)}.");
-            if (!SurveyApi.TryGetString(body, "counter", out var code)) return SurveyApi.Invalid("counter must be a counter code.", "counter");
+            if (unknown.Count > 0) return Problems.Invalid($"Unknown field(s): {string.Join(", ", unknown)}.");
+            if (!JsonRequests.TryGetString(body, "counter", out var code)) return Problems.Invalid("counter must be a counter code.", "counter");
             // The dossier code is accepted so that callers can send what they have, but nothing about it is stored.
-            if (body.TryGetProperty("dossier", out var dossier) && dossier.ValueKind != JsonValueKind.Null && !SurveyApi.TryGetString(body, "dossier", out _))
-                return SurveyApi.Invalid("dossier must be a string of at most 100 characters.", "dossier");
+            if (body.TryGetProperty("dossier", out var dossier) && dossier.ValueKind != JsonValueKind.Null && !JsonRequests.TryGetString(body, "dossier", out _))
+                return Problems.Invalid("dossier must be a string of at most 100 characters.", "dossier");
 
             var counter = await VisibleCounterAsync(db, scope, code, ct);
-            if (counter is null) return SurveyApi.NotFound($"No active counter '{code}'.");
+            if (counter is null) return Problems.NotFound($"No active counter '{code}'.");
             var issued = await tokens.IssueAsync(counter, http.Request, ct);
             await http.RequestServices.GetRequiredService<Administration.AuditLog>().AddForUnitAsync(http.User, Administration.AuditActions.DossierTokenIssue,
                 counter.UnitId, $"counter {counter.Code}, over the API", ct);
@@ -63,23 +63,23 @@ public static class IntegrityApi
             var (root, problem) = await ReadJsonAsync(http, ct);
             if (root is not { } body) return problem!;
             var items = body.ValueKind == JsonValueKind.Array ? body.EnumerateArray().ToList() : [body];
-            if (items.Count == 0) return SurveyApi.Invalid("No dossier counts given.");
+            if (items.Count == 0) return Problems.Invalid("No dossier counts given.");
             var rows = new List<DossierCountRow>();
             for (var i = 0; i < items.Count; i++)
             {
                 var item = items[i];
-                if (item.ValueKind != JsonValueKind.Object) return SurveyApi.Invalid($"[{i}] must be an object {{unit, month, count}}.");
-                if (!SurveyApi.TryGetString(item, "unit", out var unit)) return SurveyApi.Invalid($"[{i}].unit must be a unit code.", "unit");
-                if (!SurveyApi.TryGetString(item, "month", out var monthText) || !DossierCounts.TryParseMonth(monthText, out var month))
-                    return SurveyApi.Invalid($"[{i}].month must be yyyy-MM.", "month");
+                if (item.ValueKind != JsonValueKind.Object) return Problems.Invalid($"[{i}] must be an object {{unit, month, count}}.");
+                if (!JsonRequests.TryGetString(item, "unit", out var unit)) return Problems.Invalid($"[{i}].unit must be a unit code.", "unit");
+                if (!JsonRequests.TryGetString(item, "month", out var monthText) || !DossierCounts.TryParseMonth(monthText, out var month))
+                    return Problems.Invalid($"[{i}].month must be yyyy-MM.", "month");
                 if (!item.TryGetProperty("count", out var countElement) || countElement.ValueKind != JsonValueKind.Number || !countElement.TryGetInt32(out var count) || count < 0)
-                    return SurveyApi.Invalid($"[{i}].count must be a whole number ≥ 0.", "count");
+                    return Problems.Invalid($"[{i}].count must be a whole number ≥ 0.", "count");
                 rows.Add(new DossierCountRow(unit, month, count, i + 1));
             }
             await scope.RootAsync(ct);
             var (written, errors) = await DossierCounts.ApplyAsync(db, rows, scope.CanSee, ct,
                 http.RequestServices.GetRequiredService<Administration.AuditLog>(), http.User);
-            if (errors.Count > 0) return SurveyApi.NotFound(string.Join("; ", errors));
+            if (errors.Count > 0) return Problems.NotFound(string.Join("; ", errors));
             return Results.Ok(new DossiersWritten(written));
         })
             .WithJsonBody<DossierCountRequest>()
@@ -119,9 +119,9 @@ public static class IntegrityApi
 
     private static async Task<(JsonElement? Root, IResult? Problem)> ReadJsonAsync(HttpContext http, CancellationToken ct)
     {
-        if (!SurveyApi.IsJsonUtf8(http.Request.ContentType))
-            return (null, SurveyApi.Invalid("The body must be UTF-8 JSON (Content-Type: application/json)."));
-        var body = await SurveyApi.ReadBoundedAsync(http.Request.Body, MaxBodyBytes, ct);
+        if (!JsonRequests.IsJsonUtf8(http.Request.ContentType))
+            return (null, Problems.Invalid("The body must be UTF-8 JSON (Content-Type: application/json)."));
+        var body = await JsonRequests.ReadBoundedAsync(http.Request.Body, MaxBodyBytes, ct);
         if (body is null)
             return (null, Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"At most {MaxBodyBytes} bytes."));
         try
@@ -131,7 +131,7 @@ public static class IntegrityApi
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            return (null, SurveyApi.Invalid($"The body is not valid JSON: {e.Message}"));
+            return (null, Problems.Invalid($"The body is not valid JSON: {e.Message}"));
         }
     }
 

@@ -76,7 +76,7 @@ public sealed class IntegrityEvaluator
     /// <param name="counts">The writer's running counts; they are raised as responses are evaluated.</param>
     /// <param name="today">The HMAC secret of the current UTC day (empty: sightings are not recorded).</param>
     /// <param name="yesterday">The previous day's secret, so that a device seen before midnight is recognised after it.</param>
-    public static async Task<IntegrityEvaluator> PrepareAsync(SurveyDbContext db, IReadOnlyList<(Response Response, string? Device, string? OpeningHours)> batch,
+    public static async Task<IntegrityEvaluator> PrepareAsync(SurveyDbContext db, IReadOnlyList<(Response Response, string? Device, string? OpeningHours, bool EnteredByOfficial)> batch,
         RunningCounts counts, byte[] today, byte[] yesterday, IntegrityOptions options, LocalClock clock, CancellationToken ct)
     {
         var evaluator = new IntegrityEvaluator(options, clock, today, yesterday, counts);
@@ -87,8 +87,9 @@ public sealed class IntegrityEvaluator
         // Burst: responses already stored per counter and hour, counted once per counter-hour. The unit narrows the
         // count to the (UnitId, SubmittedHourUtc) index: a counter belongs to one unit.
         counts.Trim();
-        foreach (var (counterId, unitId, hour) in responses.Where(r => r.CounterId is not null)
-                     .Select(r => (r.CounterId!.Value, r.UnitId, r.SubmittedHourUtc)).Distinct())
+        // Not for answers entered by an official: Burst does not apply to them, and a bulk import spans many hours.
+        foreach (var (counterId, unitId, hour) in batch.Where(b => b.Response.CounterId is not null && !b.EnteredByOfficial)
+                     .Select(b => (b.Response.CounterId!.Value, b.Response.UnitId, b.Response.SubmittedHourUtc)).Distinct())
         {
             if (counts.PerCounterHour.ContainsKey((counterId, hour))) continue;
             counts.PerCounterHour[(counterId, hour)] = await db.Responses
@@ -97,7 +98,7 @@ public sealed class IntegrityEvaluator
 
         // Opening hours come with the counter (already loaded by the submission path). A malformed text (it is
         // checked when set) counts as always open: never flag on a typo.
-        foreach (var (response, _, hours) in batch)
+        foreach (var (response, _, hours, _) in batch)
             if (response.CounterId is int id && hours is not null && !evaluator._openingHours.ContainsKey(id)
                 && OpeningHours.TryParse(hours, out var parsed, out _))
                 evaluator._openingHours[id] = parsed!;
@@ -132,7 +133,7 @@ public sealed class IntegrityEvaluator
         if (today.Length > 0)
         {
             var keys = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (response, device, _) in batch)
+            foreach (var (response, device, _, _) in batch)
             {
                 if (device is null || response.CounterId is not int counterId) continue;
                 keys.Add(DeviceKeys.SightingKey(today, device, counterId));
@@ -188,44 +189,6 @@ public sealed class IntegrityEvaluator
             if (n > dossiers) flags |= ResponseFlags.MoreThanDossiers;
         }
         return flags;
-    }
-
-    /// <summary>
-    /// Flags answers an official imports (paper questionnaires): only MoreThanDossiers, which applies to every answer.
-    /// Burst, RepeatDevice, TooFast and OutsideHours read the time or the device of a visit, and an imported answer's
-    /// time is when it was entered or what the file says, not a visit (METHODOLOGY §6, Channels are earned).
-    /// Responses are counted in the order given, after those already stored in their unit and local month.
-    /// </summary>
-    public static async Task FlagImportedAsync(SurveyDbContext db, IReadOnlyList<Response> responses, LocalClock clock, CancellationToken ct)
-    {
-        DateOnly Month(DateTime hourUtc)
-        {
-            var local = clock.ToLocal(hourUtc);
-            return new DateOnly(local.Year, local.Month, 1);
-        }
-        var keys = responses.Select(r => (r.UnitId, Month: Month(r.SubmittedHourUtc))).Distinct().ToList();
-        if (keys.Count == 0) return;
-        var unitIds = keys.Select(k => k.UnitId).Distinct().ToList();
-        var months = keys.Select(k => k.Month).Distinct().ToList();
-        var dossiers = await db.DossierCounts.AsNoTracking().Where(d => unitIds.Contains(d.UnitId) && months.Contains(d.Month))
-            .ToDictionaryAsync(d => (d.UnitId, d.Month), d => d.Count, ct);
-        var counted = new Dictionary<(int, DateOnly), int>();
-        foreach (var key in keys.Where(dossiers.ContainsKey))
-        {
-            var start = clock.StartOfDayUtc(key.Month);
-            var end = clock.StartOfDayUtc(key.Month.AddMonths(1));
-            var unitId = key.UnitId;
-            counted[key] = await db.Responses.CountAsync(r => r.UnitId == unitId && r.SubmittedHourUtc >= start && r.SubmittedHourUtc < end, ct);
-        }
-        foreach (var response in responses)
-        {
-            response.Flags &= ~(int)(ResponseFlags.Burst | ResponseFlags.RepeatDevice | ResponseFlags.TooFast | ResponseFlags.OutsideHours);
-            var key = (response.UnitId, Month(response.SubmittedHourUtc));
-            if (!dossiers.TryGetValue(key, out var ceiling)) continue;
-            var n = counted[key] + 1;
-            counted[key] = n;
-            if (n > ceiling) response.Flags |= (int)ResponseFlags.MoreThanDossiers;
-        }
     }
 
     private DateOnly MonthOf(DateTime hourUtc)

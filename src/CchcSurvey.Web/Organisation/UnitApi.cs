@@ -20,7 +20,7 @@ public static class UnitApi
         app.MapGet("/api/v1/units/{code}", async (string code, OfficialScope scope, SurveyDbContext db, CancellationToken ct) =>
         {
             var unit = await scope.FindVisibleUnitAsync(code, ct);
-            if (unit is null) return Api.SurveyApi.NotFound($"No unit '{code}'.");
+            if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             var related = await db.Units.AsNoTracking()
                 .Where(u => u.Id == unit.ParentId || u.Id == unit.SuccessorId || u.SuccessorId == unit.Id)
                 .ToListAsync(ct);

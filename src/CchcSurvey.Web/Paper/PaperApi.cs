@@ -25,11 +25,11 @@ public static class PaperApi
         api.MapGet("/forms/{counter}/{file}", async (string counter, string file, int? sheets, string? lang, HttpContext http,
             OfficialScope scope, SurveyDbContext db, InstrumentRegistry registry, PaperService paper, CancellationToken ct) =>
         {
-            if (!file.EndsWith(".pdf", StringComparison.Ordinal)) return SurveyApi.NotFound("Unknown form file.");
+            if (!file.EndsWith(".pdf", StringComparison.Ordinal)) return Problems.NotFound("Unknown form file.");
             var found = await FindAsync(counter, file[..^4], db, scope, registry, ct);
             if (found.Problem is not null) return found.Problem;
             if (sheets is not int n || n < 1 || n > PaperService.MaxSheets)
-                return SurveyApi.Invalid($"sheets must be a whole number from 1 to {PaperService.MaxSheets}.", "sheets");
+                return Problems.Invalid($"sheets must be a whole number from 1 to {PaperService.MaxSheets}.", "sheets");
             var pdf = await paper.PrintAsync(found.Counter!, found.Instrument!, n, lang ?? "vi", AuditLog.ActorOf(http.User), ct);
             return Results.File(pdf, "application/pdf", $"{found.Counter!.Code}-{found.Instrument!.Code}-{n}.pdf");
         })
@@ -66,10 +66,10 @@ public static class PaperApi
 
         api.MapPost("/scans", async (HttpContext http, OfficialScope scope, PaperService paper, CancellationToken ct) =>
         {
-            if (!http.Request.HasFormContentType) return SurveyApi.Invalid("Send multipart/form-data with the scan in the field 'file'.", "file");
+            if (!http.Request.HasFormContentType) return Problems.Invalid("Send multipart/form-data with the scan in the field 'file'.", "file");
             var form = await http.Request.ReadFormAsync(ct);
             var file = form.Files.GetFile("file");
-            if (file is null || file.Length == 0) return SurveyApi.Invalid("The field 'file' must hold a PDF, PNG, JPEG or TIFF file.", "file");
+            if (file is null || file.Length == 0) return Problems.Invalid("The field 'file' must hold a PDF, PNG, JPEG or TIFF file.", "file");
             var path = Path.Combine(Path.GetTempPath(), "cchc-scan-" + Guid.NewGuid().ToString("N"));
             try
             {
@@ -77,7 +77,7 @@ public static class PaperApi
                 var head = new byte[8];
                 await using (var check = File.OpenRead(path)) _ = await check.ReadAsync(head, ct);
                 if (CchcSurvey.Core.Paper.PageImages.Detect(head) == CchcSurvey.Core.Paper.PageImages.Kind.Unknown)
-                    return SurveyApi.Invalid("The file is not a PDF, PNG, JPEG or TIFF file.", "file");
+                    return Problems.Invalid("The file is not a PDF, PNG, JPEG or TIFF file.", "file");
                 var root = await scope.RootAsync(ct);
                 var pages = await paper.ScanAsync(path, scope.CanSee, root?.Id, AuditLog.ActorOf(http.User), null, ct);
                 return Results.Json(new ScanResult(pages.ToList()));
@@ -96,11 +96,11 @@ public static class PaperApi
         // Large batches: stored, then read in the background (resumable after a restart); the progress is polled.
         api.MapPost("/batches", async (HttpContext http, OfficialScope scope, PaperBatchStore batches, CancellationToken ct) =>
         {
-            if (!http.Request.HasFormContentType) return SurveyApi.Invalid("Send multipart/form-data with the scan in the field 'file'.", "file");
+            if (!http.Request.HasFormContentType) return Problems.Invalid("Send multipart/form-data with the scan in the field 'file'.", "file");
             var form = await http.Request.ReadFormAsync(ct);
             var root = await scope.RootAsync(ct);
             var (batch, refusal) = await batches.EnqueueAsync(form.Files.GetFile("file"), AuditLog.ActorOf(http.User), root?.Id, ct);
-            if (batch is null) return SurveyApi.Invalid(refusal == PaperBatchStore.Refusal.NotAScan
+            if (batch is null) return Problems.Invalid(refusal == PaperBatchStore.Refusal.NotAScan
                 ? "The file is not a PDF, PNG, JPEG or TIFF file." : "The field 'file' must hold a PDF, PNG, JPEG or TIFF file.", "file");
             return Results.Accepted($"/api/v1/paper/batches/{batch.Id}", PaperBatchProgress.Of(batch));
         }).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxUploadBytes))
@@ -114,7 +114,7 @@ public static class PaperApi
         api.MapGet("/batches/{id}", async (string id, OfficialScope scope, PaperBatchStore batches, CancellationToken ct) =>
         {
             var batch = Guid.TryParse(id, out var key) ? await batches.FindAsync(key, scope, ct) : null;
-            return batch is null ? SurveyApi.NotFound($"No batch '{id}'.") : Results.Json(PaperBatchProgress.Of(batch));
+            return batch is null ? Problems.NotFound($"No batch '{id}'.") : Results.Json(PaperBatchProgress.Of(batch));
         })
             .Produces<PaperBatchProgress>()
             .Describe(Tag, "getPaperBatch", "Progress of a background scan",
@@ -136,10 +136,10 @@ public static class PaperApi
         SurveyDbContext db, OfficialScope scope, InstrumentRegistry registry, CancellationToken ct)
     {
         var counter = await IntegrityApi.VisibleCounterAsync(db, scope, counterCode, ct);
-        if (counter is null) return (null, null, SurveyApi.NotFound($"No active counter '{counterCode}'."));
+        if (counter is null) return (null, null, Problems.NotFound($"No active counter '{counterCode}'."));
         var instrument = await registry.FindAsync(db, instrumentCode, null, ct);
-        if (instrument is null) return (null, null, SurveyApi.NotFound($"No instrument '{instrumentCode}'."));
-        if (!counter.Offers(instrument.Code)) return (null, null, SurveyApi.NotFound($"Counter '{counterCode}' does not offer '{instrumentCode}'."));
+        if (instrument is null) return (null, null, Problems.NotFound($"No instrument '{instrumentCode}'."));
+        if (!counter.Offers(instrument.Code)) return (null, null, Problems.NotFound($"Counter '{counterCode}' does not offer '{instrumentCode}'."));
         _ = CultureInfo.InvariantCulture;
         return (counter, instrument, null);
     }

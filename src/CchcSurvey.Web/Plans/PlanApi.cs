@@ -33,9 +33,9 @@ public static class PlanApi
             var asOfText = request.Query["asOf"].ToString();
             var asOf = clock.Today();
             if (asOfText.Length > 0 && !DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf))
-                return SurveyApi.Invalid($"asOf '{asOfText}' không phải là ngày yyyy-MM-dd.", "asOf");
+                return Problems.Invalid($"asOf '{asOfText}' không phải là ngày yyyy-MM-dd.", "asOf");
             var view = await service.ViewAsync(code, asOf, withFigures: true, ct);
-            return view is null ? SurveyApi.NotFound($"No plan '{code}'.") : Results.Json(Body(view));
+            return view is null ? Problems.NotFound($"No plan '{code}'.") : Results.Json(Body(view));
         })
             .WithQuery(("asOf", "The date (yyyy-MM-dd) the task buckets are computed as of; today when left out."))
             .Produces<System.Text.Json.Nodes.JsonObject>()
@@ -52,9 +52,9 @@ public static class PlanApi
 
         plans.MapPost("/{code}/tasks/{task}/progress", async (string code, string task, HttpContext http, PlanService service, CancellationToken ct) =>
         {
-            if (!SurveyApi.IsJsonUtf8(http.Request.ContentType))
-                return SurveyApi.Invalid("Nội dung phải là JSON UTF-8 (Content-Type: application/json).");
-            var bytes = await SurveyApi.ReadBoundedAsync(http.Request.Body, MaxBodyBytes, ct);
+            if (!JsonRequests.IsJsonUtf8(http.Request.ContentType))
+                return Problems.Invalid("Nội dung phải là JSON UTF-8 (Content-Type: application/json).");
+            var bytes = await JsonRequests.ReadBoundedAsync(http.Request.Body, MaxBodyBytes, ct);
             if (bytes is null) return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large", detail: $"At most {MaxBodyBytes} bytes.");
             JsonElement body;
             try
@@ -64,23 +64,23 @@ public static class PlanApi
             }
             catch (Exception e) when (e is JsonException or ArgumentException)
             {
-                return SurveyApi.Invalid($"Nội dung không phải JSON hợp lệ: {e.Message}");
+                return Problems.Invalid($"Nội dung không phải JSON hợp lệ: {e.Message}");
             }
-            if (body.ValueKind != JsonValueKind.Object) return SurveyApi.Invalid("Nội dung phải là một đối tượng JSON {status, note, date}.");
+            if (body.ValueKind != JsonValueKind.Object) return Problems.Invalid("Nội dung phải là một đối tượng JSON {status, note, date}.");
             var unknown = body.EnumerateObject().Select(p => p.Name).Except(["status", "note", "date"], StringComparer.Ordinal).ToList();
-            if (unknown.Count > 0) return SurveyApi.Invalid($"Trường không được hỗ trợ: {string.Join(", ", unknown)}.");
+            if (unknown.Count > 0) return Problems.Invalid($"Trường không được hỗ trợ: {string.Join(", ", unknown)}.");
             string? Text(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             foreach (var name in new[] { "status", "note", "date" })
                 if (body.TryGetProperty(name, out var v) && v.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
-                    return SurveyApi.Invalid($"{name} phải là chuỗi.", name);
+                    return Problems.Invalid($"{name} phải là chuỗi.", name);
 
             var result = await service.ReportProgressAsync(http.User, code, task, Text("status"), Text("note"), Text("date"), [], ct);
             return result.Status switch
             {
                 StatusCodes.Status201Created => Results.Json(new { id = result.Id, plan = code, task, status = Text("status") }, statusCode: StatusCodes.Status201Created),
-                StatusCodes.Status404NotFound => SurveyApi.NotFound($"No task '{task}' of plan '{code}'."),
+                StatusCodes.Status404NotFound => Problems.NotFound($"No task '{task}' of plan '{code}'."),
                 StatusCodes.Status403Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: result.Error),
-                _ => SurveyApi.Invalid(result.Error!, FieldOf(result.Error!)),
+                _ => Problems.Invalid(result.Error!, FieldOf(result.Error!)),
             };
         })
             .WithJsonBody<PlanProgressRequest>()

@@ -62,7 +62,7 @@ public static class QrCodeEndpoints
         app.MapGet("/api/v1/counters/{code}/qr.{format:regex(^(png|svg)$)}", async (string code, string format, HttpContext http, SubmissionService submissions, QrCodes qr, CancellationToken ct) =>
         {
             var counter = await submissions.FindActiveCounterAsync(code, ct);
-            if (counter is null) return Api.SurveyApi.NotFound($"No active counter '{code}'.");
+            if (counter is null) return Api.Problems.NotFound($"No active counter '{code}'.");
             var url = qr.SurveyUrl(http.Request, counter.Code);
             var download = http.Request.Query.ContainsKey("download");
             return format == "png"

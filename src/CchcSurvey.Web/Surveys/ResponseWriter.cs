@@ -39,9 +39,14 @@ public sealed class ResponseWriter(
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    /// <summary>Queues a response and waits until it is committed (Created) or found already stored (Replayed / Conflict).</summary>
-    public Task<SubmissionStatus> WriteAsync(Response response, IReadOnlyDictionary<string, AnswerValue> answers, CancellationToken ct) =>
-        WriteAsync(new ResponseWrite(response, answers), ct);
+    private int _started;
+
+    /// <summary>
+    /// Starts the loop once: the start-up demo data and the command line need the writer before (or without) the host,
+    /// whose own start is then a no-op.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken) =>
+        Interlocked.Exchange(ref _started, 1) == 0 ? base.StartAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Queues a response (with its token and device, if any) and waits for the outcome.</summary>
     public async Task<SubmissionStatus> WriteAsync(ResponseWrite write, CancellationToken ct)
@@ -322,7 +327,7 @@ public sealed class ResponseWriter(
     private async Task<List<LedgerEntry>> FlagAsync(AsyncServiceScope scope, SurveyDbContext db, IReadOnlyList<Pending> accepted, (byte[] Today, byte[] Yesterday) secrets)
     {
         var evaluator = await IntegrityEvaluator.PrepareAsync(db,
-            accepted.Select(p => (p.Response, p.Write.Device, p.Write.OpeningHours)).ToList(),
+            accepted.Select(p => (p.Response, p.Write.Device, p.Write.OpeningHours, p.Write.EnteredByOfficial)).ToList(),
             _counts, secrets.Today, secrets.Yesterday, integrity.Value, scope.ServiceProvider.GetRequiredService<LocalClock>(), CancellationToken.None);
         var fresh = new List<LedgerEntry>(accepted.Count);
         foreach (var pending in accepted)

@@ -32,6 +32,22 @@ public sealed record SubmissionCommand(
     double? ElapsedSeconds = null,
     bool EnteredByOfficial = false);
 
+/// <summary>A response brought in bulk by an official (<see cref="SubmissionService.StoreBulkAsync"/>).</summary>
+/// <param name="UnitCode">The unit's code: with <paramref name="Counter"/> null (a paper answer without counter) it takes the counter's place in the payload hash.</param>
+/// <param name="SubmittedHourUtc">The hour the answer is filed under, already truncated to the hour.</param>
+public sealed record BulkSubmission(
+    Guid SubmissionId,
+    int UnitId,
+    string UnitCode,
+    Counter? Counter,
+    PublishedInstrument Instrument,
+    string Channel,
+    IReadOnlyDictionary<string, AnswerValue> Answers,
+    DateTime SubmittedHourUtc);
+
+/// <summary>How a bulk store went: stored now, already stored with the same payload, refused (same id, other payload).</summary>
+public sealed record BulkOutcome(int Created, int Replayed, int Conflicts);
+
 public enum SubmissionStatus
 {
     /// <summary>Stored now (HTTP 201).</summary>
@@ -90,6 +106,56 @@ public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, Resp
         var status = await writer.WriteAsync(new ResponseWrite(response, command.Answers, tokenHash, device, (int)flags, command.Counter.OpeningHours, command.EnteredByOfficial), ct);
         Operations.SurveyMetrics.Stored(status);
         return new SubmissionResult(status, command.SubmissionId);
+    }
+
+    /// <summary>How many bulk responses are handed to the writer at a time: several of its batches, so that it commits full ones.</summary>
+    private const int BulkWindow = 4096;
+
+    /// <summary>
+    /// Stores responses an official brings in bulk — paper questionnaires imported from a file, demo data — through
+    /// the same writer and the same idempotency rule as every channel: a stored id with the same payload is
+    /// <see cref="SubmissionStatus.Replayed"/> (stored once, however often a file is imported), with another payload a
+    /// <see cref="SubmissionStatus.Conflict"/> that changes nothing. Not a citizen's visit, so no counter budget and
+    /// only the flags that apply to entered answers (<see cref="ResponseWrite.EnteredByOfficial"/>); each keeps its own
+    /// hour. The writer commits batch by batch: an interrupted import is completed by running it again.
+    /// </summary>
+    public async Task<BulkOutcome> StoreBulkAsync(IEnumerable<BulkSubmission> submissions, IProgress<int>? progress, CancellationToken ct)
+    {
+        // At start-up (demo data) and on the command line the host has not started the writer yet.
+        await writer.StartAsync(ct);
+        var window = new List<Task<SubmissionStatus>>(BulkWindow);
+        var (created, replayed, conflicts, done) = (0, 0, 0, 0);
+        async Task DrainAsync()
+        {
+            foreach (var status in await Task.WhenAll(window))
+            {
+                if (status == SubmissionStatus.Created) created++;
+                else if (status == SubmissionStatus.Replayed) replayed++;
+                else conflicts++;
+            }
+            done += window.Count;
+            window.Clear();
+            progress?.Report(done);
+        }
+        foreach (var submission in submissions)
+        {
+            var answersJson = AnswerCodec.Serialize(submission.Answers);
+            var response = new Response
+            {
+                SubmissionId = submission.SubmissionId,
+                UnitId = submission.UnitId,
+                CounterId = submission.Counter?.Id,
+                InstrumentVersionId = submission.Instrument.VersionId,
+                Channel = submission.Channel,
+                SubmittedHourUtc = submission.SubmittedHourUtc,
+                AnswersJson = answersJson,
+                PayloadHash = PayloadHash(submission.Counter?.Code ?? submission.UnitCode, submission.Instrument.Code, submission.Instrument.Version, submission.Channel, answersJson),
+            };
+            window.Add(writer.WriteAsync(new ResponseWrite(response, submission.Answers, EnteredByOfficial: true), ct));
+            if (window.Count == BulkWindow) await DrainAsync();
+        }
+        if (window.Count > 0) await DrainAsync();
+        return new BulkOutcome(created, replayed, conflicts);
     }
 
     /// <summary>

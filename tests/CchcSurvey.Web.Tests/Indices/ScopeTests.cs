@@ -8,11 +8,7 @@ public sealed class ScopeTests(SurveyAppFactory factory) : IClassFixture<SurveyA
 {
     private async Task<HttpClient> CommuneOfficialAsync()
     {
-        var email = $"{Guid.NewGuid():N}@anson.vn";
-        Assert.Equal(0, (await CliRunner.RunAsync(factory, "user", "add", "--email", email, "--password", "Mat-khau-123", "--role", "viewer", "--unit", "VQ-AS")).ExitCode);
-        var client = factory.CreateBrowserClient();
-        await Http.SignInAsync(client, email, "Mat-khau-123");
-        return client;
+        return await Officials.SignedInAsync(factory, $"{Guid.NewGuid():N}@anson.vn", "viewer", "VQ-AS");
     }
 
     [Theory]

@@ -18,9 +18,7 @@ public static class IntegrityTestHelpers
 
     public static async Task AddOfficialAsync(SurveyAppFactory factory, string email, string role, string? unit)
     {
-        string[] args = ["user", "add", "--email", email, "--password", "Official-Pass-123", "--role", role, .. (unit is null ? Array.Empty<string>() : ["--unit", unit])];
-        var run = await CliRunner.RunAsync(factory, args);
-        Assert.True(run.ExitCode == 0, run.Error);
+        await Officials.AddAsync(factory, email, role, unit, "Official-Pass-123");
     }
 
     public static HttpClient Bearer(SurveyAppFactory factory, string token)

@@ -15,7 +15,7 @@ namespace CchcSurvey.Web.Pages.Staff;
 /// print a small receipt slip with the QR code of a new single-use token for one dossier. Issuing is a POST
 /// (antiforgery-checked), so a reload or a prefetch never creates tokens.
 /// </summary>
-public sealed class TokenModel(SurveyDbContext db, OfficialScope scope, DossierTokenService tokens, LocalClock clock) : PageModel
+public sealed class TokenModel(SurveyDbContext db, OfficialScope scope, DossierTokenService tokens, LocalClock clock, Administration.AuditLog audit) : PageModel
 {
     public sealed record CounterOption(string Code, string Name, string UnitName);
 
@@ -41,7 +41,7 @@ public sealed class TokenModel(SurveyDbContext db, OfficialScope scope, DossierT
         var counter = string.IsNullOrWhiteSpace(Counter) ? null : await IntegrityApi.VisibleCounterAsync(db, scope, Counter.Trim(), ct);
         if (counter is null) return NotFound();
         Issued = await tokens.IssueAsync(counter, Request, ct);
-        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>().AddForUnitAsync(User, Administration.AuditActions.DossierTokenIssue,
+        await audit.AddForUnitAsync(User, Administration.AuditActions.DossierTokenIssue,
             counter.UnitId, $"counter {counter.Code}, printed slip", ct);
         await db.SaveChangesAsync(ct);
         Svg = QrPoster.ScalableSvg(QrCodes.Svg(Issued.Url, 4));

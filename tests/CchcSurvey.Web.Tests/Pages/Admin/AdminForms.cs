@@ -20,13 +20,7 @@ public static class AdminForms
     /// <summary>A new official made through the command line, signed in; returns the client and the e-mail.</summary>
     public static async Task<(HttpClient Client, string Email)> OfficialAsync(SurveyAppFactory factory, string role, string? unit, string password = "Mat-khau-123")
     {
-        var email = $"{role}-{Guid.NewGuid():N}@test.local";
-        var args = new List<string> { "user", "add", "--email", email, "--password", password, "--role", role };
-        if (unit is not null) args.AddRange(["--unit", unit]);
-        Assert.Equal(0, (await CliRunner.RunAsync(factory, [.. args])).ExitCode);
-        var client = factory.CreateBrowserClient();
-        await Http.SignInAsync(client, email, password);
-        return (client, email);
+        return await Officials.NewSignedInAsync(factory, role, unit, password);
     }
 
     /// <summary>Posts a form the way a browser does: the antiforgery token from <paramref name="pageUrl"/>, then the fields.</summary>

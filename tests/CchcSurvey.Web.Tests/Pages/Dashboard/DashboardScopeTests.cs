@@ -21,25 +21,8 @@ public sealed class DashboardScopeTests : IClassFixture<SurveyAppFactory>
         _factory = factory;
     }
 
-    private static readonly SemaphoreSlim Creating = new(1, 1);
-
-    private async Task<HttpClient> CommuneOfficialAsync()
-    {
-        const string email = "xa.anson@vanquan.vn", password = "Mat-khau-Xa-123";
-        await Creating.WaitAsync();
-        try
-        {
-            if (!_factory.WithDatabase(db => db.Users.Any(u => u.Email == email)))
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "user", "add", "--email", email, "--password", password, "--role", "viewer", "--unit", "VQ-AS")).ExitCode);
-        }
-        finally
-        {
-            Creating.Release();
-        }
-        var client = _factory.CreateBrowserClient();
-        await Http.SignInAsync(client, email, password);
-        return client;
-    }
+    private Task<HttpClient> CommuneOfficialAsync() =>
+        Officials.SignedInAsync(_factory, "xa.anson@vanquan.vn", "viewer", "VQ-AS", "Mat-khau-Xa-123");
 
     [Fact]
     public async Task A_commune_official_sees_their_commune_and_gets_404_for_another_commune_and_for_the_district()

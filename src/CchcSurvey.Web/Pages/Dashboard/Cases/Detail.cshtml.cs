@@ -11,7 +11,7 @@ namespace CchcSurvey.Web.Pages.Dashboard.Cases;
 /// <summary>One case: the comment it came from, status, assignee (an official whose scope contains the unit),
 /// internal notes (appended, with author and date) and the optional public answer. Viewers read only.</summary>
 public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, Webhooks.WebhookOutbox webhooks,
-    Surveys.InstrumentRegistry registry) : PageModel
+    Surveys.InstrumentRegistry registry, Administration.AuditLog audit) : PageModel
 {
     public sealed record Assignable(string Id, string Email);
 
@@ -63,7 +63,7 @@ public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalCl
         Case.PublicAnswer = string.IsNullOrWhiteSpace(PublicAnswer) ? null : PublicAnswer.Trim();
         if (!string.IsNullOrWhiteSpace(Note))
             Case.InternalNotes += $"[{clock.ToLocal(now):dd/MM/yyyy HH:mm} {User.Identity?.Name}] {Note.Trim()}\n";
-        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>().AddForUnitAsync(User, Administration.AuditActions.CaseUpdate, Case.UnitId,
+        await audit.AddForUnitAsync(User, Administration.AuditActions.CaseUpdate, Case.UnitId,
             $"case {id}: status {Status}; assignee {assignee?.Email ?? "-"}{(string.IsNullOrWhiteSpace(Note) ? "" : "; note added")}{(Case.PublicAnswer is null ? "" : "; public answer set")}", ct);
         await db.SaveChangesAsync(ct);
         return LocalRedirect($"/dashboard/cases/{id}");

@@ -13,7 +13,7 @@ namespace CchcSurvey.Web.Pages.Dashboard.Cases;
 /// Follow-up cases (phản ánh, kiến nghị) in the official's scope: open → in progress → answered, due 15 working
 /// days after opening; overdue ones are highlighted. Managers and administrators open cases from a comment.
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, IOptions<CaseOptions> options, OpaqueIds opaque, Webhooks.WebhookOutbox webhooks) : PageModel
+public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, IOptions<CaseOptions> options, OpaqueIds opaque, Webhooks.WebhookOutbox webhooks, Administration.AuditLog audit) : PageModel
 {
     public sealed record CaseRow(int Id, string Title, string UnitCode, string UnitName, CaseStatus Status, DateOnly Opened, DateOnly Due, string? Assignee, bool Overdue);
 
@@ -73,7 +73,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, LocalClo
             await webhooks.StageAsync(Webhooks.WebhookEvents.CaseOpened, new Webhooks.CaseOpenedData(followUp.Id, unit.Code, unit.Name,
                 Webhooks.WebhookJson.Date(DateOnly.FromDateTime(clock.ToLocal(now))), Webhooks.WebhookJson.Date(followUp.DueDate), instrument, rating,
                 $"/dashboard/cases/{followUp.Id}"), ct);
-            await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+            await audit
                 .AddForUnitAsync(User, Administration.AuditActions.CaseOpen, followUp.UnitId, $"case {followUp.Id} opened from a comment, due {followUp.DueDate:yyyy-MM-dd}", ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);

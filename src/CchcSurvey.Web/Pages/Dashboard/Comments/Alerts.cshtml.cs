@@ -14,7 +14,7 @@ namespace CchcSurvey.Web.Pages.Dashboard.Comments;
 /// unit and kind, then by that identifier — never by their sequential id, which follows the responses' order
 /// (METHODOLOGY §6, Unlinkable).
 /// </summary>
-public sealed class AlertsModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, OpaqueIds opaque) : PageModel
+public sealed class AlertsModel(OfficialScope scope, SurveyDbContext db, LocalClock clock, OpaqueIds opaque, Administration.AuditLog audit) : PageModel
 {
     public const int MaxRows = 500;
 
@@ -47,7 +47,7 @@ public sealed class AlertsModel(OfficialScope scope, SurveyDbContext db, LocalCl
         {
             alert.AcknowledgedUtc = DateTime.UtcNow;
             alert.AcknowledgedBy = User.Identity?.Name;
-            await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+            await audit
                 .AddForUnitAsync(User, Administration.AuditActions.AlertAcknowledge, alert.UnitId, $"alert {alert.Id} ({alert.Kind})", ct);
             await db.SaveChangesAsync(ct);
         }

@@ -19,7 +19,7 @@ namespace CchcSurvey.Web.Pages.Dashboard.Comments;
 /// each is named by an opaque identifier (<see cref="OpaqueIds"/>), not the sequential response id; and the
 /// comments of one day are ordered by that identifier, which has nothing to do with their order of arrival.
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, InstrumentRegistry registry, LocalClock clock, OpaqueIds opaque) : PageModel
+public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, InstrumentRegistry registry, LocalClock clock, OpaqueIds opaque, Administration.AuditLog audit) : PageModel
 {
     public const int PageSize = 25;
 
@@ -119,7 +119,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         note.Handled = handled;
         note.HandledBy = handled ? User.Identity?.Name : null;
         note.HandledUtc = handled ? DateTime.UtcNow : null;
-        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+        await audit
             .AddForUnitAsync(User, Administration.AuditActions.CommentHandled, await UnitOfResponseAsync(note.ResponseId, ct), handled ? "comment handled" : "comment not handled", ct);
         await db.SaveChangesAsync(ct);
         return Back(back);
@@ -133,7 +133,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         if (note is null) return NotFound();
         var before = note.Tags;
         note.Tags = CommentNote.NormaliseTags(tags);
-        await HttpContext.RequestServices.GetRequiredService<Administration.AuditLog>()
+        await audit
             .AddForUnitAsync(User, Administration.AuditActions.CommentTags, await UnitOfResponseAsync(note.ResponseId, ct), $"comment tags '{before.Trim(',')}' → '{note.Tags.Trim(',')}'", ct);
         await db.SaveChangesAsync(ct);
         return Back(back);

@@ -15,11 +15,7 @@ public sealed partial class KioskAdminPageTests(SurveyAppFactory factory) : ICla
 
     private async Task<HttpClient> ManagerAsync()
     {
-        if (!factory.WithDatabase(db => db.Users.Any(u => u.Email == Manager)))
-            Assert.Equal(0, (await CliRunner.RunAsync(factory, "user", "add", "--email", Manager, "--password", Password, "--role", "manager", "--unit", "VQ-AS")).ExitCode);
-        var client = factory.CreateBrowserClient();
-        await Http.SignInAsync(client, Manager, Password);
-        return client;
+        return await Officials.SignedInAsync(factory, Manager, "manager", "VQ-AS", Password);
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, params (string Name, string Value)[] fields)

@@ -35,12 +35,7 @@ public static class WorkspaceSteps
     /// <summary>A new official with that role and scope, signed in.</summary>
     public static async Task<HttpClient> OfficialAsync(SurveyAppFactory factory, string role, string unit)
     {
-        var email = $"{role}-{Guid.NewGuid():N}@{unit.ToLowerInvariant()}.vn";
-        var run = await CliRunner.RunAsync(factory, "user", "add", "--email", email, "--password", Password, "--role", role, "--unit", unit);
-        Assert.Equal(0, run.ExitCode);
-        var client = factory.CreateBrowserClient();
-        await Http.SignInAsync(client, email, Password);
-        return client;
+        return await Officials.SignedInAsync(factory, $"{role}-{Guid.NewGuid():N}@{unit.ToLowerInvariant()}.vn", role, unit, Password);
     }
 
     public static async Task<HttpClient> AdminAsync(SurveyAppFactory factory)
