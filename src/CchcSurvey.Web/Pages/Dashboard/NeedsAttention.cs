@@ -60,7 +60,7 @@ public sealed class NeedsAttention
         var headline = overall is null ? new Share(null, null, null, 0) : Of(overall.Figure);
 
         // The comparison the dashboard made (SIPAS-DV's overall question) is the one shown, and only for that item.
-        var change = model.Change is { } c && chosen.Code == IndexModel.Service && c.Item == model.RankingItem ? c : null;
+        var change = model.Change is { } c && chosen == model.ServiceInstrument && c.Item == model.RankingItem ? c : null;
         double? points = null;
         if (change is { Suppressed: false } && model.CurrentOverall.N > 0 && model.PreviousOverall.N > 0)
             points = 100.0 * model.CurrentOverall.Satisfied / model.CurrentOverall.N - 100.0 * model.PreviousOverall.Satisfied / model.PreviousOverall.N;
@@ -75,7 +75,7 @@ public sealed class NeedsAttention
         var subtree = db.Units.Where(u => u.Path.StartsWith(unit.Path)).Select(u => u.Id);
         // As the comments page counts them: today's comments appear tomorrow (no clock finer than the day).
         var todayUtc = clock.StartOfDayUtc(clock.Today());
-        var lowComments = db.Responses.AsNoTracking().WithComment().WithLowRating()
+        var lowComments = db.Responses.AsNoTracking().WithComment().WithLowRating(model.Instruments.Select(i => i.Definition))
             .Where(r => subtree.Contains(r.UnitId) && r.SubmittedHourUtc < todayUtc);
         var lowOpen = await (from r in lowComments
                              join n in db.CommentNotes on r.Id equals n.ResponseId into notes
