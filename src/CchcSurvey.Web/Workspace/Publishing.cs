@@ -43,27 +43,28 @@ public sealed record PublishedFigures(
 /// Computes a unit's figures for a quarter, from the statistics cells, keeping only those with n ≥ MinN.
 /// Used when an administrator publishes; the result is frozen in <see cref="Publication.FiguresJson"/>.
 /// </summary>
-public sealed class PublicationBuilder(SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry)
+public sealed class PublicationBuilder(FiguresService figures)
 {
     public async Task<PublishedFigures> BuildAsync(Unit unit, QuarterPeriod quarter, CancellationToken ct)
     {
         var filter = new IndexFilter(quarter.From, quarter.To, null);
-        var options = queries.Options;
+        var options = figures.Options;
+        var published = (await figures.InstrumentsAsync(ct)).Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
         PublishedFigure? sipasIndex = null, quick = null, tt01 = null;
         var elements = PublishedFigures.ElementCodes.ToDictionary(e => e, _ => (PublishedFigure?)null);
-        if (await registry.FindAsync(db, "SIPAS-DV", null, ct) is not null)
+        if (published.Contains("SIPAS-DV"))
         {
-            // Flagged responses left out and complementary suppression in time, as on the dashboard (METHODOLOGY §6).
-            var sipas = (SipasServiceReport)await queries.ReportAsync(unit, "SIPAS-DV", filter, ct);
+            // Flagged responses left out, complementary suppression in time and across units, as on the dashboard (METHODOLOGY §6).
+            var sipas = (SipasServiceReport)await figures.ReportAsync(unit, "SIPAS-DV", filter, ct);
             sipasIndex = Shown(sipas.Index);
             foreach (var code in PublishedFigures.ElementCodes)
                 elements[code] = sipas.Elements.TryGetValue(code, out var element) ? Shown(element) : null;
         }
-        if (await registry.FindAsync(db, "NHANH", null, ct) is not null)
-            quick = Shown(((QuickRatingReport)await queries.ReportAsync(unit, "NHANH", filter, ct)).Overall);
-        if (await registry.FindAsync(db, "TT01", null, ct) is not null)
+        if (published.Contains("NHANH"))
+            quick = Shown(((QuickRatingReport)await figures.ReportAsync(unit, "NHANH", filter, ct)).Overall);
+        if (published.Contains("TT01"))
         {
-            var total = ((Tt01Report)await queries.ReportAsync(unit, "TT01", filter, ct)).Total;
+            var total = ((Tt01Report)await figures.ReportAsync(unit, "TT01", filter, ct)).Total;
             tt01 = total is { Suppressed: false, Mean: double m, Lo: double lo, Hi: double hi } ? new PublishedFigure(m, lo, hi, total.N) : null;
         }
         return new PublishedFigures(unit.Code, unit.Name, quarter.ToString(), options.MinN, sipasIndex, elements, quick, tt01);

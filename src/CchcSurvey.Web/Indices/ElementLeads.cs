@@ -1,7 +1,7 @@
 using CchcSurvey.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace CchcSurvey.Web.Pages.Dashboard;
+namespace CchcSurvey.Web.Indices;
 
 /// <summary>Where a unit's lead department for an element comes from.</summary>
 public enum LeadSource
@@ -54,7 +54,7 @@ public sealed class ElementLeads(SurveyDbContext db, IConfiguration configuratio
     /// <summary>The longest lead department text an administrator may store.</summary>
     public const int MaxLength = Data.Configurations.UnitElementLeadConfiguration.DepartmentLength;
 
-    public static IReadOnlyList<string> Elements => IndexModel.Elements;
+    public static IReadOnlyList<string> Elements => Pages.Dashboard.IndexModel.Elements;
 
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>(StringComparer.Ordinal)
     {
