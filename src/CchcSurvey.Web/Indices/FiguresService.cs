@@ -193,7 +193,9 @@ public sealed class FiguresService(IndexQueries queries, LaggingReads reads)
     /// <summary>The ranking of <paramref name="children"/> from figures already read with <see cref="ProtectedAsync"/> (they must be among the units shown).</summary>
     public RankingResult Rank(Protected figures, IReadOnlyList<Unit> children, string item)
     {
-        var inputs = children.Select(c =>
+        // In code order: the same list (and the same order among ties and insufficient units) whatever the units'
+        // display order, which differs between databases built in different ways (a reorganised tree, a fresh one).
+        var inputs = children.OrderBy(c => c.Code, StringComparer.Ordinal).Select(c =>
         {
             var satisfied = IndexCalculator.Satisfied(figures.Statistics[c.Id], item);
             return new RankingInput(c.Code, satisfied.Satisfied, satisfied.N);
