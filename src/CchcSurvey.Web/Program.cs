@@ -87,6 +87,8 @@ builder.Services.AddSingleton<InstrumentLanguages>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 // Figures may lag the primary by the standby's replay delay (ConnectionStrings:SurveyReadOnly, see LaggingReads).
 builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<IndexQueries>(sp, sp.GetRequiredService<LaggingReads>().Context));
+// The one figures service: dashboard, report, publishing and the indices/ranking API (Indices/FiguresService.cs).
+builder.Services.AddScoped<FiguresService>();
 builder.Services.AddScoped<StatisticsLedger>();
 builder.Services.AddSingleton<CellWriteGate>();
 builder.Services.AddSingleton<ResponseWriter>();

@@ -34,12 +34,15 @@ public static class Ranking
     /// b = mean of m(1−m)/n_j. With at least two units, v &gt; b and 0 &lt; m &lt; 1: κ = m(1−m)/(v−b) − 1,
     /// α₀ = mκ, β₀ = (1−m)κ; otherwise (or if κ ≤ 0) α₀ = β₀ = 0, i.e. no shrinkage.
     /// p̃_j = (c_j + α₀)/(n_j + α₀ + β₀). Ranks by p̃ descending; ties keep input order.
+    /// Units in <paramref name="hidden"/> (complementary suppression across siblings, METHODOLOGY §6) are listed as
+    /// insufficient too, whatever their n: ranking them would show c and n of a share hidden elsewhere.
     /// </summary>
-    public static RankingResult EmpiricalBayes(string item, IReadOnlyList<RankingInput> units, IndexOptions? options = null)
+    public static RankingResult EmpiricalBayes(string item, IReadOnlyList<RankingInput> units, IndexOptions? options = null, IReadOnlySet<string>? hidden = null)
     {
         options ??= IndexOptions.Default;
-        var insufficient = units.Where(u => u.N < options.MinN).Select(u => new RankingInsufficient(u.Unit, u.N)).ToList();
-        var ranked = units.Where(u => u.N >= options.MinN).ToList();
+        bool Left(RankingInput u) => u.N < options.MinN || hidden?.Contains(u.Unit) == true;
+        var insufficient = units.Where(Left).Select(u => new RankingInsufficient(u.Unit, u.N)).ToList();
+        var ranked = units.Where(u => !Left(u)).ToList();
         double alpha0 = 0, beta0 = 0;
         if (ranked.Count >= 2)
         {

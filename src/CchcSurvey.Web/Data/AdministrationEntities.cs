@@ -25,7 +25,7 @@ public sealed class AuditEntry
 /// <summary>
 /// An administrator's choice of the lead department (cơ quan chủ trì) for one SIPAS-DV element of one unit,
 /// inherited by its subtree unless a unit below sets its own. No row: inherit (nearest ancestor's row, then
-/// configuration, then the defaults; <c>Pages.Dashboard.ElementLeads</c>).
+/// configuration, then the defaults; <c>Indices.ElementLeads</c>).
 /// </summary>
 public sealed class UnitElementLead
 {

@@ -18,22 +18,23 @@ public static class IndexApi
     {
         var units = app.MapGroup("/api/v1/units/{code}").RequireAuthorization(Policies.Official);
 
-        units.MapGet("/indices", async (string code, HttpRequest request, OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db, CancellationToken ct) =>
+        units.MapGet("/indices", async (string code, HttpRequest request, OfficialScope scope, FiguresService figures, CancellationToken ct) =>
         {
             if (!TryParseFilter(request, out var filter, out var problem)) return problem;
             var unit = await scope.FindVisibleUnitAsync(code, ct);
             if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             var instrument = request.Query["instrument"].ToString();
-            var instruments = (await registry.CurrentAsync(db, ct)).Select(i => i.Code).ToList();
+            var instruments = (await figures.InstrumentsAsync(ct)).Select(i => i.Code).ToList();
             if (instrument.Length > 0 && !instruments.Contains(instrument))
                 return Api.Problems.Invalid($"No published instrument '{instrument}'.", "instrument");
 
-            // Complementary suppression in time: no hidden month comes back as its quarter or year minus the others.
+            // Complementary suppression in time and across units: no hidden month comes back as its quarter or year minus
+            // the others, no hidden child as its parent minus its siblings.
             if (instrument.Length > 0)
-                return Results.Json(await queries.ReportAsync(unit, instrument, filter, ct));
+                return Results.Json(await figures.ReportAsync(unit, instrument, filter, ct));
             var all = new Dictionary<string, InstrumentReport>(StringComparer.Ordinal);
             foreach (var code2 in instruments)
-                all[code2] = await queries.ReportAsync(unit, code2, filter, ct);
+                all[code2] = await figures.ReportAsync(unit, code2, filter, ct);
             return Results.Json(all);
         })
             .WithQuery([("instrument", "One questionnaire code; all published ones when left out."), .. ApiDocumentation.FigureFilters])
@@ -50,27 +51,28 @@ public static class IndexApi
                 new ApiExample("outside", "A unit that does not exist or is outside the token's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
                     Response: ApiDocumentation.Problem(404, "Not found", "No unit 'XX-NONE'.")));
 
-        units.MapGet("/ranking", async (string code, HttpRequest request, OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db, CancellationToken ct) =>
+        units.MapGet("/ranking", async (string code, HttpRequest request, OfficialScope scope, FiguresService figures, Surveys.InstrumentRegistry registry, CancellationToken ct) =>
         {
             if (!TryParseFilter(request, out var filter, out var problem)) return problem;
             var unit = await scope.FindVisibleUnitAsync(code, ct);
             if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
-            var instrumentCode = request.Query["instrument"].ToString() is { Length: > 0 } given ? given : (await registry.DefaultAsync(db, ct))?.Code ?? "";
-            var instrument = await registry.FindAsync(db, instrumentCode, null, ct);
+            var current = await figures.InstrumentsAsync(ct);
+            var instrumentCode = request.Query["instrument"].ToString() is { Length: > 0 } given ? given : registry.Default(current)?.Code ?? "";
+            var instrument = current.FirstOrDefault(i => i.Code == instrumentCode);
             if (instrument is null) return Api.Problems.Invalid($"No published instrument '{instrumentCode}'.", "instrument");
             var item = request.Query["item"].ToString() is { Length: > 0 } itemGiven ? itemGiven : DefaultRankingItem(instrument.Definition);
             if (instrument.Definition.FindItem(item) is not { Type: AnswerType.Likert5 or AnswerType.Likert3 })
                 return Api.Problems.Invalid($"'{item}' is not a rating item of {instrumentCode}.", "item");
 
-            var children = await queries.ChildrenAsync(unit, ct);
-            var satisfied = await queries.SatisfiedAsync(children, instrumentCode, item, filter, ct);
-            var inputs = children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList();
-            return Results.Json(Ranking.EmpiricalBayes(item, inputs, queries.Options));
+            // A child whose share is hidden (below MinN, in time or across units) is listed as insufficient.
+            var children = await figures.ChildrenAsync(unit, ct);
+            return Results.Json(await figures.RankAsync(unit, children, instrumentCode, item, filter, ct));
         })
             .WithQuery([("instrument", "Questionnaire code; the default instrument (`Survey:DefaultInstrument`) when left out."), ("item", "A rating item of the questionnaire; its overall item when left out."), .. ApiDocumentation.FigureFilters])
             .Produces<RankingResult>()
             .Describe(Tag, "getUnitRanking", "Ranking of a unit's children",
-                "Empirical-Bayes ranking (docs/methodology.md §4.11) of the unit's children on a rating item's satisfied share " +
+                "Empirical-Bayes ranking (docs/methodology.md §4.11) of the unit's children on a rating item's satisfied share; a child " +
+                "whose share is hidden (n below MinN, or complementary suppression in time or across units) is listed as insufficient " +
                 "(`instrument` defaults to the default instrument, `Survey:DefaultInstrument`, `item` to its overall satisfaction item). Outside the caller's scope, or unknown: 404.", 400, 404)
             .WithExamples(
                 new ApiExample("communes", "The district's communes on the quick rating", 200, new Dictionary<string, string> { ["code"] = "VQ", ["instrument"] = "NHANH" }),
@@ -83,80 +85,37 @@ public static class IndexApi
     private const string Tag = "Figures";
 
     /// <summary>The overall satisfaction item an instrument is ranked on by default.</summary>
-    public static string DefaultRankingItem(InstrumentDefinition definition) =>
-        definition.OverallItem?.Code ?? definition.Items.First(i => i.IsLikert).Code;
+    public static string DefaultRankingItem(InstrumentDefinition definition) => FiguresService.DefaultRankingItem(definition);
 
     /// <summary>
-    /// Reads the period, channel and includeFlagged; a bad value is a 400 problem. The period is a calendar month,
-    /// quarter or year, or all time (METHODOLOGY §6, No differencing): <c>period=2026-03</c>, <c>2026-Q1</c>, <c>2026</c>,
-    /// or <c>from</c>/<c>to</c> (yyyy-MM-dd, inclusive) that are exactly such a period's first and last days.
+    /// Reads the period, channel and includeFlagged with <see cref="FigureFilter.Parse"/>, the parser of every figure
+    /// view; a bad value is a 400 problem naming the first bad parameter. The period is a calendar month, quarter or
+    /// year, or all time (METHODOLOGY §6, No differencing): <c>period=2026-03</c>, <c>2026-Q1</c>, <c>2026</c>, or
+    /// <c>from</c>/<c>to</c> (yyyy-MM-dd, inclusive) that are exactly such a period's first and last days.
     /// </summary>
     public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out IResult problem)
     {
         filter = new IndexFilter(null, null, null);
         problem = Results.Empty;
-        if (!TryParsePeriod(request.Query, out var period, out var error, out var field))
+        if (!TryParse(request.Query, out var parsed, out var error))
         {
-            problem = Api.Problems.Invalid(error, field);
+            problem = Api.Problems.Invalid(error.Message, error.Field);
             return false;
         }
-        var channel = request.Query["channel"].ToString();
-        if (channel.Length > 0 && !Channels.IsValid(channel))
-        {
-            problem = Api.Problems.Invalid($"channel must be one of {string.Join(", ", Channels.All)}.", "channel");
-            return false;
-        }
-        // Flagged responses count only when asked for (METHODOLOGY §6).
-        var includeFlagged = false;
-        var flagged = request.Query["includeFlagged"].ToString();
-        if (flagged.Length > 0 && !bool.TryParse(flagged, out includeFlagged))
-        {
-            problem = Api.Problems.Invalid("includeFlagged must be true or false.", "includeFlagged");
-            return false;
-        }
-        filter = new IndexFilter(period.From, period.To, channel.Length > 0 ? channel : null, includeFlagged);
+        filter = parsed.IndexFilter;
         return true;
     }
 
-    /// <summary>
-    /// The calendar period of a query string: <c>period</c>, or <c>from</c> and <c>to</c> denoting exactly one month,
-    /// quarter or year; neither is all time. Anything else (arbitrary days, one end only, both forms) is refused
-    /// with a message saying what is allowed.
-    /// </summary>
-    public static bool TryParsePeriod(IQueryCollection query, out CalendarPeriod period, out string error, out string field)
+    private static bool TryParse(IQueryCollection query, out FigureFilter filter, out FilterError error)
     {
-        period = CalendarPeriod.AllTime;
-        error = "";
-        field = "period";
-        var periodText = query["period"].ToString();
-        var fromText = query["from"].ToString();
-        var toText = query["to"].ToString();
-        if (periodText.Length > 0)
-        {
-            if (fromText.Length > 0 || toText.Length > 0)
-            {
-                error = "Give either period or from/to, not both. Allowed: " + CalendarPeriod.Allowed + ".";
-                return false;
-            }
-            if (CalendarPeriod.TryParse(periodText, out period)) return true;
-            error = $"period '{periodText}' is not a calendar period. Allowed: {CalendarPeriod.Allowed}.";
-            return false;
-        }
-        DateOnly? from = null, to = null;
-        foreach (var (name, text) in new[] { ("from", fromText), ("to", toText) })
-        {
-            if (text.Length == 0) continue;
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                error = $"{name} must be a date yyyy-MM-dd. Allowed: {CalendarPeriod.Allowed}.";
-                field = name;
-                return false;
-            }
-            if (name == "from") from = date; else to = date;
-        }
-        if (CalendarPeriod.TryFromDates(from, to, out period)) return true;
-        error = $"from/to must cover exactly one calendar period. Allowed: {CalendarPeriod.Allowed}.";
-        field = from is null ? "to" : "from";
-        return false;
+        var errors = new List<FilterError>();
+        // In the API "period" is always the calendar period; month and quarter are the dashboard's old trend names.
+        if (query["period"].ToString() is "month" or "quarter")
+            errors.Add(new("period", $"period '{query["period"]}' is not a calendar period. Allowed: {CalendarPeriod.Allowed}."));
+        filter = FigureFilter.Parse(query, CalendarPeriod.AllTime, errors);
+        // The trend's buckets belong to the dashboard; the API has no trend.
+        errors.RemoveAll(e => e.Field == "trend");
+        error = errors.FirstOrDefault()!;
+        return errors.Count == 0;
     }
 }

@@ -30,11 +30,23 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
 {
     public IndexOptions Options { get; } = new() { MinN = options.Value.EffectiveMinN };
 
+    // Read once per scope (a request): a page asks for several instruments' figures and would otherwise read the
+    // current versions and version ids again for each (docs/performance.md, statements per page).
+    private IReadOnlyList<PublishedInstrument>? _current;
+    private ILookup<string, int>? _versionIds;
+
+    /// <summary>The current version of every published instrument (read once per request).</summary>
+    public async Task<IReadOnlyList<PublishedInstrument>> CurrentAsync(CancellationToken ct) =>
+        _current ??= await registry.CurrentAsync(db, ct);
+
+    private async Task<PublishedInstrument?> FindAsync(string instrument, CancellationToken ct) =>
+        (await CurrentAsync(ct)).FirstOrDefault(i => i.Code == instrument);
+
     /// <summary>The pooled statistics of one instrument for each unit given (each over its own subtree).</summary>
     public async Task<IReadOnlyDictionary<int, InstrumentStatistics>> PoolSubtreesAsync(
         IReadOnlyList<Unit> units, string instrument, IndexFilter filter, CancellationToken ct)
     {
-        var current = await registry.FindAsync(db, instrument, null, ct)
+        var current = await FindAsync(instrument, ct)
             ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
         var result = units.ToDictionary(u => u.Id, _ => InstrumentStatistics.For(current.Definition));
         if (units.Count == 0) return result;
@@ -53,6 +65,68 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         return result;
     }
 
+    /// <summary>
+    /// The pooled statistics of every current instrument for each unit given, in one read of the cells (per 1000 units):
+    /// a page showing several instruments asks once, not once per instrument.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, IReadOnlyDictionary<string, InstrumentStatistics>>> PoolAllAsync(
+        IReadOnlyList<Unit> units, IndexFilter filter, CancellationToken ct)
+    {
+        var current = await CurrentAsync(ct);
+        var result = units.DistinctBy(u => u.Id).ToDictionary(u => u.Id,
+            _ => current.ToDictionary(i => i.Code, i => InstrumentStatistics.For(i.Definition), StringComparer.Ordinal));
+        if (result.Count == 0) return result.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, InstrumentStatistics>)p.Value);
+        var codes = await VersionCodesAsync(ct);
+        foreach (var chunk in result.Keys.Chunk(1000))
+        {
+            var cells = Cells(chunk, filter).Select(c => new { c.UnitId, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable();
+            await foreach (var cell in cells.WithCancellation(ct))
+            {
+                if (!codes.TryGetValue(cell.InstrumentVersionId, out var code) || !result[cell.UnitId].TryGetValue(code, out var statistics)) continue;
+                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                statistics.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
+            }
+        }
+        return result.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, InstrumentStatistics>)p.Value);
+    }
+
+    /// <summary>
+    /// Every month of every current instrument for each unit given (under the filter's channel and flag choice, all
+    /// time), in one read ordered by unit: <paramref name="visit"/> gets one unit's months per instrument at a time, so
+    /// memory holds one unit's months (the input of complementary suppression in time for many units at once).
+    /// </summary>
+    public async Task VisitMonthsAsync(IReadOnlyList<Unit> units, IndexFilter filter,
+        Action<int, string, IReadOnlyDictionary<DateOnly, InstrumentStatistics>> visit, CancellationToken ct)
+    {
+        var current = (await CurrentAsync(ct)).ToDictionary(i => i.Code, StringComparer.Ordinal);
+        var codes = await VersionCodesAsync(ct);
+        foreach (var chunk in units.Select(u => u.Id).Distinct().Chunk(1000))
+        {
+            var query = db.StatisticsCells.AsNoTracking().Where(c => chunk.Contains(c.UnitId) && c.Period == CellPeriod.Month);
+            if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
+            if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
+            int? unitId = null;
+            var months = new Dictionary<string, Dictionary<DateOnly, InstrumentStatistics>>(StringComparer.Ordinal);
+            void Finish()
+            {
+                if (unitId is int id)
+                    foreach (var (code, byMonth) in months) visit(id, code, byMonth);
+                months = new(StringComparer.Ordinal);
+            }
+            await foreach (var cell in query.OrderBy(c => c.UnitId).Select(c => new { c.UnitId, c.PeriodStart, c.InstrumentVersionId, c.Data })
+                               .AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (cell.UnitId != unitId) { Finish(); unitId = cell.UnitId; }
+                if (!codes.TryGetValue(cell.InstrumentVersionId, out var code) || !current.TryGetValue(code, out var instrument)) continue;
+                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                if (!months.TryGetValue(code, out var byMonth)) months[code] = byMonth = [];
+                if (!byMonth.TryGetValue(cell.PeriodStart, out var month)) byMonth[cell.PeriodStart] = month = InstrumentStatistics.For(instrument.Definition);
+                month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
+            }
+            Finish();
+        }
+    }
+
     public async Task<InstrumentStatistics> PoolAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct) =>
         (await PoolSubtreesAsync([unit], instrument, filter, ct))[unit.Id];
 
@@ -63,7 +137,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     /// </summary>
     public async Task<IReadOnlyDictionary<int, SatisfiedCount>> SatisfiedAsync(IReadOnlyList<Unit> units, string instrument, string item, IndexFilter filter, CancellationToken ct)
     {
-        var current = await registry.FindAsync(db, instrument, null, ct)
+        var current = await FindAsync(instrument, ct)
             ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
         if (current.Definition.OverallItem?.Code != item)
             return (await PoolSubtreesAsync(units, instrument, filter, ct)).ToDictionary(p => p.Key, p => IndexCalculator.Satisfied(p.Value, item));
@@ -88,21 +162,9 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     /// </summary>
     public async Task<TimeSuppression> TimeSuppressionAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct)
     {
-        var current = await registry.FindAsync(db, instrument, null, ct)
-            ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
-        var versionIds = await VersionIdsAsync(instrument, ct);
-        var query = db.StatisticsCells.AsNoTracking()
-            .Where(c => c.UnitId == unit.Id && c.Period == CellPeriod.Month && versionIds.Contains(c.InstrumentVersionId));
-        if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
-        if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
-        var months = new Dictionary<DateOnly, InstrumentStatistics>();
-        await foreach (var cell in query.Select(c => new { c.PeriodStart, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable().WithCancellation(ct))
-        {
-            var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
-            if (!months.TryGetValue(cell.PeriodStart, out var month)) months[cell.PeriodStart] = month = InstrumentStatistics.For(current.Definition);
-            month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
-        }
-        return new TimeSuppression(months, () => InstrumentStatistics.For(current.Definition), instrument, Options);
+        var months = await MonthsAsync(unit, instrument, filter, ct);
+        var current = (await FindAsync(instrument, ct))!;
+        return new TimeSuppression(months.ToDictionary(), () => InstrumentStatistics.For(current.Definition), instrument, Options);
     }
 
     /// <summary>
@@ -113,7 +175,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     public async Task<IReadOnlyDictionary<int, IReadOnlySet<(string Figure, string Key)>>> HiddenInTimeAsync(
         IReadOnlyList<Unit> units, string instrument, IndexFilter filter, CancellationToken ct)
     {
-        var current = await registry.FindAsync(db, instrument, null, ct)
+        var current = await FindAsync(instrument, ct)
             ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
         var period = PeriodOf(filter);
         var versionIds = await VersionIdsAsync(instrument, ct);
@@ -176,8 +238,53 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     public Task<List<Unit>> ChildrenAsync(Unit unit, CancellationToken ct) =>
         db.Units.AsNoTracking().Where(u => u.ParentId == unit.Id).OrderBy(u => u.SortOrder).ThenBy(u => u.Name).ToListAsync(ct);
 
-    private Task<List<int>> VersionIdsAsync(string instrument, CancellationToken ct) =>
-        db.InstrumentVersions.AsNoTracking().Where(v => v.Code == instrument).Select(v => v.Id).ToListAsync(ct);
+    private async Task<List<int>> VersionIdsAsync(string instrument, CancellationToken ct)
+    {
+        _versionIds ??= (await db.InstrumentVersions.AsNoTracking().Select(v => new { v.Code, v.Id }).ToListAsync(ct))
+            .ToLookup(v => v.Code, v => v.Id, StringComparer.Ordinal);
+        return _versionIds[instrument].ToList();
+    }
+
+    /// <summary>The instrument code of every version id (read with the version ids, once per request).</summary>
+    public async Task<IReadOnlyDictionary<int, string>> VersionCodesAsync(CancellationToken ct)
+    {
+        await VersionIdsAsync("", ct);
+        return _versionIds!.SelectMany(g => g.Select(id => (id, g.Key))).ToDictionary(p => p.id, p => p.Key);
+    }
+
+    /// <summary>
+    /// Responses in one unit's subtree per instrument version and channel, in one grouped query over the cells (the
+    /// report's sample table): the filter's channel is ignored, its period and flag choice kept.
+    /// </summary>
+    public async Task<IReadOnlyList<(int VersionId, string Channel, long Responses)>> CountByVersionAndChannelAsync(Unit unit, IndexFilter filter, CancellationToken ct)
+    {
+        var sums = await Cells([unit.Id], filter with { Channel = null }).GroupBy(c => new { c.InstrumentVersionId, c.Channel })
+            .Select(g => new { g.Key.InstrumentVersionId, g.Key.Channel, Count = g.Sum(c => c.Responses) }).ToListAsync(ct);
+        return sums.Select(s => (s.InstrumentVersionId, s.Channel, s.Count)).ToList();
+    }
+
+    /// <summary>
+    /// The month cells of one unit's subtree and instrument under the filter's channel and flag choice, pooled per
+    /// month, over all time: the input of complementary suppression in time and of the trend (one query for both).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<DateOnly, InstrumentStatistics>> MonthsAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct)
+    {
+        var current = await FindAsync(instrument, ct)
+            ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
+        var versionIds = await VersionIdsAsync(instrument, ct);
+        var query = db.StatisticsCells.AsNoTracking()
+            .Where(c => c.UnitId == unit.Id && c.Period == CellPeriod.Month && versionIds.Contains(c.InstrumentVersionId));
+        if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
+        if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
+        var months = new Dictionary<DateOnly, InstrumentStatistics>();
+        await foreach (var cell in query.Select(c => new { c.PeriodStart, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+            if (!months.TryGetValue(cell.PeriodStart, out var month)) months[cell.PeriodStart] = month = InstrumentStatistics.For(current.Definition);
+            month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
+        }
+        return months;
+    }
 
     /// <summary>
     /// The cells that together cover the filter's period exactly once: month cells for the whole months

@@ -57,31 +57,32 @@ public sealed record PublishedFigures(
 /// Computes a unit's figures for a quarter, from the statistics cells, keeping only those with n ≥ MinN.
 /// Used when an administrator publishes; the result is frozen in <see cref="Publication.FiguresJson"/>.
 /// </summary>
-public sealed class PublicationBuilder(SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry)
+public sealed class PublicationBuilder(FiguresService figures, Surveys.InstrumentRegistry registry)
 {
     public async Task<PublishedFigures> BuildAsync(Unit unit, QuarterPeriod quarter, CancellationToken ct)
     {
         var filter = new IndexFilter(quarter.From, quarter.To, null);
-        var options = queries.Options;
+        var options = figures.Options;
         PublishedFigure? quick = null, tt01 = null;
-        var current = await registry.CurrentAsync(db, ct);
+        var current = await figures.InstrumentsAsync(ct);
+        var published = current.Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
         var indices = new List<PublishedIndex>();
         foreach (var instrument in current.Where(i => i.Definition.Figures.HasFlag(InstrumentFigures.Elements))
             .OrderBy(i => i == registry.Default(current) ? 0 : 1).ThenBy(i => i.Code, StringComparer.Ordinal))
         {
-            // Flagged responses left out and complementary suppression in time, as on the dashboard (docs/methodology.md §6).
-            var report = (SipasServiceReport)await queries.ReportAsync(unit, instrument.Code, filter, ct);
+            // Flagged responses left out, complementary suppression in time and across units, as on the dashboard (docs/methodology.md §6).
+            var report = (SipasServiceReport)await figures.ReportAsync(unit, instrument.Code, filter, ct);
             indices.Add(new PublishedIndex(instrument.Code, instrument.Definition.Title, Shown(report.Index),
                 instrument.Definition.Elements.Select(e => new PublishedElement(e.Code, e.Title,
                     report.Elements.TryGetValue(e.Code, out var figure) ? Shown(figure) : null)).ToList()));
         }
         var headline = indices.FirstOrDefault();
         var elements = headline?.Elements.ToDictionary(e => e.Code, e => e.Figure) ?? [];
-        if (await registry.FindAsync(db, "NHANH", null, ct) is not null)
-            quick = Shown(((QuickRatingReport)await queries.ReportAsync(unit, "NHANH", filter, ct)).Overall);
-        if (await registry.FindAsync(db, "TT01", null, ct) is not null)
+        if (published.Contains("NHANH"))
+            quick = Shown(((QuickRatingReport)await figures.ReportAsync(unit, "NHANH", filter, ct)).Overall);
+        if (published.Contains("TT01"))
         {
-            var total = ((Tt01Report)await queries.ReportAsync(unit, "TT01", filter, ct)).Total;
+            var total = ((Tt01Report)await figures.ReportAsync(unit, "TT01", filter, ct)).Total;
             tt01 = total is { Suppressed: false, Mean: double m, Lo: double lo, Hi: double hi } ? new PublishedFigure(m, lo, hi, total.N) : null;
         }
         return new PublishedFigures(unit.Code, unit.Name, quarter.ToString(), options.MinN, headline?.Index, elements, quick, tt01, indices);

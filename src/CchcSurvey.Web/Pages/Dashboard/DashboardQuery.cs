@@ -1,19 +1,19 @@
 using System.Globalization;
 using CchcSurvey.Core.Indices;
 using CchcSurvey.Web.Indices;
-using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace CchcSurvey.Web.Pages.Dashboard;
 
 /// <summary>
 /// The dashboard's view as it lives in the URL, so a view can be shared and every drill-down link keeps the
-/// filters: <c>/dashboard?unit=VQ&amp;from=2026-01-01&amp;to=2026-03-31&amp;instrument=NHANH&amp;channel=&amp;flagged=true&amp;period=quarter</c>.
-/// Links always carry the dates explicitly, so a shared link shows the same period tomorrow.
+/// filters: <c>/dashboard?unit=VQ&amp;from=2026-01-01&amp;to=2026-03-31&amp;instrument=SIPAS-DV&amp;channel=&amp;includeFlagged=true&amp;trend=quarter</c>.
+/// The filters are read by <see cref="FigureFilter"/>, the parser of every figure view (old links with
+/// <c>flagged</c> and <c>period=month|quarter</c> still work). Links always carry the dates explicitly, so a shared
+/// link shows the same period tomorrow.
 /// </summary>
 public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, string Instrument, string? Channel, bool IncludeFlagged, string Period)
 {
-    public static readonly string[] Periods = ["month", "quarter"];
 
     public IndexFilter Filter => new(From, To, Channel, IncludeFlagged);
 
@@ -31,39 +31,19 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
     }
 
     /// <summary>
-    /// Reads the query string. The dates must be exactly a calendar month, quarter or year (never arbitrary days:
-    /// METHODOLOGY §6, No differencing); missing dates: the current year. Bad values give messages, never an exception.
+    /// Reads the query string with <see cref="FigureFilter.Parse"/>; missing dates: the current year. Bad values give
+    /// the names of the parameters in <paramref name="errors"/>, never an exception.
     /// </summary>
     public static DashboardQuery Parse(IQueryCollection query, DateOnly today, List<string> errors, string defaultInstrument)
     {
-        DateOnly? Date(string name)
-        {
-            var text = query[name].ToString();
-            if (text.Length == 0) return null;
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-            errors.Add(name);
-            return null;
-        }
-        var givenTo = Date("to");
-        var givenFrom = Date("from");
-        var from = new DateOnly(today.Year, 1, 1);
-        var to = new DateOnly(today.Year, 12, 31);
-        if (givenFrom is not null || givenTo is not null)
-        {
-            if (CalendarPeriod.TryFromDates(givenFrom, givenTo, out var calendar)) (from, to) = (calendar.From!.Value, calendar.To!.Value);
-            else if (errors.Count == 0) errors.Add("calendar");
-        }
-        var channel = query["channel"].ToString();
-        if (channel.Length > 0 && !Channels.IsValid(channel)) errors.Add("channel");
-        var flaggedText = query["flagged"].ToString();
-        // Flagged responses are left out unless the official ticks the box (METHODOLOGY §6).
-        var includeFlagged = false;
-        if (flaggedText.Length > 0 && !bool.TryParse(flaggedText, out includeFlagged)) errors.Add("flagged");
-        var period = query["period"].ToString() is { Length: > 0 } p ? p : "month";
-        if (!Periods.Contains(period, StringComparer.Ordinal)) errors.Add("period");
+        var problems = new List<FilterError>();
+        var filter = FigureFilter.Parse(query, CalendarPeriod.OfYear(today.Year), problems);
+        errors.AddRange(problems.Select(p => p.Field));
+        // All time has no dates: the dashboard always shows a month, a quarter or a year.
+        var period = filter.Period.From is null ? CalendarPeriod.OfYear(today.Year) : filter.Period;
         var instrument = query["instrument"].ToString() is { Length: > 0 } i ? i : defaultInstrument;
         var unit = query["unit"].ToString() is { Length: > 0 } u ? u : null;
-        return new DashboardQuery(unit, from, to, instrument, channel.Length > 0 ? channel : null, includeFlagged, period);
+        return new DashboardQuery(unit, period.From!.Value, period.To!.Value, instrument, filter.Channel, filter.IncludeFlagged, filter.Trend);
     }
 
     /// <summary>The dashboard URL of this view for another unit (or this one), every filter kept.</summary>
@@ -74,8 +54,8 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         ["to"] = To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["instrument"] = Instrument,
         ["channel"] = Channel ?? "",
-        ["flagged"] = IncludeFlagged ? "true" : "false",
-        ["period"] = Period,
+        ["includeFlagged"] = IncludeFlagged ? "true" : "false",
+        ["trend"] = Period,
     }.Where(p => p.Value is not null));
 
     /// <summary>The trend's buckets: the 12 months (or 4 quarters) ending with the one holding <see cref="To"/>, each a whole calendar period.</summary>

@@ -15,11 +15,11 @@ namespace CchcSurvey.Web.Pages.Dashboard;
 /// The officials' dashboard for one unit (its whole subtree, §4.8) and one period: the SIPAS service index
 /// with its change against the previous period (§4.10), the children ranked fairly (§4.11), the units ×
 /// elements heatmap with each element's lead department, the trend, the answer distribution per item, TT01
-/// and the quick-rating reasons. Every figure comes from the statistics cells through <see cref="IndexQueries"/>
-/// (one pooled query for the unit and all its children at once); only the per-counter counts read responses.
+/// and the quick-rating reasons. Every figure comes from <see cref="FiguresService"/> (one pooled query for the unit
+/// and all its children at once, protected in time and across units); only the per-counter counts read responses.
 /// Which units may be read is decided by <see cref="OfficialScope"/> alone: outside it, 404.
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, IndexQueries queries, InstrumentRegistry registry, SurveyDbContext db,
+public sealed class IndexModel(OfficialScope scope, FiguresService figures, InstrumentRegistry registry, SurveyDbContext db,
     LocalClock clock, IConfiguration configuration) : PageModel
 {
     public const string Quick = "NHANH";
@@ -31,15 +31,13 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
     /// <summary>A ranking row in display order: ranked units first (by p̃), then the insufficient ones.</summary>
     public sealed record RankingRow(Unit Unit, RankedUnit? Ranked, long N, double? Lo, double? Hi);
 
-    public sealed record TrendRow(string Label, DateOnly From, DateOnly To, long N, double? Value, double? Lo, double? Hi);
-
     public sealed record ItemRow(ItemDefinition Item, ItemFigure Figure);
 
     public sealed record CounterRow(Counter Counter, long Responses, long InstrumentResponses);
 
     public List<string> Errors { get; } = [];
     public DashboardQuery Query { get; private set; } = null!;
-    public int MinN => queries.Options.MinN;
+    public int MinN => figures.Options.MinN;
     public Unit? Unit { get; private set; }
     public IReadOnlyList<Unit> Breadcrumbs { get; private set; } = [];
     public IReadOnlyList<PublishedInstrument> Instruments { get; private set; } = [];
@@ -69,11 +67,10 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
     public RankingResult? Ranking { get; private set; }
     public IReadOnlyList<RankingRow> RankingRows { get; private set; } = [];
     public string TrendMetric { get; private set; } = "";
-    public IReadOnlyList<TrendRow> Trend { get; private set; } = [];
+    public IReadOnlyList<FiguresService.TrendPoint> Trend { get; private set; } = [];
     public IReadOnlyList<ItemRow> Items { get; private set; } = [];
     public IReadOnlyList<CounterRow> Counters { get; private set; } = [];
 
-    private Func<string, CalendarPeriod, Task<IReadOnlySet<(string Figure, string Key)>>>? _hidden;
     /// <summary>Plan criteria of the visible plans aiming at a figure of the platform (see <see cref="CchcSurvey.Web.Plans.PlanService.AimsAsync"/>).</summary>
     public IReadOnlyList<CchcSurvey.Web.Plans.PlanService.Aim> Aims { get; private set; } = [];
 
@@ -81,7 +78,7 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        Instruments = await registry.CurrentAsync(db, ct);
+        Instruments = await figures.InstrumentsAsync(ct);
         var fallback = registry.Default(Instruments);
         Query = DashboardQuery.Parse(Request.Query, clock.Today(), Errors, fallback?.Code ?? "");
         Chosen = Instruments.FirstOrDefault(i => i.Code == Query.Instrument);
@@ -115,7 +112,6 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
     private async Task LoadAsync(Unit unit, PublishedInstrument chosen, CancellationToken ct)
     {
         var filter = Query.Filter;
-        var options = queries.Options;
 
         // Ancestors (for the breadcrumbs and the lead departments' inheritance), only those in scope shown.
         var ancestorIds = unit.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
@@ -127,67 +123,53 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         Leads = Elements.ToDictionary(e => e.Code, e => leads[e.Code].Department);
         Aims = await HttpContext.RequestServices.GetRequiredService<CchcSurvey.Web.Plans.PlanService>().AimsAsync(ct);
 
-        var children = await queries.ChildrenAsync(unit, ct);
+        var children = await figures.ChildrenAsync(unit, ct);
         var rows = children.Prepend(unit).ToList();
-        var counts = await queries.CountSubtreesAsync(rows, filter, ct);
+        var counts = await figures.Queries.CountSubtreesAsync(rows, filter, ct);
         Responses = counts[unit.Id];
 
-        // Complementary suppression in time for the unit's own figures: the same cells are hidden in every calendar
-        // period an official can pick here or in the API (METHODOLOGY §6, No differencing).
-        var period = Query.CalendarPeriod;
-        var previousPeriod = period.Previous ?? period;
-        var inTime = new Dictionary<string, TimeSuppression>(StringComparer.Ordinal);
-        async Task<IReadOnlySet<(string Figure, string Key)>> HiddenAsync(string code, CalendarPeriod p)
-        {
-            if (!inTime.TryGetValue(code, out var suppression)) inTime[code] = suppression = await queries.TimeSuppressionAsync(unit, code, filter, ct);
-            return suppression.HiddenIn(p);
-        }
-        _hidden = HiddenAsync;
-
-        IReadOnlyDictionary<int, InstrumentStatistics>? service = null, quick = null;
+        // Every figure is protected by the figures service: below MinN, in time (the same cells hidden in every
+        // calendar period an official can pick here or in the API) and across units (no child recovered as the unit
+        // minus its other children): METHODOLOGY §6, No differencing.
+        FiguresService.Protected? service = null, quick = null;
         if (ServiceInstrument?.Code is { } serviceCode)
         {
-            service = await queries.PoolSubtreesAsync(rows, serviceCode, filter, ct);
-            var hidden = await HiddenAsync(serviceCode, period);
-            ServiceReport = (SipasServiceReport)TimeSuppression.Hide(IndexCalculator.SipasService(service[unit.Id], options), hidden);
-            var previous = await queries.PoolAsync(unit, serviceCode, Query.PreviousFilter, ct);
-            var previousHidden = await HiddenAsync(serviceCode, previousPeriod);
-            PreviousServiceReport = (SipasServiceReport)TimeSuppression.Hide(IndexCalculator.SipasService(previous, options), previousHidden);
-            var overall = IndexApi.DefaultRankingItem(service[unit.Id].Definition);
-            CurrentOverall = IndexCalculator.Satisfied(service[unit.Id], overall);
-            PreviousOverall = IndexCalculator.Satisfied(previous, overall);
+            service = await figures.ProtectedAsync(rows, serviceCode, filter, ct);
+            ServiceReport = (SipasServiceReport)service.Reports[unit.Id];
+            var previous = await figures.ProtectedAsync([unit], serviceCode, Query.PreviousFilter, ct);
+            PreviousServiceReport = (SipasServiceReport)previous.Reports[unit.Id];
+            var overall = FiguresService.DefaultRankingItem(service.Statistics[unit.Id].Definition);
+            CurrentOverall = IndexCalculator.Satisfied(service.Statistics[unit.Id], overall);
+            PreviousOverall = IndexCalculator.Satisfied(previous.Statistics[unit.Id], overall);
             // A comparison would show the counts behind a hidden share.
-            Change = hidden.Contains(("share", overall)) || previousHidden.Contains(("share", overall))
+            Change = service.ShareHidden(unit.Id, overall) || previous.ShareHidden(unit.Id, overall)
                 ? new ComparisonResult(unit.Code, "previous", overall, CurrentOverall.N, PreviousOverall.N, null, null, false, true)
-                : Comparison.TwoProportion(unit.Code, "previous", overall, CurrentOverall, PreviousOverall, options);
+                : Comparison.TwoProportion(unit.Code, "previous", overall, CurrentOverall, PreviousOverall, figures.Options);
         }
         if (Published(Quick))
         {
-            quick = await queries.PoolSubtreesAsync(rows, Quick, filter, ct);
-            QuickReport = (QuickRatingReport)TimeSuppression.Hide(IndexCalculator.QuickRating(quick[unit.Id], options), await HiddenAsync(Quick, period));
+            quick = await figures.ProtectedAsync(rows, Quick, filter, ct);
+            QuickReport = (QuickRatingReport)quick.Reports[unit.Id];
         }
         if (Published(Tt01Code))
-            Tt01Report = (Tt01Report)TimeSuppression.Hide(IndexCalculator.Tt01(await queries.PoolAsync(unit, Tt01Code, filter, ct), options), await HiddenAsync(Tt01Code, period));
+            Tt01Report = (Tt01Report)await figures.ReportAsync(unit, Tt01Code, filter, ct);
 
         Rows = rows.Select(u => new UnitRow(u, u.Id == unit.Id, counts[u.Id],
-            service is null ? null : IndexCalculator.SipasService(service[u.Id], options),
-            quick is null ? null : IndexCalculator.QuickRating(quick[u.Id], options))).ToList();
+            (SipasServiceReport?)service?.Reports[u.Id], (QuickRatingReport?)quick?.Reports[u.Id])).ToList();
 
         // The chosen instrument: ranking of the children, distribution per item, trend.
-        var statistics = chosen == ServiceInstrument && service is not null ? service[unit.Id]
-            : chosen.Code == Quick && quick is not null ? quick[unit.Id]
-            : await queries.PoolAsync(unit, chosen.Code, filter, ct);
-        var chosenHidden = await HiddenAsync(chosen.Code, period);
+        var chosenFigures = chosen == ServiceInstrument && service is not null ? service
+            : chosen.Code == Quick && quick is not null ? quick
+            : await figures.ProtectedAsync(rows, chosen.Code, filter, ct);
+        var statistics = chosenFigures.Statistics[unit.Id];
         Items = chosen.Definition.Items.Where(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3)
-            .Select(i => new ItemRow(i, IndexCalculator.Item(statistics.LevelCounts[i.Code], options) is var f && chosenHidden.Contains(("share", i.Code)) ? TimeSuppression.HideItem(f) : f))
+            .Select(i => new ItemRow(i, IndexCalculator.Item(statistics.LevelCounts[i.Code], figures.Options) is var f && chosenFigures.ShareHidden(unit.Id, i.Code) ? TimeSuppression.HideItem(f) : f))
             .ToList();
 
-        RankingItem = IndexApi.DefaultRankingItem(chosen.Definition);
+        RankingItem = FiguresService.DefaultRankingItem(chosen.Definition);
         if (children.Count > 0)
         {
-            var satisfied = await queries.SatisfiedAsync(children, chosen.Code, RankingItem, filter, ct);
-            Ranking = Core.Indices.Ranking.EmpiricalBayes(RankingItem,
-                children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList(), options);
+            Ranking = figures.Rank(chosenFigures, children, RankingItem);
             var byCode = children.ToDictionary(c => c.Code, StringComparer.Ordinal);
             RankingRows = Ranking.Units.Select(r =>
                 {
@@ -198,42 +180,10 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
                 .ToList();
         }
 
-        await LoadTrendAsync(unit, chosen, ct);
+        var chosenKinds = chosen.Definition.Figures;
+        TrendMetric = chosenKinds.HasFlag(InstrumentFigures.Elements) ? "service" : chosenKinds.HasFlag(InstrumentFigures.Policy) ? "policy" : RankingItem;
+        Trend = await figures.TrendAsync(unit, chosen, RankingItem, Query.TrendBuckets(), filter, ct);
         await LoadCountersAsync(unit, chosen, ct);
-    }
-
-    /// <summary>
-    /// The trend of the chosen instrument's headline figure per month or quarter: the SIPAS service or policy
-    /// index (t interval), otherwise the satisfied share of the overall item (Wilson). One pooled read per bucket.
-    /// </summary>
-    private async Task LoadTrendAsync(Unit unit, PublishedInstrument chosen, CancellationToken ct)
-    {
-        var options = queries.Options;
-        var figures = chosen.Definition.Figures;
-        TrendMetric = figures.HasFlag(InstrumentFigures.Elements) ? "service" : figures.HasFlag(InstrumentFigures.Policy) ? "policy" : RankingItem;
-        var trend = new List<TrendRow>();
-        foreach (var (label, from, to) in Query.TrendBuckets())
-        {
-            var statistics = await queries.PoolAsync(unit, chosen.Code, Query.Filter with { From = from, To = to }, ct);
-            // Each bucket is a calendar month or quarter: hidden like the same period anywhere else.
-            var hidden = CalendarPeriod.TryFromDates(from, to, out var bucket) ? await _hidden!(chosen.Code, bucket) : new HashSet<(string, string)>();
-            IndexFigure? index = TrendMetric switch
-            {
-                "service" => IndexCalculator.SipasService(statistics, options).Index,
-                "policy" => IndexCalculator.SipasPolicy(statistics, options).Index,
-                _ => null,
-            };
-            if (index is not null)
-                trend.Add(hidden.Contains(("index", "")) ? new TrendRow(label, from, to, index.N, null, null, null)
-                    : new TrendRow(label, from, to, index.N, index.Value, index.Lo, index.Hi));
-            else
-            {
-                var item = IndexCalculator.Item(statistics.LevelCounts[RankingItem], options);
-                trend.Add(hidden.Contains(("share", RankingItem)) ? new TrendRow(label, from, to, item.N, null, null, null)
-                    : new TrendRow(label, from, to, item.N, item.P, item.PLo, item.PHi));
-            }
-        }
-        Trend = trend;
     }
 
     /// <summary>
@@ -254,10 +204,10 @@ public sealed class IndexModel(OfficialScope scope, IndexQueries queries, Instru
         if (!Query.IncludeFlagged) responses = responses.Where(r => r.Flags == 0);
         var sums = await responses.GroupBy(r => new { r.CounterId, r.InstrumentVersionId })
             .Select(g => new { g.Key.CounterId, g.Key.InstrumentVersionId, Count = g.LongCount() }).ToListAsync(ct);
-        var chosenVersions = await db.InstrumentVersions.AsNoTracking().Where(v => v.Code == chosen.Code).Select(v => v.Id).ToListAsync(ct);
+        var codes = await figures.Queries.VersionCodesAsync(ct);
         Counters = counters.Select(c => new CounterRow(c,
             sums.Where(s => s.CounterId == c.Id).Sum(s => s.Count),
-            sums.Where(s => s.CounterId == c.Id && chosenVersions.Contains(s.InstrumentVersionId)).Sum(s => s.Count))).ToList();
+            sums.Where(s => s.CounterId == c.Id && codes.GetValueOrDefault(s.InstrumentVersionId) == chosen.Code).Sum(s => s.Count))).ToList();
     }
 
     /// <summary>Colour band of a satisfied share for the heatmap (classes heat-0 … heat-4; heat-na when suppressed).</summary>

@@ -1,6 +1,6 @@
 using CchcSurvey.Web.Administration;
 using CchcSurvey.Web.Data;
-using CchcSurvey.Web.Pages.Dashboard;
+using CchcSurvey.Web.Indices;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;

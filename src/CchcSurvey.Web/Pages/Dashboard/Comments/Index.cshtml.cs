@@ -34,13 +34,19 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
     [BindProperty(SupportsGet = true)] public string? Tag { get; set; }
     [BindProperty(SupportsGet = true)] public bool Low { get; set; }
-    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    /// <summary>Keyset cursor: the local day the page starts in (the newest day with comments when absent).</summary>
+    [BindProperty(SupportsGet = true)] public string? Day { get; set; }
+
+    /// <summary>Keyset cursor: within <see cref="Day"/>, the page starts after this opaque identifier.</summary>
+    [BindProperty(SupportsGet = true)] public string? After { get; set; }
 
     public IReadOnlyList<CommentRow> Rows { get; private set; } = [];
     public IReadOnlyList<Unit> Units { get; private set; } = [];
     public IReadOnlyList<string> Instruments { get; private set; } = [];
-    public int Total { get; private set; }
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    /// <summary>The cursor of the next (older) page, or null on the last page.</summary>
+    public (DateOnly Day, string After)? Next { get; private set; }
+    public bool IsFirstPage => string.IsNullOrEmpty(Day);
     public string? FilterError { get; private set; }
     public bool CanAct => WorkspaceRoles.CanAct(User);
 
@@ -81,14 +87,43 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         if (tag.Length > 0) joined = joined.Where(x => x.n != null && x.n.Tags.Contains(tag));
 
         // Newest day first; within a day by opaque identifier, never by arrival (the ids and hours are sorted here,
-        // not in SQL, because the order within a day must not follow the hour or the sequential id).
-        var keys = await joined.Select(x => new { x.r.Id, x.r.SubmittedHourUtc }).ToListAsync(ct);
-        Total = keys.Count;
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        // not in SQL, because the order within a day must not follow the hour or the sequential id). Keyset paging by
+        // (day, identifier): a page reads the newest comment hours it needs (SubmittedHourUtc index, newest first) and
+        // then the keys of the whole days they fall in, so its cost follows one page and one day's comments, never the
+        // number of comments stored (docs/performance.md, "Comments page").
         var encode = await opaque.EncoderAsync(OpaqueKind.Response, ct);
-        var pageIds = keys.Select(k => (k.Id, Day: DateOnly.FromDateTime(clock.ToLocal(k.SubmittedHourUtc)), Ref: encode(k.Id)))
-            .OrderByDescending(k => k.Day).ThenBy(k => k.Ref, StringComparer.Ordinal)
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
+        var keys = new List<(long Id, DateOnly Day, string Ref)>();
+        List<(long Id, DateOnly Day, string Ref)> Keyed(IEnumerable<(long Id, DateTime Hour)> found) =>
+            found.Select(k => (k.Id, Day: DateOnly.FromDateTime(clock.ToLocal(k.Hour)), Ref: encode(k.Id)))
+                .OrderByDescending(k => k.Day).ThenBy(k => k.Ref, StringComparer.Ordinal).ToList();
+        var upper = today;
+        if (ParseDate(Day, "day") is DateOnly day && clock.StartOfDayUtc(day) < today)
+        {
+            var dayStart = clock.StartOfDayUtc(day);
+            var dayEnd = clock.StartOfDayUtc(day.AddDays(1));
+            if (!string.IsNullOrEmpty(After))
+            {
+                var ofDay = await joined.Where(x => x.r.SubmittedHourUtc >= dayStart && x.r.SubmittedHourUtc < dayEnd)
+                    .Select(x => new { x.r.Id, x.r.SubmittedHourUtc }).ToListAsync(ct);
+                keys.AddRange(Keyed(ofDay.Select(k => (k.Id, k.SubmittedHourUtc))).Where(k => string.CompareOrdinal(k.Ref, After) > 0));
+                upper = dayStart;
+            }
+            else upper = dayEnd;
+        }
+        if (keys.Count <= PageSize)
+        {
+            var hours = await joined.Where(x => x.r.SubmittedHourUtc < upper).OrderByDescending(x => x.r.SubmittedHourUtc)
+                .Select(x => x.r.SubmittedHourUtc).Take(PageSize + 1 - keys.Count).ToListAsync(ct);
+            if (hours.Count > 0)
+            {
+                var oldest = clock.StartOfDayUtc(DateOnly.FromDateTime(clock.ToLocal(hours[^1])));
+                var days = await joined.Where(x => x.r.SubmittedHourUtc >= oldest && x.r.SubmittedHourUtc < upper)
+                    .Select(x => new { x.r.Id, x.r.SubmittedHourUtc }).ToListAsync(ct);
+                keys.AddRange(Keyed(days.Select(k => (k.Id, k.SubmittedHourUtc))));
+            }
+        }
+        var pageIds = keys.Take(PageSize).ToList();
+        Next = keys.Count > PageSize ? (pageIds[^1].Day, pageIds[^1].Ref) : null;
         var ids = pageIds.Select(p => p.Id).ToList();
         var found = await joined.Where(x => ids.Contains(x.r.Id))
             .Select(x => new
@@ -165,11 +200,13 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         return null;
     }
 
-    /// <summary>This page's query string with one value changed, for paging links.</summary>
-    public string QueryWith(string key, string? value)
+    /// <summary>This page's query string with one or two values changed (null removes), for paging links.</summary>
+    public string QueryWith(string key, string? value, string? key2 = null, string? value2 = null)
     {
         var query = Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        query.Remove("p");
         if (value is null) query.Remove(key); else query[key] = value;
+        if (key2 is not null) { if (value2 is null) query.Remove(key2); else query[key2] = value2; }
         return Microsoft.AspNetCore.Http.QueryString.Create(query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value))).ToString();
     }
 }

@@ -13,10 +13,10 @@ namespace CchcSurvey.Web.Pages.Dashboard.Report;
 
 /// <summary>
 /// "Báo cáo kết quả đo lường sự hài lòng" of one unit (its whole subtree) for one quarter, laid out to be printed to
-/// PDF from the browser (A4, page breaks). All figures come from the statistics cells through
-/// <see cref="IndexQueries"/>; below MinN they read "chưa đủ dữ liệu", reason counts included (§4.9).
+/// PDF from the browser (A4, page breaks). All figures come from <see cref="FiguresService"/>, protected as on the
+/// dashboard and in the API; below MinN they read "chưa đủ dữ liệu", reason counts included (§4.9).
 /// </summary>
-public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQueries queries, InstrumentRegistry registry, CchcSurvey.Web.Infrastructure.LocalClock clock,
+public sealed class IndexModel(OfficialScope scope, FiguresService figures, InstrumentRegistry registry, CchcSurvey.Web.Infrastructure.LocalClock clock,
     IConfiguration configuration) : PageModel
 {
     public sealed record SampleRow(string Instrument, string Title, IReadOnlyDictionary<string, long> ByChannel, long Total);
@@ -33,7 +33,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
 
     public Unit Subject { get; private set; } = null!;
     public QuarterPeriod Period { get; private set; }
-    public int MinN => queries.Options.MinN;
+    public int MinN => figures.Options.MinN;
     public IReadOnlyList<SampleRow> Sample { get; private set; } = [];
     /// <summary>Every published instrument that declares elements, the default instrument first.</summary>
     public IReadOnlyList<ServiceTable> Services { get; private set; } = [];
@@ -81,16 +81,15 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
         Unit = unit.Code;
 
         var filter = new IndexFilter(Period.From, Period.To, null);
-        var instruments = await registry.CurrentAsync(db, ct);
-        var sample = new List<SampleRow>();
-        foreach (var instrument in instruments)
+        var instruments = await figures.InstrumentsAsync(ct);
+        // One grouped query for every instrument and channel (not one per pair).
+        var counts = await figures.ResponsesByChannelAsync(unit, filter, ct);
+        Sample = instruments.Select(instrument =>
         {
-            var byChannel = new Dictionary<string, long>();
-            foreach (var channel in Channels.All)
-                byChannel[channel] = (await queries.PoolAsync(unit, instrument.Code, filter with { Channel = channel }, ct)).Responses;
-            sample.Add(new SampleRow(instrument.Code, instrument.Definition.Title.Vi, byChannel, byChannel.Values.Sum()));
-        }
-        Sample = sample;
+            var found = counts.GetValueOrDefault(instrument.Code);
+            var byChannel = Channels.All.ToDictionary(c => c, c => found?.GetValueOrDefault(c) ?? 0L);
+            return new SampleRow(instrument.Code, instrument.Definition.Title.Vi, byChannel, byChannel.Values.Sum());
+        }).ToList();
 
         PublishedInstrument? Find(string c) => instruments.FirstOrDefault(i => i.Code == c);
         var withElements = instruments.Where(i => i.Definition.Figures.HasFlag(InstrumentFigures.Elements))
@@ -100,34 +99,32 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, IndexQue
         var services = new List<ServiceTable>();
         foreach (var instrument in withElements)
         {
-            // The figures as the API gives them: §4.9 and complementary suppression in time (docs/methodology.md §6).
-            var report = (SipasServiceReport)await queries.ReportAsync(unit, instrument.Code, filter, ct);
-            var before = (SipasServiceReport)await queries.ReportAsync(unit, instrument.Code, previousFilter, ct);
+            // The figures as the API gives them: §4.9 and complementary suppression in time and across units (docs/methodology.md §6).
+            var report = (SipasServiceReport)await figures.ReportAsync(unit, instrument.Code, filter, ct);
+            var before = (SipasServiceReport)await figures.ReportAsync(unit, instrument.Code, previousFilter, ct);
             services.Add(new ServiceTable(instrument, report, Labelled(report.Priorities, instrument.Definition.ItemWithRole("priorities")), before));
         }
         Services = services;
         if (Find("NHANH") is { } quick)
         {
-            Quick = (QuickRatingReport)await queries.ReportAsync(unit, quick.Code, filter, ct);
+            Quick = (QuickRatingReport)await figures.ReportAsync(unit, quick.Code, filter, ct);
             Reasons = Labelled(Quick.Reasons, quick.Definition.ItemWithRole("reasons"));
         }
         if (Find("TT01") is { } tt01)
-            Tt01 = (Tt01Report)await queries.ReportAsync(unit, tt01.Code, filter, ct);
+            Tt01 = (Tt01Report)await figures.ReportAsync(unit, tt01.Code, filter, ct);
 
-        var children = await queries.ChildrenAsync(unit, ct);
+        var children = await figures.ChildrenAsync(unit, ct);
         var names = children.ToDictionary(c => c.Code, c => c.Name);
         var rankings = new List<RankingTable>();
         if (children.Count > 0)
             foreach (var instrument in withElements.Append(Find("NHANH")).OfType<PublishedInstrument>())
             {
-                var item = IndexApi.DefaultRankingItem(instrument.Definition);
-                var satisfied = await queries.SatisfiedAsync(children, instrument.Code, item, filter, ct);
-                var inputs = children.Select(c => new RankingInput(c.Code, satisfied[c.Id].Satisfied, satisfied[c.Id].N)).ToList();
-                rankings.Add(new RankingTable(instrument.Code, item, Ranking.EmpiricalBayes(item, inputs, queries.Options), names));
+                var item = FiguresService.DefaultRankingItem(instrument.Definition);
+                rankings.Add(new RankingTable(instrument.Code, item, await figures.RankAsync(unit, children, instrument.Code, item, filter, ct), names));
             }
         Rankings = rankings;
 
-        if (Find("NHANH") is { } previousQuick) PreviousQuick = (QuickRatingReport)await queries.ReportAsync(unit, previousQuick.Code, previousFilter, ct);
+        if (Find("NHANH") is { } previousQuick) PreviousQuick = (QuickRatingReport)await figures.ReportAsync(unit, previousQuick.Code, previousFilter, ct);
         if (configuration.GetValue<double?>("Dashboard:TargetPercent") is double target && double.IsFinite(target) && target is > 0 and <= 100) TargetPercent = target;
         Findings ??= ReportFindings.Draft(this);
 

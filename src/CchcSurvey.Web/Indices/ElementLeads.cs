@@ -1,7 +1,7 @@
 using CchcSurvey.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace CchcSurvey.Web.Pages.Dashboard;
+namespace CchcSurvey.Web.Indices;
 
 /// <summary>Where a unit's lead department for an element comes from.</summary>
 public enum LeadSource
