@@ -136,7 +136,7 @@ public sealed class FiguresService(IndexQueries queries, LaggingReads reads)
     {
         /// <summary>True when the satisfied share of the item is hidden for that unit.</summary>
         public bool ShareHidden(int unit, string item) =>
-            IndexExport.RowsOf(new ExportUnit("", "", "", null), "", Reports[unit])
+            IndexExport.RowsOf(new ExportUnit("", "", "", null), Statistics[unit].Definition, Reports[unit])
                 .Any(r => r.Figure == "share" && r.Key == item && r.Suppressed);
     }
 
@@ -167,7 +167,7 @@ public sealed class FiguresService(IndexQueries queries, LaggingReads reads)
 
         var exportUnits = all.ToDictionary(u => u.Id, u => new ExportUnit(u.Code, u.Name, u.LevelName,
             u.ParentId is int p && statistics.ContainsKey(p) ? _units[p].Code : null));
-        var rows = all.SelectMany(u => IndexExport.RowsOf(exportUnits[u.Id], instrument, reports[u.Id]).Select(r => (Unit: u.Id, Row: r)))
+        var rows = all.SelectMany(u => IndexExport.RowsOf(exportUnits[u.Id], statistics[u.Id].Definition, reports[u.Id]).Select(r => (Unit: u.Id, Row: r)))
             .Where(r => r.Row.N > 0).ToList();
         IndexExport.ApplyComplementarySuppression(rows.Select(r => r.Row).ToList());
         var across = rows.Where(r => r.Row.Suppression == Suppression.Complementary)
