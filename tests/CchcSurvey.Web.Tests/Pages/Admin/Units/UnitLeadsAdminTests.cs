@@ -148,7 +148,7 @@ public sealed class UnitLeadsAdminTests : IClassFixture<SurveyAppFactory>
         var admin = await AdminForms.AdminAsync(_factory);
         var html = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/units/VQ-YP?culture=en"));
         Assert.Contains("Lead department per SIPAS element", html);
-        Assert.Contains("Civil servants (CC)", html);
+        Assert.Contains("Civil servants handling the matter (CC)", html); // the instrument's own English title of the element
         Assert.Contains("If empty: Phòng Nội vụ (default)", html);
         Assert.Contains("Save lead departments", html);
         Assert.DoesNotContain("Cơ quan chủ trì theo yếu tố SIPAS", html);
