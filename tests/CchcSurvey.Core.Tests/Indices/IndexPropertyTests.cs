@@ -10,7 +10,7 @@ public class IndexPropertyTests
 {
     private static readonly IndexOptions SmallMinN = new() { MinN = 5 };
 
-    public static TheoryData<string> Instruments() => new(InstrumentCatalog.LoadBuiltIn().Select(d => d.Code));
+    public static TheoryData<string> Instruments() => new(InstrumentCatalog.LoadBuiltIn().Select(d => d.Code).Distinct());
 
     private static InstrumentStatistics Accumulate(InstrumentDefinition def, IEnumerable<IReadOnlyDictionary<string, AnswerValue>> responses)
     {

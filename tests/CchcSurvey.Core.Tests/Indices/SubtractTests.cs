@@ -6,7 +6,7 @@ namespace CchcSurvey.Core.Tests.Indices;
 
 public class SubtractTests
 {
-    public static TheoryData<string> Instruments() => new(InstrumentCatalog.LoadBuiltIn().Select(d => d.Code));
+    public static TheoryData<string> Instruments() => new(InstrumentCatalog.LoadBuiltIn().Select(d => d.Code).Distinct());
 
     private static InstrumentStatistics Accumulate(InstrumentDefinition def, IEnumerable<IReadOnlyDictionary<string, AnswerValue>> responses)
     {

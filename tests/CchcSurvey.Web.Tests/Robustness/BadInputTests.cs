@@ -27,7 +27,7 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
 
     private sealed record FormCase(string Category, string Name, string Url, HttpContent Content, Expect Expect, HttpClient? Client = null);
 
-    private static readonly IReadOnlyList<InstrumentDefinition> Instruments = InstrumentCatalog.LoadBuiltIn();
+    private static readonly IReadOnlyList<InstrumentDefinition> Instruments = InstrumentCatalog.LoadBuiltIn().GroupBy(i => i.Code).Select(g => g.MaxBy(i => i.Version)!).ToList(); // what the site serves: the current version of each
 
     private static readonly string[] SqlStrings =
     [
@@ -345,7 +345,8 @@ public sealed class BadInputTests(SurveyAppFactory factory, ITestOutputHelper ou
                     Add("unknown-counter", $"{def.Code} counter={Shorten(counter)}", Object(Envelope(def, ValidAnswers(def)).Select(f => f.Name == "counter" ? (f.Name, J(counter)) : f)));
                 foreach (var instrument in new[] { def.Code.ToLowerInvariant(), def.Code + " ", "ABC", "", def.Code + ".v1", "NHANH2" })
                     Add("unknown-instrument", $"{def.Code} instrument={instrument}", Object(Envelope(def, ValidAnswers(def)).Select(f => f.Name == "instrument" ? (f.Name, J(instrument)) : f)));
-                foreach (var version in new[] { "0", "-1", "2", "99", "\"1\"", "1.5", "1e309", "true", "[1]", "2147483648" })
+                // A version that was never published (one past the current), and values that are no version at all.
+                foreach (var version in new[] { "0", "-1", (def.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "99", "\"1\"", "1.5", "1e309", "true", "[1]", "2147483648" })
                 {
                     var fields = Envelope(def, ValidAnswers(def));
                     fields.Insert(3, ("version", version));

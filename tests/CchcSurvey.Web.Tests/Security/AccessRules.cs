@@ -59,7 +59,7 @@ public static class AccessRules
 
     private static readonly string Quarter = Pages.Comments.WorkspaceSteps.CurrentQuarter();
 
-    private static readonly string[] CommentFilters = ["from", "to", "instrument", "state", "tag", "low", "p"];
+    private static readonly string[] CommentFilters = ["from", "to", "instrument", "state", "tag", "low", "p", "day", "after"];
 
     /// <summary>The comments page's posts bind its filters too, unit included, and ignore them.</summary>
     private static readonly string[] CommentPostIgnores = ["unit", .. CommentFilters];
