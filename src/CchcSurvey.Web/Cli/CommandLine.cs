@@ -24,6 +24,9 @@ public static class CommandLine
     /// <summary>Switches of the web host itself (besides any <c>--Section:Key</c>): with only these the site starts.</summary>
     private static readonly string[] HostSwitches = ["urls", "environment", "contentRoot", "applicationName", "webroot", "http_ports", "https_ports"];
 
+    /// <summary>Switches that ask for help or the version: never configuration, even before a command word.</summary>
+    private static readonly string[] HelpSwitches = ["help", "version"];
+
     /// <summary>
     /// True when the arguments are more than configuration of the web host (<c>--urls …</c>, <c>--Database:Provider Postgres</c>):
     /// then they are a command, and an unknown one is refused rather than starting the site.
@@ -40,9 +43,12 @@ public static class CommandLine
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
             {
                 // "--key=value" is configuration whatever the key (the test host passes its settings so); the
-                // commands' own options are written "--option value".
+                // commands' own options are written "--option value". Before the first command word, "--Key value"
+                // is configuration too (ASP.NET Core's command-line provider takes any key so, e.g. --AllowedHosts):
+                // a command is always a word, so a typo in one is still refused.
                 var key = arg[2..].Split('=', 2)[0];
-                if (arg.Contains('=') || key.Contains(':') || HostSwitches.Contains(key, StringComparer.OrdinalIgnoreCase))
+                var beforeCommand = rest.Count == 0 && !HelpSwitches.Contains(key, StringComparer.OrdinalIgnoreCase);
+                if (arg.Contains('=') || key.Contains(':') || beforeCommand || HostSwitches.Contains(key, StringComparer.OrdinalIgnoreCase))
                 {
                     // "--key value": the value goes with it
                     if (!arg.Contains('=') && i + 1 < args.Length) i++;

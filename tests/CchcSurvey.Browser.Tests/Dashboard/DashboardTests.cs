@@ -18,8 +18,8 @@ public sealed class DashboardTests(BrowserFixture fixture, ITestOutputHelper out
         {
             var citizen = await phone.NewPageAsync();
             await citizen.GotoAsync("/s/VQ-AS-Q1");
+            // With JavaScript a 4 or 5 is sent by the tap itself (one tap).
             await citizen.Locator("label.opt:has(input[name=HL][value='4'])").TapAsync();
-            await citizen.Locator("button.send").TapAsync();
             await citizen.WaitForURLAsync(new Regex("/cam-on/"));
         }
 

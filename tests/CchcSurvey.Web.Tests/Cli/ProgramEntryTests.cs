@@ -57,6 +57,17 @@ public sealed class ProgramEntryTests
         Assert.DoesNotContain(lines, l => l.Contains("backup --out", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(new[] { "--AllowedHosts", "127.0.0.1;localhost", "--urls", "http://127.0.0.1:5999", "--environment", "Production" }, false)]
+    [InlineData(new[] { "--Survey:PublicBaseUrl", "https://khaosat.example.vn", "--DataProtection:Certificate", "c.pfx" }, false)]
+    [InlineData(new[] { "--AllowedHosts", "*", "demo", "--responses", "5" }, true)]
+    [InlineData(new[] { "--AllowedHosts", "*", "deom" }, true)]
+    [InlineData(new[] { "--help" }, true)]
+    public void Configuration_before_the_command_word_starts_the_site_and_a_word_is_a_command(string[] args, bool isCommand) =>
+        // A production start passes its settings as "--Key value" (systemd unit, the fault tests): that must start the
+        // site, while any word (a command or a typo of one) must go to the command line and be refused when unknown.
+        Assert.Equal(isCommand, CommandLine.IsCommand(args));
+
     [Fact]
     public async Task Help_lists_every_command_and_exits_0()
     {
