@@ -244,9 +244,11 @@ public static class CommandLine
         var crosswalkFile = new Argument<FileInfo>("file") { Description = "Crosswalk CSV: old,new,new_parent,new_name" };
         var confirmScopes = new Option<bool>("--confirm-scopes") { Description = "Re-scope every flagged official to the successor, although it is wider" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the preview only" };
-        var unitsReorganise = new Command("reorganise", "Apply a crosswalk: merges, new units, renames, moves, in one step") { crosswalkFile, confirmScopes, dryRun };
+        var effective = new Option<string?>("--effective") { Description = "The day the new organisation takes effect, yyyy-MM-dd (default: today)" };
+        var unitsReorganise = new Command("reorganise", "Apply a crosswalk: merges, new units, renames, moves, in one step") { crosswalkFile, confirmScopes, dryRun, effective };
         unitsReorganise.SetAction((result, ct) => InScope(sp => Organisation.ReorganiseCommand.RunAsync(sp,
-            ExistingFile(result.GetValue(crosswalkFile)!), result.GetValue(confirmScopes), result.GetValue(dryRun), output, error, message => new CommandException(message), ct)));
+            ExistingFile(result.GetValue(crosswalkFile)!), result.GetValue(confirmScopes), result.GetValue(dryRun), output, error, message => new CommandException(message), ct,
+            result.GetValue(effective))));
         root.Add(new Command("units", "Organisation units") { unitsImport, unitsReorganise });
 
         // demo --responses N

@@ -67,7 +67,8 @@ public sealed class DatabaseInitializer(
     private async Task ApplyDemoCrosswalkAsync(CancellationToken ct)
     {
         var file = RepositoryPaths.BundledFile("demo", "lang-son-2025-crosswalk.csv");
-        var (job, errors) = await reorganisation.QueueAsync("demo", Path.GetFileName(file), await File.ReadAllTextAsync(file, ct), [], ct);
+        var (job, errors) = await reorganisation.QueueAsync("demo", Path.GetFileName(file), await File.ReadAllTextAsync(file, ct), [], ct,
+            effectiveDate: new DateOnly(2025, 7, 1)); // Resolution 1672/NQ-UBTVQH15: the new communes from 1 July 2025
         if (job is null) throw new InvalidOperationException("Demo crosswalk is invalid: " + string.Join("; ", errors));
         var done = await reorganisation.RunAsync(job.Id, ct);
         if (done.Status != ReorganisationStatus.Done) throw new InvalidOperationException("Demo crosswalk failed: " + done.Outcome);

@@ -25,6 +25,15 @@ public sealed class Unit
     public bool IsActive { get; set; } = true;
     public int SortOrder { get; set; }
     public List<Counter> Counters { get; set; } = [];
+
+    /// <summary>
+    /// The first day the unit existed, when a reorganisation created it (its effective date); null: it always has, as
+    /// far as the platform knows. Read by the "as the units were then" view (<see cref="Indices.HistoricalUnits"/>).
+    /// </summary>
+    public DateOnly? StartedOn { get; set; }
+
+    /// <summary>The first day the unit no longer existed, when a reorganisation merged it away (its effective date); else null.</summary>
+    public DateOnly? EndedOn { get; set; }
 }
 
 /// <summary>A counter (quầy) of a one-stop section, where the QR code hangs.</summary>

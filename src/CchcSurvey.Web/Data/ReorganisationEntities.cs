@@ -38,6 +38,12 @@ public sealed class ReorganisationJob
 
     /// <summary>Statistics cells written by the job (created, updated, deleted).</summary>
     public long CellsWritten { get; set; }
+
+    /// <summary>
+    /// The day the new organisation takes effect (e.g. 2025-07-01), given with the crosswalk; null: the local day the job
+    /// is applied. Units created get it as <see cref="Unit.StartedOn"/>, units merged away as <see cref="Unit.EndedOn"/>.
+    /// </summary>
+    public DateOnly? EffectiveDate { get; set; }
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ public sealed record CrosswalkPreview(IReadOnlyList<string> Errors, Reorganisati
 /// stores them at once and adds them to their cells after it (<see cref="PendingCells"/>).
 /// </summary>
 public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry registry, CellWriteGate gate, AuditLog audit,
-    ReorganisationProgress progress, ResponseWriter writer, TimeProvider time, ILogger<Reorganisation> logger)
+    ReorganisationProgress progress, ResponseWriter writer, TimeProvider time, ILogger<Reorganisation> logger, CchcSurvey.Web.Infrastructure.LocalClock clock)
 {
     public const int MaxFileBytes = 1_000_000;
 
@@ -70,7 +70,7 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
     /// official whose scope would widen in place must be confirmed). Returns the job, or the errors.
     /// </summary>
     public async Task<(ReorganisationJob? Job, IReadOnlyList<string> Errors)> QueueAsync(string actor, string fileName, string csv,
-        IReadOnlyCollection<string> confirmedScopes, CancellationToken ct)
+        IReadOnlyCollection<string> confirmedScopes, CancellationToken ct, DateOnly? effectiveDate = null)
     {
         var preview = await PreviewAsync(csv, ct);
         if (!preview.Ok) return (null, preview.AllErrors);
@@ -80,7 +80,7 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         {
             CreatedUtc = time.GetUtcNow().UtcDateTime, Actor = actor, FileName = Path.GetFileName(fileName) is { Length: > 0 } name ? name[..Math.Min(name.Length, 200)] : "crosswalk.csv",
             Csv = csv, Sha256 = Sha256(csv), ConfirmedScopes = string.Join(' ', confirmedScopes.Distinct()),
-            Status = ReorganisationStatus.Queued,
+            Status = ReorganisationStatus.Queued, EffectiveDate = effectiveDate,
         };
         db.ReorganisationJobs.Add(job);
         await db.SaveChangesAsync(ct);
@@ -203,9 +203,11 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         progress.Set(job.Id, "Đang thay đổi cây đơn vị…");
         var units = await db.Units.ToDictionaryAsync(u => u.Code, ct);
         var sortOrder = units.Count;
+        // When the units changed, for the "as the units were then" view (Indices/HistoricalUnits.cs).
+        var effective = job.EffectiveDate ??= clock.Today();
         foreach (var created in plan.Created)
         {
-            var unit = new Unit { Code = created.Code, Name = created.Name, LevelName = created.LevelName, SortOrder = sortOrder++ };
+            var unit = new Unit { Code = created.Code, Name = created.Name, LevelName = created.LevelName, SortOrder = sortOrder++, StartedOn = effective };
             db.Units.Add(unit);
             units[created.Code] = unit;
         }
@@ -222,6 +224,7 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
             var old = units[merge.Old];
             old.IsActive = false;
             old.SuccessorId = units[merge.Into].Id;
+            old.EndedOn = effective;
         }
         var counterCodes = plan.Counters.Select(c => c.Counter).ToList();
         var counters = await db.Counters.Where(c => counterCodes.Contains(c.Code)).ToDictionaryAsync(c => c.Code, ct);

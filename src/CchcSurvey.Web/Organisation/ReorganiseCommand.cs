@@ -5,15 +5,22 @@ using Microsoft.EntityFrameworkCore;
 namespace CchcSurvey.Web.Organisation;
 
 /// <summary>
-/// <c>units reorganise FILE.csv [--confirm-scopes] [--dry-run]</c>: prints the preview, then runs the job in this
+/// <c>units reorganise FILE.csv [--confirm-scopes] [--dry-run] [--effective yyyy-MM-dd]</c>: prints the preview, then runs the job in this
 /// process with its progress, as the page's background job would. On any error in the file every error is printed
 /// with its line and nothing changes.
 /// </summary>
 public static class ReorganiseCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, FileInfo file, bool confirmScopes, bool dryRun,
-        TextWriter output, TextWriter error, Func<string, Exception> fail, CancellationToken ct)
+        TextWriter output, TextWriter error, Func<string, Exception> fail, CancellationToken ct, string? effective = null)
     {
+        DateOnly? effectiveDate = null;
+        if (effective is not null)
+        {
+            if (!DateOnly.TryParseExact(effective, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+                throw fail($"--effective must be a date yyyy-MM-dd, not '{effective}'");
+            effectiveDate = date;
+        }
         if (file.Length > Reorganisation.MaxFileBytes) throw fail($"{file.Name}: larger than {Reorganisation.MaxFileBytes:N0} bytes");
         var csv = await File.ReadAllTextAsync(file.FullName, ct);
         var reorganisation = services.GetRequiredService<Reorganisation>();
@@ -33,7 +40,7 @@ public static class ReorganiseCommand
         if (dryRun) return 0;
 
         var confirmed = confirmScopes ? plan.Scopes.Where(s => s.Flagged).Select(s => s.OfficialId).ToList() : [];
-        var (job, errors) = await reorganisation.QueueAsync("cli", file.Name, csv, confirmed, ct);
+        var (job, errors) = await reorganisation.QueueAsync("cli", file.Name, csv, confirmed, ct, effectiveDate);
         if (job is null) throw fail($"{file.Name}: {errors[0]}{(errors.Count > 1 ? $" (and {errors.Count - 1} more)" : "")}");
 
         var progress = services.GetRequiredService<ReorganisationProgress>();

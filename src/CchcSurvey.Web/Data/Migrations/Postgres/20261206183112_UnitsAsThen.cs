@@ -1,0 +1,49 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CchcSurvey.Web.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class UnitsAsThen : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "EndedOn",
+                table: "Units",
+                type: "date",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "StartedOn",
+                table: "Units",
+                type: "date",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateOnly>(
+                name: "EffectiveDate",
+                table: "ReorganisationJobs",
+                type: "date",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "EndedOn",
+                table: "Units");
+
+            migrationBuilder.DropColumn(
+                name: "StartedOn",
+                table: "Units");
+
+            migrationBuilder.DropColumn(
+                name: "EffectiveDate",
+                table: "ReorganisationJobs");
+        }
+    }
+}
