@@ -18,9 +18,10 @@ public sealed record FilterError(string Field, string Message);
 /// <item><c>includeFlagged</c>: true or false (<c>flagged</c>, the dashboard's old name, is read the same).</item>
 /// <item><c>trend</c>: month or quarter, the dashboard's trend buckets (old dashboard links say <c>period=month</c>
 /// or <c>period=quarter</c>; those two values of <c>period</c> are read as <c>trend</c>).</item>
+/// <item><c>units</c>: now or then, the units as they are now or as they were in the period (<see cref="HistoricalUnits"/>).</item>
 /// </list>
 /// </summary>
-public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool IncludeFlagged, string Trend)
+public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool IncludeFlagged, string Trend, string Units = HistoricalUnits.Now)
 {
     public static readonly string[] Trends = ["month", "quarter"];
 
@@ -89,7 +90,8 @@ public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool I
             else errors.Add(new("trend", "trend must be month or quarter."));
         }
 
-        return new FigureFilter(period, channel.Length > 0 && Channels.IsValid(channel) ? channel : null, includeFlagged, trend);
+        var units = HistoricalUnits.Parse(query["units"].ToString(), errors);
+        return new FigureFilter(period, channel.Length > 0 && Channels.IsValid(channel) ? channel : null, includeFlagged, trend, units);
     }
 
     /// <summary>The calendar period of the same kind just before this one (§4.10 change against the previous period).</summary>

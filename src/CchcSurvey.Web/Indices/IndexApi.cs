@@ -53,7 +53,7 @@ public static class IndexApi
 
         units.MapGet("/ranking", async (string code, HttpRequest request, OfficialScope scope, FiguresService figures, Surveys.InstrumentRegistry registry, CancellationToken ct) =>
         {
-            if (!TryParseFilter(request, out var filter, out var problem)) return problem;
+            if (!TryParseFilter(request, out var filter, out var unitsView, out var problem)) return problem;
             var unit = await scope.FindVisibleUnitAsync(code, ct);
             if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             var current = await figures.InstrumentsAsync(ct);
@@ -65,8 +65,9 @@ public static class IndexApi
                 return Api.Problems.Invalid($"'{item}' is not a rating item of {instrumentCode}.", "item");
 
             // A child whose share is hidden (below MinN, in time or across units) is listed as insufficient.
-            var children = await figures.ChildrenAsync(unit, ct);
-            return Results.Json(await figures.RankAsync(unit, children, instrumentCode, item, filter, ct));
+            // units=then: the children as they were in the period (HistoricalUnits), protected over the same families.
+            var view = await figures.UnitsAsync(unit, unitsView, IndexQueries.PeriodOf(filter), ct);
+            return Results.Json(await figures.RankAsync(unit, view, instrumentCode, item, filter, ct));
         })
             .WithQuery([("instrument", "Questionnaire code; the default instrument (`Survey:DefaultInstrument`) when left out."), ("item", "A rating item of the questionnaire; its overall item when left out."), .. ApiDocumentation.FigureFilters])
             .Produces<RankingResult>()
@@ -93,8 +94,13 @@ public static class IndexApi
     /// year, or all time (METHODOLOGY §6, No differencing): <c>period=2026-03</c>, <c>2026-Q1</c>, <c>2026</c>, or
     /// <c>from</c>/<c>to</c> (yyyy-MM-dd, inclusive) that are exactly such a period's first and last days.
     /// </summary>
-    public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out IResult problem)
+    public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out IResult problem) =>
+        TryParseFilter(request, out filter, out _, out problem);
+
+    /// <summary>The same, with the <c>units</c> view (now or then, <see cref="HistoricalUnits"/>).</summary>
+    public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out string units, out IResult problem)
     {
+        units = HistoricalUnits.Now;
         filter = new IndexFilter(null, null, null);
         problem = Results.Empty;
         if (!TryParse(request.Query, out var parsed, out var error))
@@ -103,6 +109,7 @@ public static class IndexApi
             return false;
         }
         filter = parsed.IndexFilter;
+        units = parsed.Units;
         return true;
     }
 

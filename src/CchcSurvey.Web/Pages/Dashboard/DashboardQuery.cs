@@ -12,7 +12,8 @@ namespace CchcSurvey.Web.Pages.Dashboard;
 /// <c>flagged</c> and <c>period=month|quarter</c> still work). Links always carry the dates explicitly, so a shared
 /// link shows the same period tomorrow.
 /// </summary>
-public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, string Instrument, string? Channel, bool IncludeFlagged, string Period)
+public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, string Instrument, string? Channel, bool IncludeFlagged, string Period,
+    string Units = HistoricalUnits.Now)
 {
 
     public IndexFilter Filter => new(From, To, Channel, IncludeFlagged);
@@ -43,7 +44,7 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         var period = filter.Period.From is null ? CalendarPeriod.OfYear(today.Year) : filter.Period;
         var instrument = query["instrument"].ToString() is { Length: > 0 } i ? i : defaultInstrument;
         var unit = query["unit"].ToString() is { Length: > 0 } u ? u : null;
-        return new DashboardQuery(unit, period.From!.Value, period.To!.Value, instrument, filter.Channel, filter.IncludeFlagged, filter.Trend);
+        return new DashboardQuery(unit, period.From!.Value, period.To!.Value, instrument, filter.Channel, filter.IncludeFlagged, filter.Trend, filter.Units);
     }
 
     /// <summary>The dashboard URL of this view for another unit (or this one), every filter kept.</summary>
@@ -56,6 +57,8 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         ["channel"] = Channel ?? "",
         ["includeFlagged"] = IncludeFlagged ? "true" : "false",
         ["trend"] = Period,
+        // Only when not the default, so that the links of the usual view stay as they were.
+        ["units"] = Units == HistoricalUnits.Now ? null : Units,
     }.Where(p => p.Value is not null));
 
     /// <summary>The trend's buckets: the 12 months (or 4 quarters) ending with the one holding <see cref="To"/>, each a whole calendar period.</summary>

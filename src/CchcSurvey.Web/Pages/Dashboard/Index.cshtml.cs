@@ -62,6 +62,9 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
     public Tt01Report? Tt01Report { get; private set; }
 
     public IReadOnlyList<UnitRow> Rows { get; private set; } = [];
+
+    /// <summary>The units listed now or as they were in the period (<c>units=now|then</c>), with the successor of each merged one.</summary>
+    public FiguresService.UnitsView? UnitsView { get; private set; }
     public IReadOnlyDictionary<string, string?> Leads { get; private set; } = new Dictionary<string, string?>();
     public string RankingItem { get; private set; } = "";
     public RankingResult? Ranking { get; private set; }
@@ -123,8 +126,10 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         Leads = Elements.ToDictionary(e => e.Code, e => leads[e.Code].Department);
         Aims = await HttpContext.RequestServices.GetRequiredService<CchcSurvey.Web.Plans.PlanService>().AimsAsync(ct);
 
-        var children = await figures.ChildrenAsync(unit, ct);
+        var view = UnitsView = await figures.UnitsAsync(unit, Query.Units, Query.CalendarPeriod, ct);
+        var children = view.Rows;
         var rows = children.Prepend(unit).ToList();
+        var shown = view.Shown(unit);
         var counts = await figures.Queries.CountSubtreesAsync(rows, filter, ct);
         Responses = counts[unit.Id];
 
@@ -134,7 +139,7 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         FiguresService.Protected? service = null, quick = null;
         if (ServiceInstrument?.Code is { } serviceCode)
         {
-            service = await figures.ProtectedAsync(rows, serviceCode, filter, ct);
+            service = await figures.ProtectedAsync(shown, serviceCode, filter, ct);
             ServiceReport = (SipasServiceReport)service.Reports[unit.Id];
             var previous = await figures.ProtectedAsync([unit], serviceCode, Query.PreviousFilter, ct);
             PreviousServiceReport = (SipasServiceReport)previous.Reports[unit.Id];
@@ -148,7 +153,7 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         }
         if (Published(Quick))
         {
-            quick = await figures.ProtectedAsync(rows, Quick, filter, ct);
+            quick = await figures.ProtectedAsync(shown, Quick, filter, ct);
             QuickReport = (QuickRatingReport)quick.Reports[unit.Id];
         }
         if (Published(Tt01Code))
@@ -160,7 +165,7 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         // The chosen instrument: ranking of the children, distribution per item, trend.
         var chosenFigures = chosen == ServiceInstrument && service is not null ? service
             : chosen.Code == Quick && quick is not null ? quick
-            : await figures.ProtectedAsync(rows, chosen.Code, filter, ct);
+            : await figures.ProtectedAsync(shown, chosen.Code, filter, ct);
         var statistics = chosenFigures.Statistics[unit.Id];
         Items = chosen.Definition.Items.Where(i => i.Type is AnswerType.Likert5 or AnswerType.Likert3)
             .Select(i => new ItemRow(i, IndexCalculator.Item(statistics.LevelCounts[i.Code], figures.Options) is var f && chosenFigures.ShareHidden(unit.Id, i.Code) ? TimeSuppression.HideItem(f) : f))

@@ -31,6 +31,9 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
     /// <summary><c>docx</c> for the same report as a Word document (DocumentFormat.OpenXml) to edit before signing.</summary>
     [BindProperty(SupportsGet = true)] public string? Format { get; set; }
 
+    /// <summary><c>units=now|then</c>: the units as they are now, or as they were in the quarter (<see cref="HistoricalUnits"/>).</summary>
+    [BindProperty(SupportsGet = true, Name = "units")] public string? UnitsAs { get; set; }
+
     public Unit Subject { get; private set; } = null!;
     public QuarterPeriod Period { get; private set; }
     public int MinN => figures.Options.MinN;
@@ -73,6 +76,9 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
             Period = parsed;
         }
         if (Format is not (null or "" or "docx")) return BadRequest("format must be docx");
+        var unitsErrors = new List<FilterError>();
+        UnitsAs = HistoricalUnits.Parse(UnitsAs, unitsErrors);
+        if (unitsErrors.Count > 0) return BadRequest(unitsErrors[0].Message);
         Units = await (await scope.VisibleUnitsAsync(ct)).AsNoTracking().OrderBy(u => u.Path).ToListAsync(ct);
         var code = string.IsNullOrEmpty(Unit) ? Units.FirstOrDefault()?.Code : Unit;
         var unit = code is null ? null : await scope.FindVisibleUnitAsync(code, ct);
@@ -113,14 +119,15 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         if (Find("TT01") is { } tt01)
             Tt01 = (Tt01Report)await figures.ReportAsync(unit, tt01.Code, filter, ct);
 
-        var children = await figures.ChildrenAsync(unit, ct);
-        var names = children.ToDictionary(c => c.Code, c => c.Name);
+        var view = await figures.UnitsAsync(unit, UnitsAs, CalendarPeriod.TryFromDates(Period.From, Period.To, out var calendar) ? calendar : CalendarPeriod.AllTime, ct);
+        // The report is a Vietnamese document (as its other fixed text): a merged unit says into which unit, in the Word file too.
+        var names = view.Rows.ToDictionary(c => c.Code, c => view.SuccessorOf(c) is { } into ? $"{c.Name} (đã sáp nhập vào {into.Name})" : c.Name);
         var rankings = new List<RankingTable>();
-        if (children.Count > 0)
+        if (view.Rows.Count > 0)
             foreach (var instrument in withElements.Append(Find("NHANH")).OfType<PublishedInstrument>())
             {
                 var item = FiguresService.DefaultRankingItem(instrument.Definition);
-                rankings.Add(new RankingTable(instrument.Code, item, await figures.RankAsync(unit, children, instrument.Code, item, filter, ct), names));
+                rankings.Add(new RankingTable(instrument.Code, item, await figures.RankAsync(unit, view, instrument.Code, item, filter, ct), names));
             }
         Rankings = rankings;
 
