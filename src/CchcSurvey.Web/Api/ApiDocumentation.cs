@@ -198,9 +198,12 @@ public static class ApiDocumentation
         ("to", "Last local date, yyyy-MM-dd (inclusive)."),
         ("channel", "Only responses of one channel: qr, kiosk, paper or web."),
         ("includeFlagged", "false leaves suspect (flagged) responses out; true by default."),
-        ("units", "now (default) or then: list the units as they are now, or as they were in the period (a unit created by a later " +
-            "reorganisation is replaced by the units merged into it). Changes which units a ranking lists, never a unit's own figures."),
     ];
+
+    /// <summary>The <c>units</c> view of the figure endpoints (Indices/HistoricalUnits.cs).</summary>
+    public static readonly (string, string) UnitsView =
+        ("units", "now (default) or then: list the units as they are now, or as they were in the period (a unit created by a later " +
+            "reorganisation is replaced by the units merged into it). Changes which units a ranking lists, never a unit's own figures.");
 
     /// <summary>Adds request and response examples (see <see cref="ApiExample"/>).</summary>
     public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder builder, params ApiExample[] examples) =>

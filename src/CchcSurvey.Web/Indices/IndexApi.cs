@@ -37,7 +37,7 @@ public static class IndexApi
                 all[code2] = await figures.ReportAsync(unit, code2, filter, ct);
             return Results.Json(all);
         })
-            .WithQuery([("instrument", "One questionnaire code; all published ones when left out."), .. ApiDocumentation.FigureFilters])
+            .WithQuery([("instrument", "One questionnaire code; all published ones when left out."), .. ApiDocumentation.FigureFilters, ApiDocumentation.UnitsView])
             .Produces<Dictionary<string, InstrumentReport>>()
             .Describe(Tag, "getUnitIndices", "A unit's figures",
                 "Every figure of docs/methodology.md for the unit's whole subtree, per questionnaire code (with `instrument`: that " +
@@ -69,7 +69,7 @@ public static class IndexApi
             var view = await figures.UnitsAsync(unit, unitsView, IndexQueries.PeriodOf(filter), ct);
             return Results.Json(await figures.RankAsync(unit, view, instrumentCode, item, filter, ct));
         })
-            .WithQuery([("instrument", "Questionnaire code; the default instrument (`Survey:DefaultInstrument`) when left out."), ("item", "A rating item of the questionnaire; its overall item when left out."), .. ApiDocumentation.FigureFilters])
+            .WithQuery([("instrument", "Questionnaire code; the default instrument (`Survey:DefaultInstrument`) when left out."), ("item", "A rating item of the questionnaire; its overall item when left out."), .. ApiDocumentation.FigureFilters, ApiDocumentation.UnitsView])
             .Produces<RankingResult>()
             .Describe(Tag, "getUnitRanking", "Ranking of a unit's children",
                 "Empirical-Bayes ranking (docs/methodology.md §4.11) of the unit's children on a rating item's satisfied share; a child " +
