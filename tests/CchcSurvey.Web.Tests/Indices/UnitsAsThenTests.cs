@@ -17,14 +17,12 @@ namespace CchcSurvey.Web.Tests.Indices;
 public abstract class UnitsAsThenTests<TFactory> : IDisposable where TFactory : SurveyAppFactory, new()
 {
     private readonly List<TFactory> _factories = [];
-    private readonly List<string> _files = [];
 
     protected abstract bool Available { get; }
 
     public void Dispose()
     {
         foreach (var factory in _factories) factory.Dispose();
-        foreach (var file in _files) File.Delete(file);
         GC.SuppressFinalize(this);
     }
 
@@ -33,27 +31,6 @@ public abstract class UnitsAsThenTests<TFactory> : IDisposable where TFactory : 
         var factory = new TFactory();
         _factories.Add(factory);
         return factory;
-    }
-
-    /// <summary>Quick ratings (NHANH, HL) at a unit's counter: <paramref name="satisfied"/> of them 5, the others 2, all in one month.</summary>
-    private static IEnumerable<string> Ratings(string unit, string counter, string month, int n, int satisfied) =>
-        Enumerable.Range(0, n).Select(i => $"{Guid.NewGuid()},{unit},{counter},NHANH,paper,{month}-{1 + i % 27:00}T09:00,{(i < satisfied ? 5 : 2)}");
-
-    private async Task ImportAsync(SurveyAppFactory app, IEnumerable<string> rows)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"asthen-{Guid.NewGuid():N}.csv");
-        File.WriteAllText(path, "submission_id,unit,counter,instrument,channel,hour,HL\n" + string.Join("\n", rows) + "\n", new UTF8Encoding(false));
-        _files.Add(path);
-        var run = await CliRunner.RunAsync(app, "import", "paper", path);
-        Assert.True(run.ExitCode == 0, run.Error + run.Output);
-    }
-
-    private static async Task ReorganiseAsync(SurveyAppFactory app)
-    {
-        var crosswalk = Path.Combine(AppContext.BaseDirectory, "demo", "lang-son-2025-crosswalk.csv");
-        Assert.True(File.Exists(crosswalk), crosswalk);
-        var run = await CliRunner.RunAsync(app, "units", "reorganise", crosswalk, "--confirm-scopes", "--effective", "2025-07-01");
-        Assert.True(run.ExitCode == 0, run.Error + run.Output);
     }
 
     private static async Task<JsonNode> GetAsync(HttpClient client, string url)
@@ -69,31 +46,27 @@ public abstract class UnitsAsThenTests<TFactory> : IDisposable where TFactory : 
         ranking["units"]!.AsArray().ToDictionary(u => u!["unit"]!.GetValue<string>(), u => (u!["c"]!.GetValue<long>(), u["n"]!.GetValue<long>())),
         ranking["insufficient"]!.AsArray().ToDictionary(u => u!["unit"]!.GetValue<string>(), u => u!["n"]!.GetValue<long>()));
 
-    // The new commune LS-KK is made of VQ-KK, VQ-DG and VQ-TC; LS-TD is VQ-TD renamed under a new code; VQ-AS only moves.
-    private static readonly (string Unit, int N, int Satisfied)[] March2024 =
-        [("VQ-KK", 20, 15), ("VQ-DG", 14, 9), ("VQ-TC", 12, 11), ("VQ-TD", 16, 8), ("VQ-AS", 13, 12), ("VQ-TT", 18, 12)];
-
     [SkippableFact]
     public async Task The_2024_figures_then_are_those_read_before_the_crosswalk_and_now_the_new_communes_sums()
     {
         Skip.IfNot(Available, "no server for this provider");
         var app = NewApp();
-        await ImportAsync(app, March2024.SelectMany(r => Ratings(r.Unit, r.Unit + "-Q1", "2024-03", r.N, r.Satisfied)));
+        await AsThenData.ImportAsync(app, AsThenData.March2024.SelectMany(r => AsThenData.Ratings(r.Unit, r.Unit + "-Q1", "2024-03", r.N, r.Satisfied)));
         var client = await CliRunner.ReferenceClientAsync(app, "so@langson.vn", "admin", null);
 
         var before = new Dictionary<string, JsonNode>();
-        foreach (var (unit, _, _) in March2024)
+        foreach (var (unit, _, _) in AsThenData.March2024)
             before[unit] = await GetAsync(client, $"/api/v1/units/{unit}/indices?instrument=NHANH&period=2024");
         var (rankedBefore, _) = Entries(await GetAsync(client, "/api/v1/units/VQ/ranking?instrument=NHANH&period=2024"));
-        Assert.Equal(March2024.Length, rankedBefore.Count); // every commune has n ≥ MinN: nothing hidden, nothing to differ by
+        Assert.Equal(AsThenData.March2024.Length, rankedBefore.Count); // every commune has n ≥ MinN: nothing hidden, nothing to differ by
 
-        await ReorganiseAsync(app);
+        await AsThenData.ReorganiseAsync(app);
         // Counters followed their units: March 2026 ratings land at the new communes.
-        await ImportAsync(app, [.. Ratings("LS-KK", "VQ-KK-Q1", "2026-03", 25, 20), .. Ratings("LS-TD", "VQ-TD-Q1", "2026-03", 11, 9),
-            .. Ratings("VQ-AS", "VQ-AS-Q1", "2026-03", 12, 6)]);
+        await AsThenData.ImportAsync(app, [.. AsThenData.Ratings("LS-KK", "VQ-KK-Q1", "2026-03", 25, 20), .. AsThenData.Ratings("LS-TD", "VQ-TD-Q1", "2026-03", 11, 9),
+            .. AsThenData.Ratings("VQ-AS", "VQ-AS-Q1", "2026-03", 12, 6)]);
 
         // Each old commune's own 2024 figures are those read before the crosswalk (also with units=then).
-        foreach (var (unit, _, _) in March2024)
+        foreach (var (unit, _, _) in AsThenData.March2024)
             foreach (var view in new[] { "", "&units=then" })
             {
                 var after = await GetAsync(client, $"/api/v1/units/{unit}/indices?instrument=NHANH&period=2024{view}");
@@ -103,7 +76,7 @@ public abstract class UnitsAsThenTests<TFactory> : IDisposable where TFactory : 
 
         // 2024 then: the province lists the old communes (they existed), with c and n as before; no new commune.
         var (then, thenInsufficient) = Entries(await GetAsync(client, "/api/v1/units/LS/ranking?instrument=NHANH&period=2024&units=then"));
-        foreach (var (unit, _, _) in March2024) Assert.Equal(rankedBefore[unit], then[unit]);
+        foreach (var (unit, _, _) in AsThenData.March2024) Assert.Equal(rankedBefore[unit], then[unit]);
         foreach (var created in new[] { "LS-KK", "LS-TD", "LS-VQ" })
             Assert.False(then.ContainsKey(created) || thenInsufficient.ContainsKey(created), created + " did not exist in 2024");
         Assert.Contains("VQ-LN", thenInsufficient.Keys); // kept under its code, no rating: insufficient, still listed
@@ -146,9 +119,9 @@ public abstract class UnitsAsThenTests<TFactory> : IDisposable where TFactory : 
         Skip.IfNot(Available, "no server for this provider");
         var app = NewApp();
         // VQ-TC has 3 ratings (below MinN); VQ-KK and VQ-DG enough to be shown on their own.
-        await ImportAsync(app, [.. Ratings("VQ-KK", "VQ-KK-Q1", "2024-03", 20, 15), .. Ratings("VQ-DG", "VQ-DG-Q1", "2024-03", 14, 9),
-            .. Ratings("VQ-TC", "VQ-TC-Q1", "2024-03", 3, 3), .. Ratings("VQ-TT", "VQ-TT-Q1", "2024-03", 18, 12)]);
-        await ReorganiseAsync(app);
+        await AsThenData.ImportAsync(app, [.. AsThenData.Ratings("VQ-KK", "VQ-KK-Q1", "2024-03", 20, 15), .. AsThenData.Ratings("VQ-DG", "VQ-DG-Q1", "2024-03", 14, 9),
+            .. AsThenData.Ratings("VQ-TC", "VQ-TC-Q1", "2024-03", 3, 3), .. AsThenData.Ratings("VQ-TT", "VQ-TT-Q1", "2024-03", 18, 12)]);
+        await AsThenData.ReorganiseAsync(app);
         var client = await CliRunner.ReferenceClientAsync(app, "so@langson.vn", "admin", null);
 
         var (then, thenInsufficient) = Entries(await GetAsync(client, "/api/v1/units/LS/ranking?instrument=NHANH&period=2024&units=then"));
@@ -176,4 +149,40 @@ public sealed class SqliteUnitsAsThenTests : UnitsAsThenTests<SurveyAppFactory>
 public sealed class PostgresUnitsAsThenTests : UnitsAsThenTests<PostgresAppFactory>
 {
     protected override bool Available => PostgresAppFactory.ServerConnectionString is not null;
+}
+
+/// <summary>The data of the "then" tests: quick ratings imported on paper (dated), and the demo's crosswalk applied.</summary>
+public static class AsThenData
+{
+    // The new commune LS-KK is made of VQ-KK, VQ-DG and VQ-TC; LS-TD is VQ-TD under a new code; VQ-AS only moves.
+    public static readonly (string Unit, int N, int Satisfied)[] March2024 =
+        [("VQ-KK", 20, 15), ("VQ-DG", 14, 9), ("VQ-TC", 12, 11), ("VQ-TD", 16, 8), ("VQ-AS", 13, 12), ("VQ-TT", 18, 12)];
+
+    /// <summary>Quick ratings (NHANH, HL) at a unit's counter: <paramref name="satisfied"/> of them 5, the others 2, all in one month.</summary>
+    public static IEnumerable<string> Ratings(string unit, string counter, string month, int n, int satisfied) =>
+        Enumerable.Range(0, n).Select(i => $"{Guid.NewGuid()},{unit},{counter},NHANH,paper,{month}-{1 + i % 27:00}T09:00,{(i < satisfied ? 5 : 2)}");
+
+    public static async Task ImportAsync(SurveyAppFactory app, IEnumerable<string> rows)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"asthen-{Guid.NewGuid():N}.csv");
+        try
+        {
+            File.WriteAllText(path, "submission_id,unit,counter,instrument,channel,hour,HL\n" + string.Join("\n", rows) + "\n", new UTF8Encoding(false));
+            var run = await CliRunner.RunAsync(app, "import", "paper", path);
+            Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The demo's 2025 crosswalk, effective 1 July 2025, through the command.</summary>
+    public static async Task ReorganiseAsync(SurveyAppFactory app)
+    {
+        var crosswalk = Path.Combine(AppContext.BaseDirectory, "demo", "lang-son-2025-crosswalk.csv");
+        Assert.True(File.Exists(crosswalk), crosswalk);
+        var run = await CliRunner.RunAsync(app, "units", "reorganise", crosswalk, "--confirm-scopes", "--effective", "2025-07-01");
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+    }
 }
