@@ -186,3 +186,32 @@ public static class AsThenData
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
     }
 }
+
+/// <summary>The effective date given with the crosswalk on <c>/admin/units/reorganise</c>, and a bad one refused.</summary>
+public sealed class ReorganiseEffectiveDateTests(SurveyAppFactory factory) : IClassFixture<SurveyAppFactory>
+{
+    [Fact]
+    public async Task The_page_takes_the_effective_date_and_refuses_a_bad_one()
+    {
+        var admin = await CchcSurvey.Web.Tests.Pages.Admin.AdminForms.AdminAsync(factory);
+        var csv = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "demo", "lang-son-2025-crosswalk.csv"));
+        var before = DatabaseSnapshot.Take(factory);
+        var bad = await CchcSurvey.Web.Tests.Pages.Admin.AdminForms.PostAsync(admin, "/admin/units/reorganise", "/admin/units/reorganise?handler=Apply",
+            ("csv", csv), ("fileName", "lang-son-2025-crosswalk.csv"), ("effective", "01/07/2025"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("Ngày có hiệu lực cần dạng yyyy-MM-dd.", System.Net.WebUtility.HtmlDecode(await bad.Content.ReadAsStringAsync()));
+        Assert.Equal(before, DatabaseSnapshot.Take(factory));
+
+        var applied = await CchcSurvey.Web.Tests.Pages.Admin.AdminForms.PostAsync(admin, "/admin/units/reorganise", "/admin/units/reorganise?handler=Apply",
+            ("csv", csv), ("fileName", "lang-son-2025-crosswalk.csv"), ("effective", "2025-07-01"));
+        Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
+        for (var i = 0; i < 300 && factory.WithDatabase(db => db.ReorganisationJobs.Any(j => j.Status != CchcSurvey.Web.Data.ReorganisationStatus.Done && j.Status != CchcSurvey.Web.Data.ReorganisationStatus.Failed)); i++)
+            await Task.Delay(100);
+        var job = factory.WithDatabase(db => db.ReorganisationJobs.Single());
+        Assert.Equal(CchcSurvey.Web.Data.ReorganisationStatus.Done, job.Status);
+        Assert.Equal(new DateOnly(2025, 7, 1), job.EffectiveDate);
+        var units = factory.WithDatabase(db => db.Units.AsNoTracking().ToDictionary(u => u.Code));
+        Assert.Equal(new DateOnly(2025, 7, 1), units["LS-VQ"].StartedOn);
+        Assert.Equal(new DateOnly(2025, 7, 1), units["VQ-TT"].EndedOn);
+    }
+}

@@ -43,13 +43,20 @@ public sealed class ReorganiseModel(SurveyDbContext db, Reorganisation reorganis
         return Page();
     }
 
-    public async Task<IActionResult> OnPostApplyAsync(string? csv, string? fileName, string[]? confirm, CancellationToken ct)
+    public async Task<IActionResult> OnPostApplyAsync(string? csv, string? fileName, string[]? confirm, string? effective, CancellationToken ct)
     {
         Csv = csv ?? "";
         FileName = fileName ?? "crosswalk.csv";
         if (Csv.Length == 0 || Encoding.UTF8.GetByteCount(Csv) > Reorganisation.MaxFileBytes)
             return await RefuseAsync([text["Hãy chọn tệp bảng chuyển đổi (tối đa 1 MB)."]], ct);
-        var (job, errors) = await reorganisation.QueueAsync(AuditLog.ActorOf(User), FileName, Csv, confirm ?? [], ct);
+        DateOnly? effectiveDate = null;
+        if (!string.IsNullOrEmpty(effective))
+        {
+            if (!DateOnly.TryParseExact(effective, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+                return await RefuseAsync([text["Ngày có hiệu lực cần dạng yyyy-MM-dd."]], ct);
+            effectiveDate = date;
+        }
+        var (job, errors) = await reorganisation.QueueAsync(AuditLog.ActorOf(User), FileName, Csv, confirm ?? [], ct, effectiveDate);
         if (job is null)
         {
             var preview = await reorganisation.PreviewAsync(Csv, ct);
