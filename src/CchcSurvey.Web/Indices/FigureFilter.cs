@@ -18,9 +18,11 @@ public sealed record FilterError(string Field, string Message);
 /// <item><c>includeFlagged</c>: true or false (<c>flagged</c>, the dashboard's old name, is read the same).</item>
 /// <item><c>trend</c>: month or quarter, the dashboard's trend buckets (old dashboard links say <c>period=month</c>
 /// or <c>period=quarter</c>; those two values of <c>period</c> are read as <c>trend</c>).</item>
+/// <item><c>weight</c>: <c>profile</c> adds the post-stratified share (§4.13) next to the unweighted one; <c>none</c> or
+/// nothing: unweighted only (<see cref="ParseWeight"/>).</item>
 /// </list>
 /// </summary>
-public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool IncludeFlagged, string Trend)
+public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool IncludeFlagged, string Trend, bool WeightProfile = false)
 {
     public static readonly string[] Trends = ["month", "quarter"];
 
@@ -89,7 +91,20 @@ public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool I
             else errors.Add(new("trend", "trend must be month or quarter."));
         }
 
-        return new FigureFilter(period, channel.Length > 0 && Channels.IsValid(channel) ? channel : null, includeFlagged, trend);
+        return new FigureFilter(period, channel.Length > 0 && Channels.IsValid(channel) ? channel : null, includeFlagged, trend, ParseWeight(query, errors));
+    }
+
+    /// <summary>The weightings <c>weight</c> takes: none (the default) or profile (post-stratification, §4.13).</summary>
+    public static readonly string[] Weights = ["none", "profile"];
+
+    /// <summary>Reads <c>weight</c>: true for <c>profile</c>; a value not in <see cref="Weights"/> is listed in <paramref name="errors"/>.</summary>
+    public static bool ParseWeight(IQueryCollection query, List<FilterError> errors)
+    {
+        var text = query["weight"].ToString();
+        if (text.Length == 0 || text == "none") return false;
+        if (text == "profile") return true;
+        errors.Add(new("weight", "weight must be none or profile."));
+        return false;
     }
 
     /// <summary>The calendar period of the same kind just before this one (§4.10 change against the previous period).</summary>

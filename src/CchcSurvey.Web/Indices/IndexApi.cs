@@ -80,6 +80,8 @@ public static class IndexApi
                     Response: ApiDocumentation.Problem(400, "Invalid request", "'GOP_Y' is not a rating item of NHANH.", new Dictionary<string, string[]> { ["item"] = ["'GOP_Y' is not a rating item of NHANH."] })),
                 new ApiExample("outside", "A unit outside the token's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
                     Response: ApiDocumentation.Problem(404, "Not found", "No unit 'XX-NONE'.")));
+
+        units.MapPlanningApi();
     }
 
     private const string Tag = "Figures";
