@@ -152,6 +152,8 @@ public static class AccessRules
             [new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}"))]),
         new("GET /api/v1/units/{code}/ranking", Access.Read, "the ranking of a unit's children", ["code"], ["instrument", "item", "from", "to", "channel", "includeFlagged"],
             [new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}/ranking")), new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}/ranking?instrument=NHANH"))]),
+        new("GET /api/v1/units/{code}/planning", Access.Read, "a unit's sample size, response rate, 766 points and weighted share", ["code"], ["instrument", "from", "to", "channel", "includeFlagged", "weight"],
+            [new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}/planning")), new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}/planning?instrument=SIPAS-DV&weight=profile"))]),
         new("GET /api/v1/export/{file}", Access.Read, "exports; microdata for administrators only (403 in scope, 404 outside)", ["unit"],
             ["file", "instrument", "from", "to", "channel", "includeFlagged"],
             [
