@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CchcSurvey.Web.Api;
 using CchcSurvey.Web.Security;
 
@@ -41,5 +43,21 @@ public static class PlanningApi
                     Response: ApiDocumentation.Problem(400, "Invalid request", "weight must be none or profile.", new Dictionary<string, string[]> { ["weight"] = ["weight must be none or profile."] })),
                 new ApiExample("outside", "A unit outside the token's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
                     Response: ApiDocumentation.Problem(404, "Not found", "No unit 'XX-NONE'.")));
+    }
+
+    /// <summary>
+    /// An instrument's report as the indices give it, with <c>weighted</c> (the post-stratified share, or null) and
+    /// <c>weighted_note</c> (why there is none) added: what <c>weight=profile</c> asks of the indices.
+    /// </summary>
+    public static async Task<JsonObject> WithWeightedAsync(FiguresService figures, Data.Unit unit, string instrument, IndexFilter filter, HttpRequest request, CancellationToken ct)
+    {
+        var report = await figures.ReportAsync(unit, instrument, filter, ct);
+        var options = PlanningOptions.From(request.HttpContext.RequestServices.GetRequiredService<IConfiguration>());
+        var planning = await figures.PlanningAsync(unit, instrument, filter, true, options, ct);
+        var json = request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var node = JsonSerializer.SerializeToNode(report, json)!.AsObject();
+        node["weighted"] = JsonSerializer.SerializeToNode(planning.Weighted, json);
+        node["weighted_note"] = planning.WeightedNote;
+        return node;
     }
 }

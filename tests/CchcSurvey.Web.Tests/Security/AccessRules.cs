@@ -146,7 +146,7 @@ public static class AccessRules
         new("GET /api/v1/plans", Access.Read, "plans of the scope, or assigning work to it", [], [], [Probe.Fixed(Call.Get("/api/v1/plans"))]),
         new("GET /api/v1/plans/{code}", Access.Read, "one plan as of a date", ["code"], ["asOf"],
             [new((_, t) => Call.Get($"/api/v1/plans/{Plan(t)}")), new((_, t) => Call.Get($"/api/v1/plans/{Plan(t)}?asOf=2026-12-31"))]),
-        new("GET /api/v1/units/{code}/indices", Access.Read, "a unit's figures", ["code"], ["instrument", "from", "to", "channel", "includeFlagged"],
+        new("GET /api/v1/units/{code}/indices", Access.Read, "a unit's figures", ["code"], ["instrument", "from", "to", "channel", "includeFlagged", "weight"],
             [new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}/indices")), new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}/indices?instrument=NHANH&includeFlagged=false"))]),
         new("GET /api/v1/units/{code}", Access.Read, "a unit with its parent, successor and predecessors (those within the scope)", ["code"], [],
             [new((_, t) => Call.Get($"/api/v1/units/{Unit(t)}"))]),

@@ -131,6 +131,18 @@ public sealed class PlanningTests(PlanningAppFactory factory) : IClassFixture<Pl
         Assert.Equal(hi, weighted.GetProperty("p_hi").GetDouble(), 1e-9);
         Assert.Equal(JsonValueKind.Null, json.GetProperty("weighted_note").ValueKind);
 
+        // The indices take the same name: the report as always, the weighted share beside it.
+        var indices = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/units/VQ-TT/indices?instrument=SIPAS-DV&weight=profile")).RootElement;
+        Assert.Equal(12, indices.GetProperty("responses").GetInt64());
+        Assert.Equal(Share, indices.GetProperty("items").GetProperty("HL_CHUNG").GetProperty("p").GetDouble(), 1e-9);
+        Assert.Equal(100 * WeightedP, indices.GetProperty("weighted").GetProperty("p").GetDouble(), 1e-9);
+        Assert.Equal(NEff, indices.GetProperty("weighted").GetProperty("n_eff").GetDouble(), 1e-9);
+        var all = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/units/VQ-TT/indices?weight=profile")).RootElement;
+        Assert.Equal(100 * WeightedP, all.GetProperty("SIPAS-DV").GetProperty("weighted").GetProperty("p").GetDouble(), 1e-9);
+        Assert.Equal("no-profile-items", all.GetProperty("NHANH").GetProperty("weighted_note").GetString());
+        var unweighted = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/units/VQ-TT/indices?instrument=SIPAS-DV")).RootElement;
+        Assert.False(unweighted.TryGetProperty("weighted", out _));
+
         // Unweighted by default: the weighted share only when asked for.
         var plain = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/units/VQ-TT/planning?instrument=SIPAS-DV")).RootElement;
         Assert.Equal(JsonValueKind.Null, plain.GetProperty("weighted").ValueKind);
