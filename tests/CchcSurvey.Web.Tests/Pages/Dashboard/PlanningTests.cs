@@ -12,29 +12,37 @@ namespace CchcSurvey.Web.Tests.Pages.Dashboard;
 /// <summary>A test database whose SIPAS-DV has population shares by sex (Planning:Weighting) for post-stratification.</summary>
 public sealed class PlanningAppFactory : SurveyAppFactory
 {
-    public PlanningAppFactory()
-    {
-        ExtraSettings["Planning:Weighting:SIPAS-DV:Items:0"] = "GIOI_TINH";
-        ExtraSettings["Planning:Weighting:SIPAS-DV:Shares:nam"] = "0.5";
-        ExtraSettings["Planning:Weighting:SIPAS-DV:Shares:nu"] = "0.5";
-        ExtraSettings["Planning:Points766Max"] = "6";
-    }
+    public PlanningAppFactory() => PlanningData.Configure(this);
+}
 
-    private readonly SemaphoreSlim _seeding = new(1, 1);
-    private bool _seeded;
+/// <summary>The settings and answers of the planning tests, on SQLite (<see cref="PlanningAppFactory"/>) and PostgreSQL.</summary>
+public static class PlanningData
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SurveyAppFactory, SemaphoreSlim> Seeding = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SurveyAppFactory, bool> Seeded = new();
+
+    /// <summary>Population shares ½ men, ½ women for SIPAS-DV and M = 6; before the factory's host is built.</summary>
+    public static void Configure(SurveyAppFactory factory)
+    {
+        factory.ExtraSettings["Planning:Weighting:SIPAS-DV:Items:0"] = "GIOI_TINH";
+        factory.ExtraSettings["Planning:Weighting:SIPAS-DV:Shares:nam"] = "0.5";
+        factory.ExtraSettings["Planning:Weighting:SIPAS-DV:Shares:nu"] = "0.5";
+        factory.ExtraSettings["Planning:Points766Max"] = "6";
+    }
 
     /// <summary>
     /// Once per database: VQ-TT gets 12 SIPAS-DV answers (men 6 of 8 satisfied, women 1 of 4) and 20 dossiers this month;
     /// VQ-KK 11 satisfied answers and 10 dossiers (more responses than dossiers); VQ-LN nothing. The dossiers are
     /// imported after the answers, so no answer is flagged and every answer counts.
     /// </summary>
-    public async Task SeedAsync()
+    public static async Task SeedAsync(SurveyAppFactory factory)
     {
-        await _seeding.WaitAsync();
+        var gate = Seeding.GetOrAdd(factory, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
         try
         {
-            if (_seeded) return;
-            var api = CreateClient();
+            if (Seeded.ContainsKey(factory)) return;
+            var api = factory.CreateClient();
             async Task Post(string counter, int hl, string sex)
             {
                 var sent = await api.PostAsJsonAsync("/api/v1/responses", new
@@ -51,13 +59,13 @@ public sealed class PlanningAppFactory : SurveyAppFactory
             var file = Path.Combine(Path.GetTempPath(), "cchc-tests", $"dossiers-{Guid.NewGuid():N}.csv");
             var month = IntegrityTestHelpers.LocalMonth();
             await File.WriteAllTextAsync(file, $"unit,month,count\nVQ-TT,{month},20\nVQ-KK,{month},10\n");
-            var run = await CliRunner.RunAsync(this, "dossiers", "import", file);
+            var run = await CliRunner.RunAsync(factory, "dossiers", "import", file);
             Assert.True(run.ExitCode == 0, run.Error);
-            _seeded = true;
+            Seeded[factory] = true;
         }
         finally
         {
-            _seeding.Release();
+            gate.Release();
         }
     }
 }
@@ -69,20 +77,20 @@ public sealed class PlanningAppFactory : SurveyAppFactory
 /// </summary>
 public sealed class PlanningTests(PlanningAppFactory factory) : IClassFixture<PlanningAppFactory>
 {
-    private const double Z = 1.959963984540054;
+    internal const double Z = 1.959963984540054;
 
     // VQ-TT: 12 answers, 7 satisfied; 20 dossiers.
-    private const double Rate = 12.0 / 20;                       // response rate
-    private const double SampleSize = 20 / (1 + 20 * 0.05 * 0.05); // Yamane: 19.047619…, so 20 needed, 8 missing
-    private const double Share = 100.0 * 7 / 12;                 // 58.333…% satisfied, below 90%
-    private const double Points = Share * 6 / 90;                // 766: r·M/90 = 3.888…
+    internal const double Rate = 12.0 / 20;                       // response rate
+    internal const double SampleSize = 20 / (1 + 20 * 0.05 * 0.05); // Yamane: 19.047619…, so 20 needed, 8 missing
+    internal const double Share = 100.0 * 7 / 12;                 // 58.333…% satisfied, below 90%
+    internal const double Points = Share * 6 / 90;                // 766: r·M/90 = 3.888…
 
     // Post-stratified on sex with shares ½ and ½: men weigh 0.5/(8/12) = 0.75, women 0.5/(4/12) = 1.5.
     // Σw = 0.75·8 + 1.5·4 = 12, Σw·y = 0.75·6 + 1.5·1 = 6, Σw² = 0.5625·8 + 2.25·4 = 13.5.
-    private const double WeightedP = 6.0 / 12;
-    private const double NEff = 12.0 * 12 / 13.5;
+    internal const double WeightedP = 6.0 / 12;
+    internal const double NEff = 12.0 * 12 / 13.5;
 
-    private static (double Lo, double Hi) Wilson(double p, double n)
+    internal static (double Lo, double Hi) Wilson(double p, double n)
     {
         var denominator = 1 + Z * Z / n;
         var centre = (p + Z * Z / (2 * n)) / denominator;
@@ -92,7 +100,7 @@ public sealed class PlanningTests(PlanningAppFactory factory) : IClassFixture<Pl
 
     private async Task<HttpClient> AdminAsync()
     {
-        await factory.SeedAsync();
+        await PlanningData.SeedAsync(factory);
         return await CchcSurvey.Web.Tests.Pages.Comments.WorkspaceSteps.AdminAsync(factory);
     }
 
@@ -159,6 +167,11 @@ public sealed class PlanningTests(PlanningAppFactory factory) : IClassFixture<Pl
         Assert.Equal(10 / (1 + 10 * 0.0025), kk.GetProperty("sample_size").GetDouble(), 1e-9);
         Assert.Equal(0, kk.GetProperty("missing").GetInt64());
         Assert.Equal(6, kk.GetProperty("points_766").GetProperty("points").GetDouble(), 1e-9); // 100% ≥ 90%: the maximum
+
+        // The district sums its communes' dossiers: 20 + 10, against 12 + 11 answers.
+        var district = JsonDocument.Parse(await admin.GetStringAsync("/api/v1/units/VQ/planning?instrument=SIPAS-DV")).RootElement;
+        Assert.Equal(30, district.GetProperty("dossiers").GetInt64());
+        Assert.Equal(23.0 / 30, district.GetProperty("response_rate").GetDouble(), 1e-9);
 
         var text = await admin.GetStringAsync("/api/v1/units/VQ-LN/planning?instrument=SIPAS-DV&weight=profile");
         Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
