@@ -19,9 +19,12 @@ public sealed record FilterError(string Field, string Message);
 /// <item><c>trend</c>: month or quarter, the dashboard's trend buckets (old dashboard links say <c>period=month</c>
 /// or <c>period=quarter</c>; those two values of <c>period</c> are read as <c>trend</c>).</item>
 /// <item><c>units</c>: now or then, the units as they are now or as they were in the period (<see cref="HistoricalUnits"/>).</item>
+/// <item><c>weight</c>: <c>profile</c> adds the post-stratified share (§4.13) next to the unweighted one; <c>none</c> or
+/// nothing: unweighted only (<see cref="ParseWeight"/>).</item>
 /// </list>
 /// </summary>
-public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool IncludeFlagged, string Trend, string Units = HistoricalUnits.Now)
+public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool IncludeFlagged, string Trend,
+    string Units = HistoricalUnits.Now, bool WeightProfile = false)
 {
     public static readonly string[] Trends = ["month", "quarter"];
 
@@ -91,7 +94,21 @@ public sealed record FigureFilter(CalendarPeriod Period, string? Channel, bool I
         }
 
         var units = HistoricalUnits.Parse(query["units"].ToString(), errors);
-        return new FigureFilter(period, channel.Length > 0 && Channels.IsValid(channel) ? channel : null, includeFlagged, trend, units);
+        return new FigureFilter(period, channel.Length > 0 && Channels.IsValid(channel) ? channel : null, includeFlagged, trend,
+            Units: units, WeightProfile: ParseWeight(query, errors));
+    }
+
+    /// <summary>The weightings <c>weight</c> takes: none (the default) or profile (post-stratification, §4.13).</summary>
+    public static readonly string[] Weights = ["none", "profile"];
+
+    /// <summary>Reads <c>weight</c>: true for <c>profile</c>; a value not in <see cref="Weights"/> is listed in <paramref name="errors"/>.</summary>
+    public static bool ParseWeight(IQueryCollection query, List<FilterError> errors)
+    {
+        var text = query["weight"].ToString();
+        if (text.Length == 0 || text == "none") return false;
+        if (text == "profile") return true;
+        errors.Add(new("weight", "weight must be none or profile."));
+        return false;
     }
 
     /// <summary>The calendar period of the same kind just before this one (§4.10 change against the previous period).</summary>

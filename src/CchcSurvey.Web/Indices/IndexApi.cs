@@ -30,14 +30,18 @@ public static class IndexApi
 
             // Complementary suppression in time and across units: no hidden month comes back as its quarter or year minus
             // the others, no hidden child as its parent minus its siblings.
+            // weight=profile adds the post-stratified share (§4.13) beside the report's own figures (PlanningApi).
+            var weighted = FigureFilter.ParseWeight(request.Query, []);
             if (instrument.Length > 0)
-                return Results.Json(await figures.ReportAsync(unit, instrument, filter, ct));
-            var all = new Dictionary<string, InstrumentReport>(StringComparer.Ordinal);
+                return weighted ? Results.Json(await PlanningApi.WithWeightedAsync(figures, unit, instrument, filter, request, ct))
+                    : Results.Json(await figures.ReportAsync(unit, instrument, filter, ct));
+            var all = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var code2 in instruments)
-                all[code2] = await figures.ReportAsync(unit, code2, filter, ct);
+                all[code2] = weighted ? await PlanningApi.WithWeightedAsync(figures, unit, code2, filter, request, ct) : await figures.ReportAsync(unit, code2, filter, ct);
             return Results.Json(all);
         })
-            .WithQuery([("instrument", "One questionnaire code; all published ones when left out."), .. ApiDocumentation.FigureFilters, ApiDocumentation.UnitsView])
+            .WithQuery([("instrument", "One questionnaire code; all published ones when left out."), .. ApiDocumentation.FigureFilters, ApiDocumentation.UnitsView,
+                ("weight", "`profile` adds `weighted` (the post-stratified share, docs/methodology.md §4.13) and `weighted_note` to each report; `none` by default.")])
             .Produces<Dictionary<string, InstrumentReport>>()
             .Describe(Tag, "getUnitIndices", "A unit's figures",
                 "Every figure of docs/methodology.md for the unit's whole subtree, per questionnaire code (with `instrument`: that " +
@@ -81,6 +85,8 @@ public static class IndexApi
                     Response: ApiDocumentation.Problem(400, "Invalid request", "'GOP_Y' is not a rating item of NHANH.", new Dictionary<string, string[]> { ["item"] = ["'GOP_Y' is not a rating item of NHANH."] })),
                 new ApiExample("outside", "A unit outside the token's scope", 404, new Dictionary<string, string> { ["code"] = "XX-NONE" },
                     Response: ApiDocumentation.Problem(404, "Not found", "No unit 'XX-NONE'.")));
+
+        units.MapPlanningApi();
     }
 
     private const string Tag = "Figures";
