@@ -20,7 +20,7 @@ namespace CchcSurvey.Web.Pages.Dashboard;
 /// Which units may be read is decided by <see cref="OfficialScope"/> alone: outside it, 404.
 /// </summary>
 public sealed class IndexModel(OfficialScope scope, FiguresService figures, InstrumentRegistry registry, SurveyDbContext db,
-    LocalClock clock, IConfiguration configuration) : PageModel
+    LocalClock clock, IConfiguration configuration, CchcSurvey.Web.Plans.PlanService plans) : PageModel
 {
     public const string Quick = "NHANH";
     public const string Tt01Code = "TT01";
@@ -121,7 +121,7 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         Breadcrumbs = chain.Where(scope.CanSee).ToList();
         var leads = await new ElementLeads(db, configuration).ResolveAsync(Enumerable.Reverse(chain).ToList(), Elements.Select(e => e.Code).ToList(), inheritedOnly: false, ct);
         Leads = Elements.ToDictionary(e => e.Code, e => leads[e.Code].Department);
-        Aims = await HttpContext.RequestServices.GetRequiredService<CchcSurvey.Web.Plans.PlanService>().AimsAsync(ct);
+        Aims = await plans.AimsAsync(ct);
 
         var children = await figures.ChildrenAsync(unit, ct);
         var rows = children.Prepend(unit).ToList();
