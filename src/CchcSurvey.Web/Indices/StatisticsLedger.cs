@@ -365,10 +365,3 @@ public sealed class CellCache
 
 /// <summary>Cached cells were changed by someone else since the writer cached them; nothing of the batch is kept.</summary>
 public sealed class StaleCellException(int stale) : Exception($"{stale} statistics cell(s) changed since they were cached.");
-
-public static class UnitPath
-{
-    /// <summary>The ids of a materialised path "/1/4/9/": the root first, the unit itself last.</summary>
-    public static int[] Ids(string path) =>
-        path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-}

@@ -114,7 +114,7 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         var filter = Query.Filter;
 
         // Ancestors (for the breadcrumbs and the lead departments' inheritance), only those in scope shown.
-        var ancestorIds = unit.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var ancestorIds = UnitPath.Ids(unit.Path).ToList();
         var ancestors = await db.Units.AsNoTracking().Where(u => ancestorIds.Contains(u.Id)).ToListAsync(ct);
         var chain = ancestorIds.Select(id => ancestors.FirstOrDefault(a => a.Id == id)).OfType<Unit>().ToList();
         if (chain.Count == 0 || chain[^1].Id != unit.Id) chain.Add(unit);
