@@ -82,6 +82,8 @@ builder.Services.AddSurveyDataProtection(builder.Configuration);
 builder.Services.AddSingleton<InstrumentRegistry>();
 builder.Services.AddSingleton<QrCodes>();
 builder.Services.AddScoped<SubmissionService>();
+builder.Services.AddScoped<SurveyResolver>();
+builder.Services.AddScoped<CchcSurvey.Web.Pages.Survey.SurveyFormServices>();
 builder.Services.AddScoped<KioskCredentials>();
 builder.Services.AddSingleton<InstrumentLanguages>();
 builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();

@@ -56,7 +56,7 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
         var unit = new Unit { Code = code, Name = name, LevelName = levelName, ParentId = parent?.Id, SortOrder = await db.Units.CountAsync(ct) };
         db.Units.Add(unit);
         await db.SaveChangesAsync(ct);
-        unit.Path = (parent?.Path ?? "/") + unit.Id + "/";
+        unit.Path = UnitPath.Of(parent?.Path, unit.Id);
         audit.Add(actor, AuditActions.UnitCreate, code, $"{name} ({(levelName.Length > 0 ? levelName + ", " : "")}parent {parent?.Code ?? "-"})");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -89,7 +89,7 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
         {
             parent = await db.Units.FirstOrDefaultAsync(u => u.Code == parentCode, ct);
             if (parent is null) return UnitResult.Fail("Không tìm thấy đơn vị cấp trên.");
-            if (parent.Id == unit.Id || parent.Path.StartsWith(unit.Path, StringComparison.Ordinal))
+            if (parent.Id == unit.Id || UnitPath.IsWithin(parent.Path, unit.Path))
                 return UnitResult.Fail("Không thể chuyển đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.");
             if (!parent.IsActive) return UnitResult.Fail("Đơn vị cấp trên đã ngừng hoạt động.");
         }
@@ -111,7 +111,7 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
         if (string.IsNullOrWhiteSpace(successorCode)) return UnitResult.Fail("Hãy chọn đơn vị kế thừa.");
         var successor = await db.Units.FirstOrDefaultAsync(u => u.Code == successorCode, ct);
         if (successor is null) return UnitResult.Fail("Không tìm thấy đơn vị kế thừa.");
-        if (successor.Id == unit.Id || successor.Path.StartsWith(unit.Path, StringComparison.Ordinal))
+        if (successor.Id == unit.Id || UnitPath.IsWithin(successor.Path, unit.Path))
             return UnitResult.Fail("Không thể sáp nhập đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.");
         if (!successor.IsActive) return UnitResult.Fail("Đơn vị kế thừa đã ngừng hoạt động.");
         var counters = await db.Counters.Where(c => c.UnitId == unit.Id).ToListAsync(ct);
@@ -156,7 +156,7 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
         return TreeOrder(units).Select(u => new UnitChoice(u.Code, u.Name, Depth(u))).ToList();
     }
 
-    public static int Depth(Unit unit) => Math.Max(0, unit.Path.Count(c => c == '/') - 2);
+    public static int Depth(Unit unit) => UnitPath.Depth(unit.Path);
 
     /// <summary>Depth-first order following the materialised paths, siblings by sort order then code.</summary>
     public static IReadOnlyList<Unit> TreeOrder(IReadOnlyList<Unit> units)

@@ -27,9 +27,9 @@ public static class SurveyApi
             .WithExamples(new ApiExample("all", "The demo organisation's counters", 200,
                 Response: new[] { new CounterSummary("VQ-AS-Q1", "Bộ phận Một cửa xã", "VQ-AS", "Xã An Sơn") }));
 
-        api.MapGet("/counters/{code}", async (string code, SurveyDbContext db, InstrumentRegistry instruments, SubmissionService submissions, CancellationToken ct) =>
+        api.MapGet("/counters/{code}", async (string code, SurveyDbContext db, InstrumentRegistry instruments, SurveyResolver resolver, CancellationToken ct) =>
         {
-            var counter = await submissions.FindActiveCounterAsync(code, ct);
+            var counter = await resolver.CounterAsync(code, SurveyCaching.None, ct);
             if (counter is null) return NotFound($"No active counter '{code}'.");
             var offered = (await instruments.CurrentAsync(db, ct)).Where(i => counter.Offers(i.Code))
                 .Select(i => new CounterInstrument(i.Code, i.Version, i.Definition.Title.Vi, i.Definition.Title.En, i.Code == counter.DefaultInstrument));
@@ -107,8 +107,8 @@ public static class SurveyApi
     
     }
 
-    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyDbContext db, SubmissionLookups lookups, SubmissionService submissions,
-        Integrity.DossierTokenService tokens, KioskCredentials kiosks, CancellationToken ct)
+    private static async Task<IResult> PostResponseAsync(HttpContext http, SurveyResolver resolver, SubmissionService submissions,
+        KioskCredentials kiosks, CancellationToken ct)
     {
         if (!IsJsonUtf8(http.Request.ContentType))
             return Invalid("The body must be UTF-8 JSON (Content-Type: application/json).");
@@ -181,20 +181,20 @@ public static class SurveyApi
             if (token is not null)
             {
                 // Used or expired tokens go on to the writer: a retry of the response that used it is still a 200.
-                var (state, bound) = await tokens.FindAsync(token, ct);
+                var (state, bound) = await resolver.TokenAsync(token, ct);
                 if (state == Integrity.TokenState.Unknown || bound is null) return NotFound("No such survey token.");
                 counter = bound;
                 counterCode = bound.Code;
             }
             else
             {
-                counter = await lookups.ActiveCounterAsync(submissions, counterCode, ct);
+                counter = await resolver.CounterAsync(counterCode, SurveyCaching.Short, ct);
             }
             if (counter is null) return Invalid($"No active counter '{counterCode}'.", "counter");
-            if (!counter.Offers(instrumentCode)) return Invalid($"Counter '{counterCode}' does not offer instrument '{instrumentCode}'.", "instrument");
+            var target = await resolver.InstrumentAsync(counter, instrumentCode, version, SurveyCaching.Short, ct);
+            if (!target.Offered) return Invalid($"Counter '{counterCode}' does not offer instrument '{instrumentCode}'.", "instrument");
             if (await ChannelRefusalAsync(http, kiosks, channel, counter, ct) is { } refused) return refused;
-            var instrument = await lookups.InstrumentAsync(db, instrumentCode, version, ct);
-            if (instrument is null) return Invalid($"No published instrument '{instrumentCode}'{(version is null ? "" : $" version {version}")}.", "instrument");
+            if (target.Instrument is not { } instrument) return Invalid($"No published instrument '{instrumentCode}'{(version is null ? "" : $" version {version}")}.", "instrument");
 
             var validation = AnswerValidator.Validate(instrument.Definition, answers);
             if (!validation.IsValid)

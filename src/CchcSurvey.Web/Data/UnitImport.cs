@@ -146,7 +146,7 @@ public static class UnitTree
         {
             var ids = new Stack<int>();
             for (Unit? u = unit; u is not null && ids.Count <= units.Count; u = u.ParentId is int p ? byId[p] : null) ids.Push(u.Id);
-            return "/" + string.Join('/', ids) + "/";
+            return Indices.UnitPath.Of(ids);
         }
         foreach (var unit in units) unit.Path = PathOf(unit);
         await db.SaveChangesAsync(ct);

@@ -304,7 +304,7 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
         if (root is not null)
         {
             var prefix = root.Path;
-            query = query.Where(u => u.Path.StartsWith(prefix));
+            query = query.Where(UnitPath.Within<Unit>(u => u.Path, prefix));
         }
         var units = await query.ToListAsync(ct);
         // Parents before children, siblings in display order.
@@ -327,7 +327,7 @@ public sealed class ExportService(SurveyDbContext db, IndexQueries queries, Inst
         if (root is not null)
         {
             var prefix = root.Path;
-            query = query.Where(r => r.Unit.Path.StartsWith(prefix));
+            query = query.Where(UnitPath.Within<Response>(r => r.Unit.Path, prefix));
         }
         if (instrument is not null)
         {

@@ -2,7 +2,6 @@ using System.Globalization;
 using CchcSurvey.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -17,66 +16,45 @@ namespace CchcSurvey.Web.Indices;
 /// </summary>
 public static class CellRows
 {
-    private const string Columns = "\"UnitId\", \"InstrumentVersionId\", \"Period\", \"PeriodStart\", \"Channel\", \"Flagged\", " +
-        "\"Responses\", \"OverallN\", \"OverallSatisfied\", \"Data\", \"Revision\"";
+    /// <summary>The table and the columns written, in the order of the statements' values, from the EF model.</summary>
+    internal static RawTable Table(DbContext db) => RawTable.Of<StatisticsCell>(db, nameof(StatisticsCell.UnitId), nameof(StatisticsCell.InstrumentVersionId),
+        nameof(StatisticsCell.Period), nameof(StatisticsCell.PeriodStart), nameof(StatisticsCell.Channel), nameof(StatisticsCell.Flagged),
+        nameof(StatisticsCell.Responses), nameof(StatisticsCell.OverallN), nameof(StatisticsCell.OverallSatisfied), nameof(StatisticsCell.Data),
+        nameof(StatisticsCell.Revision));
 
     public static async Task InsertAsync(SurveyDbContext db, IReadOnlyList<StatisticsCell> cells, CancellationToken ct)
     {
         if (cells.Count == 0) return;
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Cells are inserted inside the rebuild's transaction.");
-        switch (db.Database.GetDbConnection())
+        var table = Table(db);
+        switch (RawSql.TargetOf(db, "Cells are inserted inside the rebuild's transaction."))
         {
-            case SqliteConnection sqlite:
-                await InsertSqliteAsync(sqlite, (SqliteTransaction)transaction, cells, ct);
+            case RawSql.SqliteTarget sqlite:
+                await InsertSqliteAsync(sqlite, table, cells, ct);
                 break;
-            case NpgsqlConnection postgres:
-                await CopyPostgresAsync(postgres, cells, ct);
+            case RawSql.PostgresTarget postgres:
+                await CopyPostgresAsync(postgres.Connection, table, cells, ct);
                 break;
-            default:
-                throw new NotSupportedException($"No bulk insert for {db.Database.ProviderName}.");
         }
     }
 
-    private static async Task InsertSqliteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<StatisticsCell> cells, CancellationToken ct)
-    {
-        // One prepared single-row statement run per cell: SQLite runs it in-process, and binding by name scans the
-        // statement's parameter list, so a multi-row statement with hundreds of parameters spent its time in strncmp.
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO \"StatisticsCells\" ({Columns}) VALUES ($unit, $version, $period, $start, $channel, $flagged, $responses, $n, $satisfied, $data, $revision)";
-        var unit = command.Parameters.Add("$unit", SqliteType.Integer);
-        var version = command.Parameters.Add("$version", SqliteType.Integer);
-        var period = command.Parameters.Add("$period", SqliteType.Integer);
-        var start = command.Parameters.Add("$start", SqliteType.Text);
-        var channel = command.Parameters.Add("$channel", SqliteType.Text);
-        var flagged = command.Parameters.Add("$flagged", SqliteType.Integer);
-        var responses = command.Parameters.Add("$responses", SqliteType.Integer);
-        var n = command.Parameters.Add("$n", SqliteType.Integer);
-        var satisfied = command.Parameters.Add("$satisfied", SqliteType.Integer);
-        var data = command.Parameters.Add("$data", SqliteType.Text);
-        var revision = command.Parameters.Add("$revision", SqliteType.Integer);
-        command.Prepare();
-        foreach (var cell in cells)
-        {
-            unit.Value = cell.UnitId;
-            version.Value = cell.InstrumentVersionId;
-            period.Value = (byte)cell.Period;
-            start.Value = cell.PeriodStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            channel.Value = cell.Channel;
-            flagged.Value = cell.Flagged ? 1 : 0;
-            responses.Value = cell.Responses;
-            n.Value = cell.OverallN;
-            satisfied.Value = cell.OverallSatisfied;
-            data.Value = cell.Data;
-            revision.Value = cell.Revision;
-            await command.ExecuteNonQueryAsync(ct);
-        }
-    }
+    // One prepared single-row statement run per cell: SQLite runs it in-process, and binding by name scans the
+    // statement's parameter list, so a multi-row statement with hundreds of parameters spent its time in strncmp.
+    private static Task<int> InsertSqliteAsync(RawSql.SqliteTarget target, RawTable table, IReadOnlyList<StatisticsCell> cells, CancellationToken ct) =>
+        RawSql.RunPerRowAsync<StatisticsCell>(target,
+            $"INSERT INTO {table.Name} ({table.Columns}) VALUES ($unit, $version, $period, $start, $channel, $flagged, $responses, $n, $satisfied, $data, $revision)",
+            [
+                new("$unit", SqliteType.Integer, c => c.UnitId), new("$version", SqliteType.Integer, c => c.InstrumentVersionId),
+                new("$period", SqliteType.Integer, c => (byte)c.Period),
+                new("$start", SqliteType.Text, c => c.PeriodStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                new("$channel", SqliteType.Text, c => c.Channel), new("$flagged", SqliteType.Integer, c => c.Flagged ? 1 : 0),
+                new("$responses", SqliteType.Integer, c => c.Responses), new("$n", SqliteType.Integer, c => c.OverallN),
+                new("$satisfied", SqliteType.Integer, c => c.OverallSatisfied), new("$data", SqliteType.Text, c => c.Data),
+                new("$revision", SqliteType.Integer, c => c.Revision),
+            ], cells, ct);
 
-    private static async Task CopyPostgresAsync(NpgsqlConnection connection, IReadOnlyList<StatisticsCell> cells, CancellationToken ct)
+    private static async Task CopyPostgresAsync(NpgsqlConnection connection, RawTable table, IReadOnlyList<StatisticsCell> cells, CancellationToken ct)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY \"StatisticsCells\" ({Columns}) FROM STDIN (FORMAT BINARY)", ct);
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table.Name} ({table.Columns}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var cell in cells)
         {
             await importer.StartRowAsync(ct);

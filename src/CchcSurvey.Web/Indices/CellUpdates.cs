@@ -1,8 +1,6 @@
 using CchcSurvey.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 
 namespace CchcSurvey.Web.Indices;
 
@@ -17,62 +15,36 @@ public readonly record struct CellUpdate(long Id, int Revision, int NextRevision
 /// </summary>
 public static class CellUpdates
 {
+    /// <summary>The table and columns the statements name, from the EF model.</summary>
+    internal static RawTable Table(DbContext db) => RawTable.Of<StatisticsCell>(db, nameof(StatisticsCell.Id), nameof(StatisticsCell.Revision),
+        nameof(StatisticsCell.Data), nameof(StatisticsCell.Responses), nameof(StatisticsCell.OverallN), nameof(StatisticsCell.OverallSatisfied));
+
     public static async Task<int> ApplyAsync(SurveyDbContext db, IReadOnlyList<CellUpdate> updates, CancellationToken ct)
     {
         if (updates.Count == 0) return 0;
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Cells are updated inside the writer's transaction.");
-        return db.Database.GetDbConnection() switch
+        var t = Table(db);
+        return RawSql.TargetOf(db, "Cells are updated inside the writer's transaction.") switch
         {
-            SqliteConnection sqlite => await ApplySqliteAsync(sqlite, (SqliteTransaction)transaction, updates, ct),
-            NpgsqlConnection postgres => await ApplyPostgresAsync(postgres, (NpgsqlTransaction)transaction, updates, ct),
-            _ => throw new NotSupportedException($"No cell update for {db.Database.ProviderName}."),
+            RawSql.SqliteTarget sqlite => await RawSql.RunPerRowAsync<CellUpdate>(sqlite,
+                $"UPDATE {t.Name} SET {t["Data"]} = $data, {t["Responses"]} = $responses, {t["OverallN"]} = $n, " +
+                $"{t["OverallSatisfied"]} = $satisfied, {t["Revision"]} = $next WHERE {t["Id"]} = $id AND {t["Revision"]} = $revision",
+                [
+                    new("$data", SqliteType.Text, u => u.Data), new("$responses", SqliteType.Integer, u => u.Responses),
+                    new("$n", SqliteType.Integer, u => u.OverallN), new("$satisfied", SqliteType.Integer, u => u.OverallSatisfied),
+                    new("$next", SqliteType.Integer, u => u.NextRevision), new("$id", SqliteType.Integer, u => u.Id),
+                    new("$revision", SqliteType.Integer, u => u.Revision),
+                ], updates, ct),
+            RawSql.PostgresTarget postgres => await RawSql.RunArraysAsync(postgres,
+                $"UPDATE {t.Name} AS c SET {t["Data"]} = v.data, {t["Responses"]} = v.responses, {t["OverallN"]} = v.n, " +
+                $"{t["OverallSatisfied"]} = v.satisfied, {t["Revision"]} = v.next " +
+                "FROM unnest($1, $2, $3, $4, $5, $6, $7) AS v(id, revision, next, data, responses, n, satisfied) " +
+                $"WHERE c.{t["Id"]} = v.id AND c.{t["Revision"]} = v.revision",
+                [
+                    RawSql.Array(updates, u => u.Id), RawSql.Array(updates, u => u.Revision), RawSql.Array(updates, u => u.NextRevision),
+                    RawSql.Array(updates, u => u.Data), RawSql.Array(updates, u => u.Responses), RawSql.Array(updates, u => u.OverallN),
+                    RawSql.Array(updates, u => u.OverallSatisfied),
+                ], ct),
+            _ => throw new NotSupportedException(),
         };
-    }
-
-    private static async Task<int> ApplySqliteAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<CellUpdate> updates, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE \"StatisticsCells\" SET \"Data\" = $data, \"Responses\" = $responses, \"OverallN\" = $n, " +
-            "\"OverallSatisfied\" = $satisfied, \"Revision\" = $next WHERE \"Id\" = $id AND \"Revision\" = $revision";
-        var data = command.Parameters.Add("$data", SqliteType.Text);
-        var responses = command.Parameters.Add("$responses", SqliteType.Integer);
-        var n = command.Parameters.Add("$n", SqliteType.Integer);
-        var satisfied = command.Parameters.Add("$satisfied", SqliteType.Integer);
-        var next = command.Parameters.Add("$next", SqliteType.Integer);
-        var id = command.Parameters.Add("$id", SqliteType.Integer);
-        var revision = command.Parameters.Add("$revision", SqliteType.Integer);
-        command.Prepare();
-        var changed = 0;
-        foreach (var update in updates)
-        {
-            data.Value = update.Data;
-            responses.Value = update.Responses;
-            n.Value = update.OverallN;
-            satisfied.Value = update.OverallSatisfied;
-            next.Value = update.NextRevision;
-            id.Value = update.Id;
-            revision.Value = update.Revision;
-            changed += await command.ExecuteNonQueryAsync(ct);
-        }
-        return changed;
-    }
-
-    private static async Task<int> ApplyPostgresAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<CellUpdate> updates, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "UPDATE \"StatisticsCells\" AS c SET \"Data\" = v.data, \"Responses\" = v.responses, \"OverallN\" = v.n, " +
-            "\"OverallSatisfied\" = v.satisfied, \"Revision\" = v.next " +
-            "FROM unnest($1, $2, $3, $4, $5, $6, $7) AS v(id, revision, next, data, responses, n, satisfied) " +
-            "WHERE c.\"Id\" = v.id AND c.\"Revision\" = v.revision", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = updates.Select(u => u.Id).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = updates.Select(u => u.Revision).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = updates.Select(u => u.NextRevision).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = updates.Select(u => u.Data).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = updates.Select(u => u.Responses).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = updates.Select(u => u.OverallN).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = updates.Select(u => u.OverallSatisfied).ToArray() });
-        return await command.ExecuteNonQueryAsync(ct);
     }
 }

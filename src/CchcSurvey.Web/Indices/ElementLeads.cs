@@ -66,7 +66,7 @@ public sealed class ElementLeads(SurveyDbContext db, IConfiguration configuratio
     /// <summary>The unit first, then its ancestors up to the root (from the materialised path).</summary>
     public static async Task<IReadOnlyList<Unit>> UnitAndAncestorsAsync(SurveyDbContext db, Unit unit, CancellationToken ct)
     {
-        var ids = unit.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var ids = UnitPath.Ids(unit.Path).ToList();
         var found = await db.Units.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct);
         var chain = Enumerable.Reverse(ids).Select(id => found.FirstOrDefault(u => u.Id == id)).OfType<Unit>().ToList();
         if (chain.Count == 0 || chain[0].Id != unit.Id) chain.Insert(0, unit);

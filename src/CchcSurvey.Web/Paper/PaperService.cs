@@ -124,7 +124,7 @@ public sealed class PaperService(SurveyDbContext db, InstrumentRegistry registry
             }
             // The uploader's scope, as OfficialScope decided it at upload: a serial of another unit is refused.
             var root = batch.ScopeUnitId is int unitId ? await db.Units.AsNoTracking().Where(u => u.Id == unitId).Select(u => u.Path).FirstOrDefaultAsync(ct) : null;
-            Func<Unit, bool> canSee = batch.ScopeUnitId is null ? _ => true : unit => root is not null && unit.Path.StartsWith(root, StringComparison.Ordinal);
+            Func<Unit, bool> canSee = batch.ScopeUnitId is null ? _ => true : unit => root is not null && Indices.UnitPath.IsWithin(unit.Path, root);
             var sheets = new Dictionary<string, SheetInfo?>(StringComparer.Ordinal);
             var done = batch.PagesDone;
             int duplicate = batch.PagesDuplicate, unreadable = batch.PagesUnreadable;

@@ -45,7 +45,7 @@ public sealed class PlanReminders(
         {
             var status = TaskBuckets.StatusAsOf(task.Progress.Select(p => new ProgressEntry(p.Date, p.Status)), today);
             if (status is { Status: ProgressStatus.Done }) continue;
-            var to = managers.Where(m => task.Units.Any(u => u.Unit.Path.StartsWith(paths[m.ScopeUnitId!.Value], StringComparison.Ordinal)))
+            var to = managers.Where(m => task.Units.Any(u => Indices.UnitPath.IsWithin(u.Unit.Path, paths[m.ScopeUnitId!.Value])))
                 .Select(m => m.Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             var overdue = task.Deadline < today;
             var plan = task.Criterion.Plan;

@@ -305,7 +305,7 @@ public sealed class PlanService(
 
     /// <summary>Active units of a unit's subtree: what a plan of that unit may name.</summary>
     public async Task<List<Unit>> CandidatesAsync(Unit planUnit, CancellationToken ct) =>
-        await db.Units.AsNoTracking().Where(u => u.IsActive && u.Path.StartsWith(planUnit.Path)).OrderBy(u => u.SortOrder).ThenBy(u => u.Code).ToListAsync(ct);
+        await db.Units.AsNoTracking().Where(u => u.IsActive).Where(Indices.UnitPath.Within<Unit>(u => u.Path, planUnit.Path)).OrderBy(u => u.SortOrder).ThenBy(u => u.Code).ToListAsync(ct);
 
     /// <summary>
     /// Creates a plan from criteria and task files (nothing stored on any error). Administrators, or managers whose

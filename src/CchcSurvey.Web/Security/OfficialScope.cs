@@ -44,11 +44,11 @@ public sealed class OfficialScope(IHttpContextAccessor http, SurveyDbContext db,
         if (IsAdmin) return db.Units;
         if (_root is null) return db.Units.Where(_ => false);
         var prefix = _root.Path;
-        return db.Units.Where(u => u.Path.StartsWith(prefix));
+        return db.Units.Where(Indices.UnitPath.Within<Unit>(u => u.Path, prefix));
     }
 
     public bool CanSee(Unit unit) =>
-        _official is not null && (IsAdmin || (_root is not null && unit.Path.StartsWith(_root.Path, StringComparison.Ordinal)));
+        _official is not null && (IsAdmin || (_root is not null && Indices.UnitPath.IsWithin(unit.Path, _root.Path)));
 
     private async Task LoadAsync(CancellationToken ct)
     {

@@ -59,9 +59,9 @@ public static class QrCodeEndpoints
 {
     public static void MapQrCodes(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/counters/{code}/qr.{format:regex(^(png|svg)$)}", async (string code, string format, HttpContext http, SubmissionService submissions, QrCodes qr, CancellationToken ct) =>
+        app.MapGet("/api/v1/counters/{code}/qr.{format:regex(^(png|svg)$)}", async (string code, string format, HttpContext http, SurveyResolver resolver, QrCodes qr, CancellationToken ct) =>
         {
-            var counter = await submissions.FindActiveCounterAsync(code, ct);
+            var counter = await resolver.CounterAsync(code, SurveyCaching.None, ct);
             if (counter is null) return Api.Problems.NotFound($"No active counter '{code}'.");
             var url = qr.SurveyUrl(http.Request, counter.Code);
             var download = http.Request.Query.ContainsKey("download");

@@ -8,35 +8,35 @@ using CchcSurvey.Web.Data;
 namespace CchcSurvey.Web.Surveys;
 
 /// <summary>
-/// A small cache for the JSON submission path (the hot path under load): active counters by code and published
-/// instrument versions by code and version, so that a submission does not cost two database queries before it
-/// is queued. A counter or "current version" is re-read after <see cref="Ttl"/>; in this process every saved
-/// change to counters or instrument versions also empties the cache at once (<see cref="SubmissionLookupsInvalidation"/>),
-/// so the delay only applies to changes made by another app instance.
+/// The cache behind <see cref="SurveyResolver"/> with <see cref="SurveyCaching.Short"/> (the JSON submission path, hot
+/// under load): active counters by code and published instrument versions by code and version, so that a submission
+/// does not cost two database queries before it is queued. A counter or "current version" is re-read after
+/// <see cref="Ttl"/>; in this process every saved change to counters or instrument versions also empties the cache at
+/// once (<see cref="SubmissionLookupsInvalidation"/>), so the delay only applies to changes made by another app instance.
 /// Only hits are cached: unknown codes always go to the database and cannot grow the cache.
 /// </summary>
-public sealed class SubmissionLookups(InstrumentRegistry instruments)
+public sealed class SubmissionLookups
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, (Counter Counter, long Expires)> _counters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Code, int? Version), (PublishedInstrument Instrument, long Expires)> _instruments = new();
 
-    public async Task<Counter?> ActiveCounterAsync(SubmissionService submissions, string code, CancellationToken ct)
+    public async Task<Counter?> CounterAsync(string code, Func<Task<Counter?>> load)
     {
         var now = Environment.TickCount64;
         if (_counters.TryGetValue(code, out var hit) && hit.Expires > now) return hit.Counter;
-        var counter = await submissions.FindActiveCounterAsync(code, ct);
+        var counter = await load();
         if (counter is null) _counters.TryRemove(code, out _);
         else _counters[code] = (counter, now + (long)Ttl.TotalMilliseconds);
         return counter;
     }
 
-    public async Task<PublishedInstrument?> InstrumentAsync(SurveyDbContext db, string code, int? version, CancellationToken ct)
+    public async Task<PublishedInstrument?> InstrumentAsync(string code, int? version, Func<Task<PublishedInstrument?>> load)
     {
         var now = Environment.TickCount64;
         if (_instruments.TryGetValue((code, version), out var hit) && hit.Expires > now) return hit.Instrument;
-        var instrument = await instruments.FindAsync(db, code, version, ct);
+        var instrument = await load();
         // A given version never changes; only "the current version" can move on.
         var expires = version is null ? now + (long)Ttl.TotalMilliseconds : long.MaxValue;
         if (instrument is null) _instruments.TryRemove((code, version), out _);

@@ -73,12 +73,8 @@ public sealed record SubmissionResult(SubmissionStatus Status, Guid SubmissionId
 /// again, a different payload under the same id is refused and changes nothing. Writing goes through
 /// the <see cref="ResponseWriter"/> queue (group commit, statistics in the same transaction).
 /// </summary>
-public sealed class SubmissionService(SurveyDbContext db, LocalClock clock, ResponseWriter writer, IOptions<IntegrityOptions> integrity, CounterRateLimiter counterLimit)
+public sealed class SubmissionService(LocalClock clock, ResponseWriter writer, IOptions<IntegrityOptions> integrity, CounterRateLimiter counterLimit)
 {
-    public async Task<Counter?> FindActiveCounterAsync(string code, CancellationToken ct) =>
-        await db.Counters.AsNoTracking().Include(c => c.Unit)
-            .FirstOrDefaultAsync(c => c.Code == code && c.IsActive && c.Unit.IsActive, ct);
-
     public async Task<SubmissionResult> SubmitAsync(SubmissionCommand command, CancellationToken ct)
     {
         // Every submission takes from its counter's budget, whatever route, cookie or channel it came with.

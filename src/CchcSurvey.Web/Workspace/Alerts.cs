@@ -172,7 +172,7 @@ public sealed class AlertMailer(
         foreach (var alert in alerts)
         {
             var unitPath = paths[alert.UnitId];
-            var to = managers.Where(m => unitPath.StartsWith(paths[m.ScopeUnitId!.Value], StringComparison.Ordinal))
+            var to = managers.Where(m => Indices.UnitPath.IsWithin(unitPath, paths[m.ScopeUnitId!.Value]))
                 .Select(m => m.Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (to.Count == 0) continue;
             try

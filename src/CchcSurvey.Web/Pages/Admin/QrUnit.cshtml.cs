@@ -29,7 +29,7 @@ public sealed class QrUnitModel(SurveyDbContext db, QrCodes qr) : PageModel
             FromSubtree = true;
             var prefix = unit.Path;
             var rows = await db.Counters.AsNoTracking().Include(c => c.Unit)
-                .Where(c => c.IsActive && c.Unit.IsActive && c.Unit.Path.StartsWith(prefix))
+                .Where(c => c.IsActive && c.Unit.IsActive).Where(Indices.UnitPath.Within<Counter>(c => c.Unit.Path, prefix))
                 .ToListAsync(ct);
             counters = rows.OrderBy(c => c.Unit.SortOrder).ThenBy(c => c.Unit.Code, StringComparer.Ordinal).ThenBy(c => c.Code, StringComparer.Ordinal)
                 .Select(c => (Counter: c, c.Unit)).ToList();

@@ -20,7 +20,7 @@ namespace CchcSurvey.Web.Pages.Dashboard;
 /// Which units may be read is decided by <see cref="OfficialScope"/> alone: outside it, 404.
 /// </summary>
 public sealed class IndexModel(OfficialScope scope, FiguresService figures, InstrumentRegistry registry, SurveyDbContext db,
-    LocalClock clock, IConfiguration configuration) : PageModel
+    LocalClock clock, IConfiguration configuration, CchcSurvey.Web.Plans.PlanService plans) : PageModel
 {
     public const string Quick = "NHANH";
     public const string Tt01Code = "TT01";
@@ -117,14 +117,14 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         var filter = Query.Filter;
 
         // Ancestors (for the breadcrumbs and the lead departments' inheritance), only those in scope shown.
-        var ancestorIds = unit.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var ancestorIds = UnitPath.Ids(unit.Path).ToList();
         var ancestors = await db.Units.AsNoTracking().Where(u => ancestorIds.Contains(u.Id)).ToListAsync(ct);
         var chain = ancestorIds.Select(id => ancestors.FirstOrDefault(a => a.Id == id)).OfType<Unit>().ToList();
         if (chain.Count == 0 || chain[^1].Id != unit.Id) chain.Add(unit);
         Breadcrumbs = chain.Where(scope.CanSee).ToList();
         var leads = await new ElementLeads(db, configuration).ResolveAsync(Enumerable.Reverse(chain).ToList(), Elements.Select(e => e.Code).ToList(), inheritedOnly: false, ct);
         Leads = Elements.ToDictionary(e => e.Code, e => leads[e.Code].Department);
-        Aims = await HttpContext.RequestServices.GetRequiredService<CchcSurvey.Web.Plans.PlanService>().AimsAsync(ct);
+        Aims = await plans.AimsAsync(ct);
 
         var view = UnitsView = await figures.UnitsAsync(unit, Query.Units, Query.CalendarPeriod, ct);
         var children = view.Rows;

@@ -72,7 +72,7 @@ public sealed class NeedsAttention
             .OrderBy(i => i.Figure.P).ThenBy(i => i.Item.Code, StringComparer.Ordinal).Take(3)
             .Select(i => new WeakItem(i.Item.Code, i.Item.Text.For(culture), Of(i.Figure))).ToList();
 
-        var subtree = db.Units.Where(u => u.Path.StartsWith(unit.Path)).Select(u => u.Id);
+        var subtree = db.Units.Where(Indices.UnitPath.Within<Unit>(u => u.Path, unit.Path)).Select(u => u.Id);
         // As the comments page counts them: today's comments appear tomorrow (no clock finer than the day).
         var todayUtc = clock.StartOfDayUtc(clock.Today());
         var lowComments = db.Responses.AsNoTracking().WithComment().WithLowRating(model.Instruments.Select(i => i.Definition))

@@ -40,7 +40,7 @@ public sealed class PublicationModel(LaggingReads reads, LocalClock clock, CchcS
         var end = clock.StartOfDayUtc(period.To.AddDays(1));
         var path = publication.Unit.Path;
         var answers = await db.Cases.AsNoTracking()
-            .Where(c => c.Status == CaseStatus.Answered && c.PublicAnswer != null && c.AnsweredUtc >= start && c.AnsweredUtc < end && c.Unit.Path.StartsWith(path))
+            .Where(c => c.Status == CaseStatus.Answered && c.PublicAnswer != null && c.AnsweredUtc >= start && c.AnsweredUtc < end).Where(CchcSurvey.Web.Indices.UnitPath.Within<FollowUpCase>(c => c.Unit.Path, path))
             .OrderByDescending(c => c.AnsweredUtc).Take(50).Select(c => new { c.AnsweredUtc, c.PublicAnswer }).ToListAsync(ct);
         Answers = answers.Select(a => new PublicAnswer(DateOnly.FromDateTime(clock.ToLocal(a.AnsweredUtc!.Value)), a.PublicAnswer!)).ToList();
         return Page();

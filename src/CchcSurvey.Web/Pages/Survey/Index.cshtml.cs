@@ -1,8 +1,6 @@
-using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Localization;
 
 namespace CchcSurvey.Web.Pages.Survey;
 
@@ -10,8 +8,7 @@ namespace CchcSurvey.Web.Pages.Survey;
 [EnableRateLimiting(SubmissionRateLimiting.Policy)]
 [RequestSizeLimit(SurveyFormModel.MaxBodyBytes)]
 [RequestFormLimits(ValueCountLimit = SurveyFormModel.MaxFormValues)]
-public sealed class IndexModel(SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, IStringLocalizer<SurveyResource> s)
-    : SurveyFormModel(db, registry, submissions, s)
+public sealed class IndexModel(SurveyFormServices services) : SurveyFormModel(services)
 {
     public override string Channel => "qr";
 }

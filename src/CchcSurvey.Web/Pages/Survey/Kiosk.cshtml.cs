@@ -1,8 +1,6 @@
-using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace CchcSurvey.Web.Pages.Survey;
@@ -16,9 +14,8 @@ namespace CchcSurvey.Web.Pages.Survey;
 [EnableRateLimiting(SubmissionRateLimiting.Policy)]
 [RequestSizeLimit(SurveyFormModel.MaxBodyBytes)]
 [RequestFormLimits(ValueCountLimit = SurveyFormModel.MaxFormValues)]
-public sealed class KioskModel(SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, IStringLocalizer<SurveyResource> s,
-    KioskCredentials kiosks, IOptions<KioskOptions> options)
-    : SurveyFormModel(db, registry, submissions, s)
+public sealed class KioskModel(SurveyFormServices services, KioskCredentials kiosks, IOptions<KioskOptions> options)
+    : SurveyFormModel(services)
 {
     public override string Channel => "kiosk";
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CchcSurvey.Web.Pages.Survey;
 
 /// <summary>The kiosk's thank-you page: returns to a fresh form after a few seconds (meta refresh, no JavaScript needed).</summary>
-public sealed class KioskThanksModel(SubmissionService submissions) : PageModel
+public sealed class KioskThanksModel(SurveyResolver resolver) : PageModel
 {
     public const int ReturnAfterSeconds = 5;
 
@@ -13,7 +13,7 @@ public sealed class KioskThanksModel(SubmissionService submissions) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string counter, CancellationToken ct)
     {
-        var found = await submissions.FindActiveCounterAsync(counter, ct);
+        var found = await resolver.CounterAsync(counter, SurveyCaching.None, ct);
         if (found is null) return NotFound();
         ViewData["UnitName"] = found.Unit.Name;
         ViewData["CounterName"] = found.Name;

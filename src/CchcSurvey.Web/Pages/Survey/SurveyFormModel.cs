@@ -13,6 +13,22 @@ using Microsoft.Extensions.Localization;
 
 namespace CchcSurvey.Web.Pages.Survey;
 
+/// <summary>
+/// What every survey form page needs, taken by constructor (one parameter, so that the three pages and this base
+/// class do not repeat a list of seven).
+/// </summary>
+public sealed class SurveyFormServices(SurveyDbContext db, SurveyResolver resolver, SubmissionService submissions, IAntiforgery antiforgery,
+    IDataProtectionProvider dataProtection, TimeProvider time, IStringLocalizer<SurveyResource> localizer)
+{
+    public SurveyDbContext Db => db;
+    public SurveyResolver Resolver => resolver;
+    public SubmissionService Submissions => submissions;
+    public IAntiforgery Antiforgery => antiforgery;
+    public IDataProtectionProvider DataProtection => dataProtection;
+    public TimeProvider Time => time;
+    public IStringLocalizer<SurveyResource> Localizer => localizer;
+}
+
 /// <summary>One answer option as rendered: the posted value, its label, and the face (level 1–5) for the quick rating.</summary>
 public sealed record OptionView(string Value, string Label, int? FaceLevel = null, bool IsNoOpinion = false);
 
@@ -29,8 +45,7 @@ public sealed record ItemGroup(ItemCondition? Condition, IReadOnlyList<ItemDefin
 /// is stale (cookie lost, keys rotated, form reopened) gets the form back with the answers and a message, not a bare 400.
 /// </summary>
 [IgnoreAntiforgeryToken]
-public abstract class SurveyFormModel(
-    SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, IStringLocalizer<SurveyResource> s) : PageModel
+public abstract class SurveyFormModel(SurveyFormServices services) : PageModel
 {
     public const string SubmissionIdField = "submissionId";
     public const string HoneypotField = "website";
@@ -42,7 +57,10 @@ public abstract class SurveyFormModel(
     public const int MaxFormValues = 500;
 
 
-    protected IStringLocalizer<SurveyResource> S => s;
+    protected IStringLocalizer<SurveyResource> S => services.Localizer;
+
+    /// <summary>The front door shared with the JSON API; the form never caches (a citizen sees the counter as it is now).</summary>
+    protected SurveyResolver Resolver => services.Resolver;
 
     /// <summary>The channel this page's submissions carry (decided by <see cref="ChannelPolicy"/> for the kiosk page).</summary>
     public abstract string Channel { get; }
@@ -77,7 +95,7 @@ public abstract class SurveyFormModel(
     {
         var counter = RouteData.Values["counter"]?.ToString() ?? "";
         var instrument = RouteData.Values["instrument"]?.ToString();
-        Counter = await submissions.FindActiveCounterAsync(counter, ct);
+        Counter = await Resolver.CounterAsync(counter, SurveyCaching.None, ct);
         if (Counter is null) return NotFoundPage();
         return await LoadInstrumentAsync(instrument, ct) ? null : NotFoundPage();
     }
@@ -120,7 +138,7 @@ public abstract class SurveyFormModel(
         Step = int.TryParse(form[StepField].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? Math.Clamp(step, 0, last) : last;
 
         // Missing, stale or tampered token: nothing is stored; the page comes back with a fresh token and the answers kept.
-        if (!await HttpContext.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(HttpContext))
+        if (!await services.Antiforgery.IsRequestValidAsync(HttpContext))
             return Refused(S["Phiên làm việc đã hết hạn nên phiếu chưa được ghi nhận. Vui lòng bấm Gửi một lần nữa."]);
 
         // Honeypot: people never see the field; a bot that fills it gets the thank-you page and nothing is stored.
@@ -159,7 +177,7 @@ public abstract class SurveyFormModel(
         }
 
         // A kiosk tablet is one device for many citizens: its cookie says nothing about repeats (it still has its own rate limit).
-        var result = await submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers,
+        var result = await services.Submissions.SubmitAsync(new SubmissionCommand(SubmissionId, Counter!, Instrument, Channel, validation.Answers,
             TokenForSubmission, IsKiosk ? null : DeviceCookie.Read(HttpContext), ElapsedSinceRender(_postedStamp)), ct);
         if (result.Status == SubmissionStatus.RateLimited) return new TooManySubmissionsResult(result.RetryAfter ?? TimeSpan.FromMinutes(1));
         if (result.Status == SubmissionStatus.TokenRejected)
@@ -204,11 +222,11 @@ public abstract class SurveyFormModel(
     protected async Task<bool> LoadInstrumentAsync(string? instrumentCode, CancellationToken ct)
     {
         if (Counter is null) return false;
-        var code = string.IsNullOrWhiteSpace(instrumentCode) ? Counter.DefaultInstrument : instrumentCode.Trim().ToUpperInvariant();
+        // A typed or shared URL may differ in case or spaces; the API takes codes exactly.
+        var code = string.IsNullOrWhiteSpace(instrumentCode) ? null : instrumentCode.Trim().ToUpperInvariant();
         ViewData["UnitName"] = Counter.Unit.Name;
         ViewData["CounterName"] = Counter.Name;
-        if (!Counter.Offers(code)) return false;
-        Instrument = await registry.FindAsync(db, code, null, ct);
+        Instrument = (await Resolver.InstrumentAsync(Counter, code, null, SurveyCaching.None, ct)).Instrument;
         if (Instrument is null) return false;
         await LoadLanguageAsync(ct);
         ViewData["Title"] = TitleText;
@@ -235,21 +253,21 @@ public abstract class SurveyFormModel(
     /// </summary>
     private async Task LoadLanguageAsync(CancellationToken ct)
     {
-        Languages = await InstrumentLanguages.LanguagesAsync(db, Instrument!.VersionId, ct);
+        Languages = await InstrumentLanguages.LanguagesAsync(services.Db, Instrument!.VersionId, ct);
         var asked = Request.Query["lang"].ToString().Trim().ToLowerInvariant();
         var chosen = asked.Length > 0 ? asked : Request.Cookies[InstrumentLanguages.LanguageCookie] ?? "";
         if (asked is "vi" or "en")
             Response.Cookies.Delete(InstrumentLanguages.LanguageCookie);
         else if (Languages.Any(l => l.Code == chosen))
         {
-            Translation = await InstrumentLanguages.TranslationAsync(db, Instrument, chosen, ct);
+            Translation = await InstrumentLanguages.TranslationAsync(services.Db, Instrument, chosen, ct);
             if (asked.Length > 0 && Translation is not null)
                 Response.Cookies.Append(InstrumentLanguages.LanguageCookie, chosen, new CookieOptions
                 {
                     HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = Request.IsHttps, IsEssential = true, Path = "/", MaxAge = TimeSpan.FromDays(365),
                 });
         }
-        Recordings = await InstrumentLanguages.RecordingsAsync(db, Instrument.VersionId, Language, ct);
+        Recordings = await InstrumentLanguages.RecordingsAsync(services.Db, Instrument.VersionId, Language, ct);
     }
 
     /// <summary>The citizen-facing title (plain words); the official name with its legal basis is for officials.</summary>
@@ -305,9 +323,9 @@ public abstract class SurveyFormModel(
     /// <summary>Hidden field with the protected time the form was first shown ("__" keeps it out of the answers).</summary>
     public const string RenderedField = "__rendered";
 
-    private IDataProtector Protector => HttpContext.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("CchcSurvey.SurveyForm.Rendered");
+    private IDataProtector Protector => services.DataProtection.CreateProtector("CchcSurvey.SurveyForm.Rendered");
 
-    private long NowMs => HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
+    private long NowMs => services.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private string? _postedStamp;
 

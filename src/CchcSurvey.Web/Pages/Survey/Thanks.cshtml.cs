@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CchcSurvey.Web.Pages.Survey;
 
 /// <summary>The thank-you page after a QR submission (Post/Redirect/Get), linking to the receipt.</summary>
-public sealed class ThanksModel(SubmissionService submissions) : PageModel
+public sealed class ThanksModel(SurveyResolver resolver) : PageModel
 {
     public Guid SubmissionId { get; private set; }
 
@@ -17,7 +17,7 @@ public sealed class ThanksModel(SubmissionService submissions) : PageModel
         var culture = Request.Query["culture"].ToString();
         if (culture is "en" or "vi") CultureSuffix = "?culture=" + culture;
         SurveyFormModel.RememberCulture(HttpContext);
-        if (await submissions.FindActiveCounterAsync(counter, ct) is { } found)
+        if (await resolver.CounterAsync(counter, SurveyCaching.None, ct) is { } found)
         {
             ViewData["UnitName"] = found.Unit.Name;
             ViewData["CounterName"] = found.Name;

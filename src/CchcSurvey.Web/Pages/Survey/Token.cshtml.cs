@@ -1,9 +1,7 @@
-using CchcSurvey.Web.Data;
 using CchcSurvey.Web.Integrity;
 using CchcSurvey.Web.Surveys;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Localization;
 
 namespace CchcSurvey.Web.Pages.Survey;
 
@@ -17,8 +15,7 @@ namespace CchcSurvey.Web.Pages.Survey;
 [EnableRateLimiting(SubmissionRateLimiting.Policy)]
 [RequestSizeLimit(SurveyFormModel.MaxBodyBytes)]
 [RequestFormLimits(ValueCountLimit = SurveyFormModel.MaxFormValues)]
-public sealed class TokenModel(SurveyDbContext db, InstrumentRegistry registry, SubmissionService submissions, DossierTokenService tokens, IStringLocalizer<SurveyResource> s)
-    : SurveyFormModel(db, registry, submissions, s)
+public sealed class TokenModel(SurveyFormServices services) : SurveyFormModel(services)
 {
     public override string Channel => "qr";
 
@@ -27,12 +24,12 @@ public sealed class TokenModel(SurveyDbContext db, InstrumentRegistry registry, 
     protected override string? TokenForSubmission => _token;
 
     protected override async Task<bool> TokenExpiredAsync(CancellationToken ct) =>
-        (await tokens.FindAsync(_token, ct)).State == TokenState.Expired;
+        (await Resolver.TokenAsync(_token, ct)).State == TokenState.Expired;
 
     protected override async Task<IActionResult?> LoadTargetAsync(bool posting, CancellationToken ct)
     {
         _token = RouteData.Values["token"]?.ToString();
-        var (state, counter) = await tokens.FindAsync(_token, ct);
+        var (state, counter) = await Resolver.TokenAsync(_token, ct);
         var unknown = S["Mã khảo sát không đúng. Vui lòng quét lại mã QR in trên phiếu hẹn, hoặc quét mã QR dán tại quầy."].Value;
         if (state == TokenState.Unknown || counter is null) return NotFoundPage(unknown);
         Counter = counter;

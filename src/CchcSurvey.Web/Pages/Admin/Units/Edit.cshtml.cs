@@ -140,7 +140,7 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
         Successor = unit.SuccessorId is int s ? await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == s, ct) : null;
         // Neither the unit itself nor anything below it can become its parent or successor.
         Targets = (await units.ChoicesAsync(activeOnly: true, ct)).Where(c => c.Code != unit.Code).ToList();
-        var below = await db.Units.AsNoTracking().Where(u => u.Path.StartsWith(unit.Path)).Select(u => u.Code).ToListAsync(ct);
+        var below = await db.Units.AsNoTracking().Where(UnitPath.Within<Unit>(u => u.Path, unit.Path)).Select(u => u.Code).ToListAsync(ct);
         Targets = Targets.Where(t => !below.Contains(t.Code)).ToList();
         Counters = await db.Counters.AsNoTracking().Where(c => c.UnitId == unit.Id).OrderBy(c => c.Code).ToListAsync(ct);
         var own = await db.UnitElementLeads.AsNoTracking().Where(l => l.UnitId == unit.Id).ToListAsync(ct);

@@ -95,7 +95,7 @@ public sealed class DetailModel(OfficialScope scope, SurveyDbContext db, LocalCl
         var unitPath = found.Unit.Path;
         var officials = await db.Users.AsNoTracking().Where(o => o.ScopeUnitId != null)
             .Select(o => new { o.Id, o.Email, Path = o.ScopeUnit!.Path }).ToListAsync(ct);
-        Assignees = officials.Where(o => unitPath.StartsWith(o.Path, StringComparison.Ordinal) && o.Email is not null)
+        Assignees = officials.Where(o => Indices.UnitPath.IsWithin(unitPath, o.Path) && o.Email is not null)
             .OrderBy(o => o.Email, StringComparer.Ordinal).Select(o => new Assignable(o.Id, o.Email!)).ToList();
         return true;
     }

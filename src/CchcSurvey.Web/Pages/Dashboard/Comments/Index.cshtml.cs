@@ -61,7 +61,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         {
             var unit = await scope.FindVisibleUnitAsync(Unit, ct);
             if (unit is null) return NotFound();
-            var subtree = db.Units.Where(u => u.Path.StartsWith(unit.Path)).Select(u => u.Id);
+            var subtree = db.Units.Where(Indices.UnitPath.Within<Unit>(u => u.Path, unit.Path)).Select(u => u.Id);
             query = query.Where(r => subtree.Contains(r.UnitId));
         }
         else
