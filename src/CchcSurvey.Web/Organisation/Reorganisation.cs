@@ -158,6 +158,49 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         return await db.ReorganisationJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, CancellationToken.None);
     }
 
+    /// <summary>
+    /// One unit moved or merged on <c>/admin/units</c>: the job's own code on a one-row crosswalk (<paramref name="row"/>,
+    /// <c>old,new,new_parent,new_name</c>), run at once. Like a job it only reads while it computes the cell changes
+    /// of the unit's old and new ancestors (no rebuild), holds the <see cref="CellWriteGate"/> so that submissions are
+    /// stored meanwhile and added after it, and writes the tree, the counters, the plan references and the cells in one
+    /// short transaction with one audit entry (<paramref name="action"/>, <paramref name="target"/>; the details get the
+    /// job's summary). No job row is kept: the audit entry is the record. <paramref name="toTop"/> moves the unit to the
+    /// top level, which a crosswalk row cannot express. Returns the error (English, from the planner) or the cells written.
+    /// </summary>
+    public async Task<(string? Error, long Cells)> ApplyOneAsync(string actor, string action, string target, string row, bool toTop,
+        Func<ReorganisationPlan, string> details, CancellationToken ct)
+    {
+        var csv = "old,new,new_parent,new_name\n" + row + "\n";
+        var job = new ReorganisationJob { Actor = actor, FileName = $"{action} {target}", Csv = csv, Sha256 = Sha256(csv) };
+        void Single(ReorganisationPlan plan)
+        {
+            if (!toTop || !plan.FinalParents.TryGetValue(target, out var from) || from is null) return;
+            plan.FinalParents[target] = null;
+            plan.Moved.Add(new PlannedMove(target, from, null));
+        }
+        try
+        {
+            using (await gate.EnterAsync(ct))
+            {
+                var prepared = await PrepareAsync(job, ct, Single);
+                if (prepared.Error is not null) return (prepared.Error, 0);
+                if (prepared.NoOp) return (null, 0);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var outcome = await ApplyAsync(job, prepared, ct);
+                audit.Add(actor, action, target, $"{details(prepared.Plan!)}; {outcome.Summary}");
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return (null, outcome.Cells);
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            progress.Remove(job.Id);
+            writer.RequestDrain();
+        }
+    }
+
     private async Task RecordFailureAsync(int jobId, string error, CancellationToken ct)
     {
         var failed = await db.ReorganisationJobs.FirstAsync(j => j.Id == jobId, ct);
@@ -182,15 +225,19 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         public bool NoOp => Outcome.NoOp;
     }
 
-    private async Task<Prepared> PrepareAsync(ReorganisationJob job, CancellationToken ct)
+    /// <param name="single">For <see cref="ApplyOneAsync"/>: adjusts the plan (a move to the top level, which a crosswalk
+    /// row cannot say), and confirms the scopes that widen in place, as a single merge always did.</param>
+    private async Task<Prepared> PrepareAsync(ReorganisationJob job, CancellationToken ct, Action<ReorganisationPlan>? single = null)
     {
         Prepared Stop(ApplyOutcome outcome) => new(outcome, null, [], [], [], null);
         progress.Set(job.Id, "Đang kiểm tra lại bảng chuyển đổi…");
         var preview = await PreviewAsync(job.Csv, ct);
         if (!preview.Ok) return Stop(new ApplyOutcome(string.Join("\n", preview.AllErrors), "", 0, false));
         var plan = preview.Plan!;
+        single?.Invoke(plan);
         if (plan.IsNoOp) return Stop(new ApplyOutcome(null, $"nothing to change: already applied ({plan.AlreadyDone} rows already done)", 0, true));
         var confirmed = job.ConfirmedScopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        if (single is not null) confirmed.UnionWith(plan.Scopes.Where(s => s.From == s.To).Select(s => s.OfficialId));
         if (Unconfirmed(plan, confirmed) is { Count: > 0 } unconfirmed) return Stop(new ApplyOutcome(string.Join("\n", unconfirmed), "", 0, false));
 
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.ParentId }).ToListAsync(ct);
