@@ -42,6 +42,8 @@ public sealed class BenchApp(string provider, string connectionString) : WebAppl
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            // The reorganisation job logs how long it read and how long it held the write transaction.
+            ["Logging:LogLevel:CchcSurvey.Web.Organisation"] = "Information",
         };
         if (ReadOnlyConnectionString is not null) settings["ConnectionStrings:SurveyReadOnly"] = ReadOnlyConnectionString;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);

@@ -1,11 +1,11 @@
 using CchcSurvey.Web.Data;
-using CchcSurvey.Web.Indices;
+using CchcSurvey.Web.Organisation;
 using Microsoft.EntityFrameworkCore;
 
 namespace CchcSurvey.Web.Administration;
 
 /// <summary>The outcome of a tree operation: an error message (Vietnamese resource key) or success; nothing is changed on error.</summary>
-public sealed record UnitResult(string? Error, long? RebuiltResponses = null)
+public sealed record UnitResult(string? Error, long? CellsWritten = null)
 {
     public bool Ok => Error is null;
     public static readonly UnitResult Success = new((string?)null);
@@ -17,9 +17,11 @@ public sealed record UnitResult(string? Error, long? RebuiltResponses = null)
 /// the change, the recomputed paths and its audit entry in one transaction.
 /// <para>
 /// Statistics cells aggregate whole subtrees, so a move or a merge changes which ancestors count a unit's
-/// responses. Both therefore rebuild the cells from the raw responses (<see cref="StatisticsLedger.RebuildAsync"/>)
-/// inside the same transaction: the figures are right the moment the page answers, and a failure leaves the
-/// old tree and the old cells. Rebuilding is proportional to the number of responses; one rebuild runs at a time.
+/// responses. Both run through the reorganisation job's code as a one-row crosswalk
+/// (<see cref="Reorganisation.ApplyOneAsync"/>): only the cells of the unit's old and new ancestors change (no
+/// rebuild, so the time follows what moves, not the database), submissions are stored meanwhile and counted after,
+/// and the tree, counters, plan references, cells and the one audit entry are written in one transaction: the figures
+/// are right the moment the page answers, and a failure leaves the old tree and the old cells.
 /// </para>
 /// <para>
 /// A merge makes the merged unit an inactive child of its successor with <see cref="Unit.SuccessorId"/> set:
@@ -28,10 +30,8 @@ public sealed record UnitResult(string? Error, long? RebuiltResponses = null)
 /// count for the successor directly.
 /// </para>
 /// </summary>
-public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledger, AuditLog audit)
+public sealed class UnitAdministration(SurveyDbContext db, AuditLog audit, Reorganisation reorganisation)
 {
-    private static readonly SemaphoreSlim OneRebuild = new(1, 1);
-
     public const int MaxName = 200;
     public const int MaxLevel = 50;
 
@@ -95,11 +95,8 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
         }
         if (unit.ParentId == parent?.Id) return UnitResult.Fail("Đơn vị đã ở dưới đơn vị cấp trên này.");
         var from = unit.ParentId is int p ? await db.Units.Where(u => u.Id == p).Select(u => u.Code).FirstAsync(ct) : "-";
-        return await ReshapeAsync(() =>
-        {
-            unit.ParentId = parent?.Id;
-            audit.Add(actor, AuditActions.UnitMove, code, $"parent {from} → {parent?.Code ?? "-"}");
-        }, ct);
+        return Result(await reorganisation.ApplyOneAsync(actor, AuditActions.UnitMove, code, $"{code},{code},{parent?.Code},", toTop: parent is null,
+            _ => $"parent {from} → {parent?.Code ?? "-"}", ct));
     }
 
     /// <summary>Merges a unit into its successor (see the class summary for what that means).</summary>
@@ -114,40 +111,14 @@ public sealed class UnitAdministration(SurveyDbContext db, StatisticsLedger ledg
         if (successor.Id == unit.Id || UnitPath.IsWithin(successor.Path, unit.Path))
             return UnitResult.Fail("Không thể sáp nhập đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.");
         if (!successor.IsActive) return UnitResult.Fail("Đơn vị kế thừa đã ngừng hoạt động.");
-        var counters = await db.Counters.Where(c => c.UnitId == unit.Id).ToListAsync(ct);
-        var plans = await PlanReferences.LoadAsync(db, unit.Id, successor.Id, ct);
-        return await ReshapeAsync(() =>
-        {
-            unit.ParentId = successor.Id;
-            unit.SuccessorId = successor.Id;
-            unit.IsActive = false;
-            foreach (var counter in counters) counter.UnitId = successor.Id;
-            var moved = plans.HandOver(db, successor.Id);
-            audit.Add(actor, AuditActions.UnitMerge, code,
-                $"into {successor.Code}; counters handed over: {(counters.Count == 0 ? "-" : string.Join(' ', counters.Select(c => c.Code)))}; plan references handed over: {moved}");
-        }, ct);
+        // The successor keeps its place, name and parent: the row only merges (plans, criteria and tasks follow, see PlanReferences).
+        return Result(await reorganisation.ApplyOneAsync(actor, AuditActions.UnitMerge, code, $"{code},{successor.Code},,", toTop: false,
+            plan => $"into {successor.Code}; counters handed over: {(plan.Counters.Count == 0 ? "-" : string.Join(' ', plan.Counters.Select(c => c.Counter)))}", ct));
     }
 
-    /// <summary>Applies a change of parent links, then recomputes paths and statistics cells, all in one transaction.</summary>
-    private async Task<UnitResult> ReshapeAsync(Action change, CancellationToken ct)
-    {
-        await OneRebuild.WaitAsync(ct);
-        try
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            change();
-            await db.SaveChangesAsync(ct);
-            await UnitTree.RebuildPathsAsync(db, ct);
-            var rebuilt = await ledger.RebuildAsync(db, null, ct);
-            await transaction.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-            return new UnitResult(null, rebuilt);
-        }
-        finally
-        {
-            OneRebuild.Release();
-        }
-    }
+    /// <summary>The job's outcome as a page result; a planner error (English, rare: the checks above come first) is quoted.</summary>
+    private static UnitResult Result((string? Error, long Cells) outcome) =>
+        outcome.Error is null ? new UnitResult(null, outcome.Cells) : UnitResult.Fail($"Không thể thay đổi cây đơn vị: {outcome.Error}");
 
     /// <summary>Units as (code, "name (code)") choices, active ones only unless asked otherwise, in tree order.</summary>
     public async Task<IReadOnlyList<UnitChoice>> ChoicesAsync(bool activeOnly, CancellationToken ct)

@@ -106,14 +106,19 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         job.StartedUtc = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         progress.Set(jobId, "Đang chờ các lượt ghi đang diễn ra…");
+        // One connection from the plan to the commit: on SQLite the cell rows are staged in its TEMP tables.
+        await db.Database.OpenConnectionAsync(ct);
         try
         {
             using (await gate.EnterAsync(ct))
             {
                 // The long part only reads (the plan, every cell change); submissions meanwhile are stored without
                 // their cells (ResponseWriter). Then one short write transaction applies everything.
+                var watch = System.Diagnostics.Stopwatch.StartNew();
                 var prepared = await PrepareAsync(job, ct);
+                var preparedIn = watch.Elapsed;
                 if (progress.BeforeWriting is { } hold) await hold(jobId);
+                watch.Restart();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var outcome = prepared.Error is null && !prepared.NoOp ? await ApplyAsync(job, prepared, ct) : prepared.Outcome;
                 job.Status = outcome.Error is null ? ReorganisationStatus.Done : ReorganisationStatus.Failed;
@@ -124,7 +129,13 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
                     audit.Add(job.Actor, AuditActions.UnitReorganise, job.FileName,
                         $"job {job.Id}, sha256 {job.Sha256[..16]}, file kept with the job; {outcome.Summary}");
                 await db.SaveChangesAsync(ct);
-                if (outcome.Error is null) await transaction.CommitAsync(ct);
+                if (outcome.Error is null)
+                {
+                    await transaction.CommitAsync(ct);
+                    // The write phase is what submissions may wait for on SQLite (its one write lock): logged for the benchmark.
+                    logger.LogInformation("Reorganisation job {Job}: prepared (reading only) in {Prepare} ms, written in {Write} ms",
+                        jobId, (long)preparedIn.TotalMilliseconds, (long)watch.Elapsed.TotalMilliseconds);
+                }
                 else
                 {
                     await transaction.RollbackAsync(ct);
@@ -141,12 +152,60 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         }
         finally
         {
+            await ReorganisationCells.DropStagedAsync(db, CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
             progress.Remove(jobId);
             // Responses stored during the job get their cells now, with the tree as the job left it.
             writer.RequestDrain();
         }
         db.ChangeTracker.Clear();
         return await db.ReorganisationJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// One unit moved or merged on <c>/admin/units</c>: the job's own code on a one-row crosswalk (<paramref name="row"/>,
+    /// <c>old,new,new_parent,new_name</c>), run at once. Like a job it only reads while it computes the cell changes
+    /// of the unit's old and new ancestors (no rebuild), holds the <see cref="CellWriteGate"/> so that submissions are
+    /// stored meanwhile and added after it, and writes the tree, the counters, the plan references and the cells in one
+    /// short transaction with one audit entry (<paramref name="action"/>, <paramref name="target"/>; the details get the
+    /// job's summary). No job row is kept: the audit entry is the record. <paramref name="toTop"/> moves the unit to the
+    /// top level, which a crosswalk row cannot express. Returns the error (English, from the planner) or the cells written.
+    /// </summary>
+    public async Task<(string? Error, long Cells)> ApplyOneAsync(string actor, string action, string target, string row, bool toTop,
+        Func<ReorganisationPlan, string> details, CancellationToken ct)
+    {
+        var csv = "old,new,new_parent,new_name\n" + row + "\n";
+        var job = new ReorganisationJob { Actor = actor, FileName = $"{action} {target}", Csv = csv, Sha256 = Sha256(csv) };
+        void Single(ReorganisationPlan plan)
+        {
+            if (!toTop || !plan.FinalParents.TryGetValue(target, out var from) || from is null) return;
+            plan.FinalParents[target] = null;
+            plan.Moved.Add(new PlannedMove(target, from, null));
+        }
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            using (await gate.EnterAsync(ct))
+            {
+                var prepared = await PrepareAsync(job, ct, Single);
+                if (prepared.Error is not null) return (prepared.Error, 0);
+                if (prepared.NoOp) return (null, 0);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var outcome = await ApplyAsync(job, prepared, ct);
+                audit.Add(actor, action, target, $"{details(prepared.Plan!)}; {outcome.Summary}");
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return (null, outcome.Cells);
+            }
+        }
+        finally
+        {
+            await ReorganisationCells.DropStagedAsync(db, CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+            db.ChangeTracker.Clear();
+            progress.Remove(job.Id);
+            writer.RequestDrain();
+        }
     }
 
     private async Task RecordFailureAsync(int jobId, string error, CancellationToken ct)
@@ -173,15 +232,19 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         public bool NoOp => Outcome.NoOp;
     }
 
-    private async Task<Prepared> PrepareAsync(ReorganisationJob job, CancellationToken ct)
+    /// <param name="single">For <see cref="ApplyOneAsync"/>: adjusts the plan (a move to the top level, which a crosswalk
+    /// row cannot say), and confirms the scopes that widen in place, as a single merge always did.</param>
+    private async Task<Prepared> PrepareAsync(ReorganisationJob job, CancellationToken ct, Action<ReorganisationPlan>? single = null)
     {
         Prepared Stop(ApplyOutcome outcome) => new(outcome, null, [], [], [], null);
         progress.Set(job.Id, "Đang kiểm tra lại bảng chuyển đổi…");
         var preview = await PreviewAsync(job.Csv, ct);
         if (!preview.Ok) return Stop(new ApplyOutcome(string.Join("\n", preview.AllErrors), "", 0, false));
         var plan = preview.Plan!;
+        single?.Invoke(plan);
         if (plan.IsNoOp) return Stop(new ApplyOutcome(null, $"nothing to change: already applied ({plan.AlreadyDone} rows already done)", 0, true));
         var confirmed = job.ConfirmedScopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        if (single is not null) confirmed.UnionWith(plan.Scopes.Where(s => s.From == s.To).Select(s => s.OfficialId));
         if (Unconfirmed(plan, confirmed) is { Count: > 0 } unconfirmed) return Stop(new ApplyOutcome(string.Join("\n", unconfirmed), "", 0, false));
 
         var units = await db.Units.AsNoTracking().Select(u => new { u.Id, u.Code, u.ParentId }).ToListAsync(ct);
@@ -193,6 +256,7 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         progress.Set(job.Id, "Đang tính số liệu thống kê cần chuyển…");
         var cells = await ReorganisationCells.PlanAsync(db, registry, before, after,
             new Progress<(int Done, int Total)>(p => progress.Set(job.Id, $"Đang tính số liệu thống kê cần chuyển: {p.Done}/{p.Total} đơn vị cấp trên")), ct);
+        await ReorganisationCells.StageAsync(db, cells, ct);
         return new Prepared(new ApplyOutcome(null, "", 0, false), plan, confirmed, placeholders, after, cells);
     }
 
@@ -240,7 +304,13 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         // Plans, criteria and tasks of a merged unit follow its successor, as a single merge does (same transaction);
         // saved merge by merge, so that two old units merged into one new unit do not both add the same link.
         await db.SaveChangesAsync(ct);
-        foreach (var merge in plan.Merged)
+        // Which merged units have plan references at all, in three queries rather than five per merged unit.
+        var mergedIds = plan.Merged.Select(m => units[m.Old].Id).ToList();
+        var referenced = (await db.Plans.Where(p => mergedIds.Contains(p.UnitId)).Select(p => p.UnitId).ToListAsync(ct))
+            .Concat(await db.PlanTaskUnits.Where(l => mergedIds.Contains(l.UnitId)).Select(l => l.UnitId).ToListAsync(ct))
+            .Concat(await db.PlanCriterionUnits.Where(l => mergedIds.Contains(l.UnitId)).Select(l => l.UnitId).ToListAsync(ct))
+            .ToHashSet();
+        foreach (var merge in plan.Merged.Where(m => referenced.Contains(units[m.Old].Id)))
         {
             var successorId = units[merge.Into].Id;
             var references = await Administration.PlanReferences.LoadAsync(db, units[merge.Old].Id, successorId, ct);

@@ -195,6 +195,69 @@ public abstract class ReorganisationTests<TFactory> : IDisposable where TFactory
         AssertSameCells(CellsOf(reorganised), cells);
     }
 
+    [SkippableFact]
+    public async Task A_merge_and_a_move_on_the_units_page_run_through_the_job_and_give_the_figures_of_the_new_tree()
+    {
+        Skip.IfNot(Available, "no server for this provider");
+        var app = NewApp();
+        var client = await CliRunner.ReferenceClientAsync(app, "so@langson.vn", "viewer", "LS");
+        await CliRunner.ReferenceClientAsync(app, "admin2@langson.vn", "admin", null);
+        var browser = await AdminBrowserAsync(app);
+        async Task<HttpResponseMessage> PostUnitAsync(string code, string handler, string field, string value)
+        {
+            var page = await browser.GetStringAsync($"/admin/units/{code}");
+            return await browser.PostAsync($"/admin/units/{code}?handler={handler}", new FormUrlEncodedContent(
+                [new(field, value), new("__RequestVerificationToken", Http.AntiforgeryToken(page))]));
+        }
+        // VQ-X01 merges into VQ-TT, then VQ-VP moves from the district to the province, each on /admin/units.
+        var merged = await PostUnitAsync("VQ-X01", "merge", "successor", "VQ-TT");
+        Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
+        Assert.Contains("done=merge", merged.Headers.Location!.OriginalString);
+        var moved = await PostUnitAsync("VQ-VP", "move", "parent", "LS");
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+
+        const string tree = "code,parent,name\nLS,,Tỉnh Lạng Sơn\nVQ,LS,Huyện Văn Quan\nVQ-VP,LS,Văn phòng HĐND và UBND huyện\n" +
+            "VQ-TT,VQ,Thị trấn Văn Quan\nVQ-X01,VQ-TT,Xã mẫu 01\nVQ-X02,VQ,Xã mẫu 02\nVQ-X03,VQ,Xã mẫu 03\n";
+        var direct = NewApp();
+        // The reference tree first, so that every old commune has its counter; then the new parents.
+        Assert.Equal(0, (await CliRunner.RunAsync(direct, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(direct, "units", "import", WriteFile(tree))).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(direct, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
+        var directClient = await CliRunner.ReferenceClientAsync(direct, "so@langson.vn", "viewer", "LS");
+        foreach (var unit in new[] { "LS", "VQ", "VQ-VP", "VQ-TT", "VQ-X01", "VQ-X02", "VQ-X03" })
+            foreach (var instrument in Instruments)
+            {
+                var differences = JsonComparer.Differences(await FiguresAsync(directClient, unit, instrument), await FiguresAsync(client, unit, instrument), _ => 1e-9);
+                Assert.True(differences.Count == 0, $"{unit} {instrument}:\n" + string.Join("\n", differences.Take(20)));
+            }
+        Assert.True((await FiguresAsync(client, "VQ-VP", "SIPAS-DV"))["responses"]!.GetValue<long>() > 0);
+
+        // Incremental, not a rebuild: the cells are exactly what a rebuild from the raw responses gives.
+        var cells = CellsOf(app);
+        Assert.Equal(0, (await CliRunner.RunAsync(app, "stats", "rebuild")).ExitCode);
+        AssertSameCells(CellsOf(app), cells);
+
+        // Audited once each, under the single operation's own action; no job row, no reorganisation entry.
+        var audits = app.WithDatabase(db => db.AuditEntries.Where(a => a.Action.StartsWith("unit-")).OrderBy(a => a.Id).ToList());
+        var merge = Assert.Single(audits, a => a.Action == "unit-merge");
+        Assert.Equal("VQ-X01", merge.Target);
+        Assert.Contains("into VQ-TT", merge.Details);
+        Assert.Contains("VQ-X01-Q1", merge.Details);
+        var move = Assert.Single(audits, a => a.Action == "unit-move");
+        Assert.Equal("VQ-VP", move.Target);
+        Assert.Contains("parent VQ → LS", move.Details);
+        Assert.DoesNotContain(audits, a => a.Action == "unit-reorganise");
+        Assert.Equal(0, app.WithDatabase(db => db.ReorganisationJobs.Count()));
+        Assert.Equal(app.WithDatabase(db => db.Units.Single(u => u.Code == "VQ-TT").Id),
+            app.WithDatabase(db => db.Counters.Single(c => c.Code == "VQ-X01-Q1").UnitId));
+
+        // A move that is refused changes nothing and writes no audit entry.
+        var before = DatabaseSnapshot.Take(app);
+        var refused = await PostUnitAsync("VQ", "move", "parent", "VQ-TT");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(before, DatabaseSnapshot.Take(app));
+    }
+
     private static List<string> CellsOf(SurveyAppFactory factory) => factory.WithDatabase(db => db.StatisticsCells.AsNoTracking()
         .Select(c => new { c.UnitId, c.InstrumentVersionId, c.Period, c.PeriodStart, c.Channel, c.Flagged, c.Responses, c.OverallN, c.OverallSatisfied })
         .AsEnumerable().Select(c => c.ToString()!).Order(StringComparer.Ordinal).ToList());

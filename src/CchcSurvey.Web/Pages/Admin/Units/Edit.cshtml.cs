@@ -37,14 +37,14 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
     /// <summary>What each element gets when its field is empty, and from where.</summary>
     public IReadOnlyDictionary<string, Lead> InheritedLeads { get; private set; } = new Dictionary<string, Lead>();
 
-    public async Task<IActionResult> OnGetAsync(string code, string? done, long? rebuilt, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string code, string? done, long? cells, CancellationToken ct)
     {
         if (!await LoadAsync(code, ct)) return NotFound();
         Message = done switch
         {
             "rename" => text["Đã đổi tên đơn vị."].Value,
-            "move" => text["Đã chuyển đơn vị; số liệu đã được tính lại từ {0} phiếu.", rebuilt ?? 0].Value,
-            "merge" => text["Đã sáp nhập đơn vị; số liệu đã được tính lại từ {0} phiếu.", rebuilt ?? 0].Value,
+            "move" => text["Đã chuyển đơn vị; số liệu của các đơn vị cấp trên đã được cập nhật ({0} ô thống kê).", cells ?? 0].Value,
+            "merge" => text["Đã sáp nhập đơn vị; số liệu của các đơn vị cấp trên đã được cập nhật ({0} ô thống kê).", cells ?? 0].Value,
             "leads" => text["Đã lưu cơ quan chủ trì."].Value,
             _ => null,
         };
@@ -123,7 +123,7 @@ public sealed class EditModel(SurveyDbContext db, UnitAdministration units, Audi
     {
         if (!await db.Units.AnyAsync(u => u.Code == code, ct)) return NotFound();
         var result = await change();
-        if (result.Ok) return RedirectToPage(new { code, done = action, rebuilt = result.RebuiltResponses });
+        if (result.Ok) return RedirectToPage(new { code, done = action, cells = result.CellsWritten });
         await LoadAsync(code, ct);
         Error = text[result.Error!];
         Response.StatusCode = StatusCodes.Status400BadRequest;
