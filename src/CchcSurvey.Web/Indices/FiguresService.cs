@@ -16,7 +16,7 @@ namespace CchcSurvey.Web.Indices;
 /// its parent minus its siblings) — the last with the exports' own rule, <see cref="IndexExport.ApplyComplementarySuppression"/>.
 /// Scoped: the month cells read for a unit serve both its suppression in time and its trend.
 /// </summary>
-public sealed class FiguresService(IndexQueries queries, LaggingReads reads)
+public sealed partial class FiguresService(IndexQueries queries, LaggingReads reads)
 {
     private SurveyDbContext Db => reads.Context;
 
