@@ -104,7 +104,7 @@ public static class Svg
         ticks ??= NiceTicks(max, min);
         max = Math.Max(max, ticks.Max());
         min = Math.Min(min, ticks.Min());
-        var labelWidth = labelsAbove ? 8.0 : 190;
+        var labelWidth = labelsAbove ? 16.0 : 190; // room for half the first tick label
         const double valueWidth = 110, top = 8;
         var rowHeight = labelsAbove ? 40.0 : 26;
         var axis = axisNote is null ? 22.0 : 40;
@@ -130,7 +130,7 @@ public static class Svg
             var barHeight = labelsAbove ? rowHeight - 22 : rowHeight - 10;
             var mid = barTop + barHeight / 2;
             if (labelsAbove) LabelAbove(svg, labelWidth, y + 13, bar.Label, 95);
-            else Label(svg, labelWidth - 6, mid + 4, bar.Label, 30);
+            else Label(svg, labelWidth - 6, mid + 4, bar.Label, 26);
             if (bar.Value is not double value || !double.IsFinite(value))
             {
                 Text(svg, labelWidth + 4, mid + 4, bar.Missing, "missing");

@@ -126,10 +126,10 @@ public sealed class ChartsTests
         Assert.Equal(2, Regex.Matches(svg, "class=\"dot\"").Count);
         Assert.Contains("Trục từ 1.5", svg, StringComparison.Ordinal);
         Assert.Contains("Thái độ của công chức (C7)", svg, StringComparison.Ordinal);
-        // 1.6 on 1.5–2 sits a fifth of the way along the 560-wide plot (from x = 8), far from 1.95.
+        // 1.6 on 1.5–2 sits a fifth of the way along the 560-wide plot (from x = 16), far from 1.95.
         var xs = Parse(svg).Descendants().Where(e => e.Attribute("class")?.Value == "dot").Select(e => double.Parse(e.Attribute("cx")!.Value, CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(8 + 560 * 0.9, xs[0], 1);
-        Assert.Equal(8 + 560 * 0.2, xs[1], 1);
+        Assert.Equal(16 + 560 * 0.9, xs[0], 1);
+        Assert.Equal(16 + 560 * 0.2, xs[1], 1);
     }
 
     [Fact]
