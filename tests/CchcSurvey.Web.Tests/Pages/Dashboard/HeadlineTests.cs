@@ -8,7 +8,7 @@ namespace CchcSurvey.Web.Tests.Pages.Dashboard;
 /// <summary>
 /// One headline number per unit (issue #17): the satisfied share of the overall question with its interval is the
 /// same number for the same unit and period on the dashboard's heatmap (as a child and as the unit itself), in the
-/// ranking, in the "Cần chú ý" strip and in the quarterly report; the shrunk share appears in the ranking only.
+/// ranking, in the "Cần chú ý" strip, in the quarterly report and on the public page of the published quarter; the shrunk share appears in the ranking only.
 /// Reference data set (tests/data/reference, July–September 2026).
 /// </summary>
 public sealed class HeadlineTests : IClassFixture<HeadlineTests.Factory>
@@ -74,7 +74,7 @@ public sealed class HeadlineTests : IClassFixture<HeadlineTests.Factory>
     private static string Shown(double share) => share.ToString("0.0", Vi) + "%";
 
     [Fact]
-    public async Task The_same_unit_and_period_show_the_same_headline_share_on_heatmap_ranking_strip_and_report()
+    public async Task The_same_unit_and_period_show_the_same_headline_share_on_heatmap_ranking_strip_report_and_public_page()
     {
         var client = await ClientAsync();
         var parent = await GetAsync(client, "/dashboard?unit=VQ&" + Quarter);
@@ -116,6 +116,19 @@ public sealed class HeadlineTests : IClassFixture<HeadlineTests.Factory>
         Assert.Contains(Shown(share), reportRow, StringComparison.Ordinal);
         Assert.Contains($"[{lo.ToString("0.0", Vi)}–{hi.ToString("0.0", Vi)}]", reportRow, StringComparison.Ordinal);
         if (shrunkDiffers) Assert.DoesNotContain(Shown(shrunk), reportRow, StringComparison.Ordinal);
+
+        // The public page of the published quarter.
+        var publishing = await GetAsync(client, "/admin/publishing");
+        var published = await client.PostAsync("/admin/publishing?handler=Publish", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Http.AntiforgeryToken(publishing), ["unit"] = "VQ-TT", ["quarter"] = "2026-Q3",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
+        var publicPage = await GetAsync(_factory.CreateBrowserClient(), "/public/VQ-TT/2026-Q3");
+        var publicFigure = Element(Element(publicPage, "<section data-instrument=\"SIPAS-DV\"", "section"), "<div class=\"fig\" data-figure=\"Tỷ lệ hài lòng chung\"", "div");
+        Assert.Equal(share, Number(publicFigure, "data-value"), 9);
+        Assert.Contains(Shown(share), publicFigure, StringComparison.Ordinal);
+        Assert.Contains($"[{lo.ToString("0.0", Vi)}–{hi.ToString("0.0", Vi)}]", publicFigure, StringComparison.Ordinal);
     }
 
     [Fact]
