@@ -44,6 +44,18 @@ public static class Svg
             .Append(E(text)).Append("</title>").Append(E(text[..(maxChars - 1)].TrimEnd())).Append("…</text>");
     }
 
+    /// <summary>A left-aligned label on its own line above a bar, shortened with "…" past <paramref name="maxChars"/> (full text in its tooltip and the table).</summary>
+    private static void LabelAbove(StringBuilder svg, double x, double y, string text, int maxChars)
+    {
+        if (text.Length <= maxChars)
+        {
+            Text(svg, x, y, text, "label");
+            return;
+        }
+        svg.Append("<text x=\"").Append(N(x)).Append("\" y=\"").Append(N(y)).Append("\" text-anchor=\"start\" class=\"label\"><title>")
+            .Append(E(text)).Append("</title>").Append(E(text[..(maxChars - 1)].TrimEnd())).Append("…</text>");
+    }
+
     private static void Line(StringBuilder svg, double x1, double y1, double x2, double y2, string cssClass) =>
         svg.Append("<line x1=\"").Append(N(x1)).Append("\" y1=\"").Append(N(y1)).Append("\" x2=\"").Append(N(x2))
             .Append("\" y2=\"").Append(N(y2)).Append("\" class=\"").Append(cssClass).Append("\"/>");
@@ -55,34 +67,77 @@ public static class Svg
     private static double Clamp(double value, double max) => double.IsFinite(value) ? Math.Clamp(value, 0, max) : 0;
 
     /// <summary>
-    /// Horizontal bars on 0..<paramref name="max"/>: a bar per row, optionally a marker (e.g. the raw share) and
-    /// an interval whisker (e.g. Wilson). A row whose value is null shows <see cref="Bar.Missing"/> instead.
+    /// Round tick values for an axis from <paramref name="min"/> to at least <paramref name="max"/>: steps of 1, 2,
+    /// 2.5 or 5 times a power of ten, about <paramref name="target"/> of them; the last tick is the axis end
+    /// (a count axis of 0..37 reads 0, 10, 20, 30, 40, never 0, 18.5, 37).
     /// </summary>
-    public static IHtmlContent HorizontalBars(string label, IReadOnlyList<Bar> bars, double max, Func<double, string> format, IReadOnlyList<double>? ticks = null)
+    public static IReadOnlyList<double> NiceTicks(double max, double min = 0, int target = 5)
     {
-        if (!(max > 0) || !double.IsFinite(max)) max = 1;
-        const double labelWidth = 190, plotWidth = 380, valueWidth = 110, rowHeight = 26, top = 8, axis = 22;
+        if (!double.IsFinite(min)) min = 0;
+        if (!double.IsFinite(max) || max <= min) max = min + 1;
+        var raw = (max - min) / Math.Max(1, target - 1);
+        var power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        var step = new[] { 1, 2, 2.5, 5, 10 }.Select(f => f * power).First(f => f >= raw * 0.999);
+        var start = Math.Floor(min / step + 1e-9) * step;
+        var ticks = new List<double>();
+        for (var t = start; ; t += step)
+        {
+            ticks.Add(Math.Round(t, 10));
+            if (t >= max - 1e-9 * step) break;
+        }
+        return ticks;
+    }
+
+    /// <summary>
+    /// Horizontal bars on <paramref name="min"/>..<paramref name="max"/>: a bar per row, optionally a marker (e.g.
+    /// the raw share) and an interval whisker (e.g. Wilson). A row whose value is null shows <see cref="Bar.Missing"/>
+    /// instead. Without <paramref name="ticks"/> the axis gets round ones (<see cref="NiceTicks"/>) and ends at the
+    /// last. An axis that does not start at 0 draws dots, not bars (a bar's length would mislead), and says so in
+    /// <paramref name="axisNote"/> under the ticks. <paramref name="labelsAbove"/> writes each row's label on its own
+    /// line above the bar, so that a question's text (not only its code) fits.
+    /// </summary>
+    public static IHtmlContent HorizontalBars(string label, IReadOnlyList<Bar> bars, double max, Func<double, string> format,
+        IReadOnlyList<double>? ticks = null, double min = 0, string? axisNote = null, bool labelsAbove = false)
+    {
+        if (!double.IsFinite(min)) min = 0;
+        if (!(max > min) || !double.IsFinite(max)) max = min + 1;
+        ticks ??= NiceTicks(max, min);
+        max = Math.Max(max, ticks.Max());
+        min = Math.Min(min, ticks.Min());
+        var labelWidth = labelsAbove ? 16.0 : 190; // room for half the first tick label
+        const double valueWidth = 110, top = 8;
+        var rowHeight = labelsAbove ? 40.0 : 26;
+        var axis = axisNote is null ? 22.0 : 40;
+        var plot = labelsAbove ? 560.0 : 380;
+        var width = labelWidth + plot + valueWidth;
         var height = top + Math.Max(1, bars.Count) * rowHeight + axis;
-        var svg = Open(label, labelWidth + plotWidth + valueWidth, height, "bars");
-        double X(double v) => labelWidth + plotWidth * Clamp(v, max) / max;
+        var svg = Open(label, width, height, "bars");
+        double X(double v) => labelWidth + plot * (Clamp(v - min, max - min)) / (max - min);
         var bottom = top + bars.Count * rowHeight;
-        foreach (var tick in ticks ?? [0, max / 2, max])
+        var dots = min > 0;
+        foreach (var tick in ticks)
         {
             Line(svg, X(tick), top, X(tick), bottom, "grid");
             Text(svg, X(tick), bottom + 16, format(tick), "tick", "middle");
         }
+        if (axisNote is not null) Text(svg, labelWidth, bottom + 34, axisNote, "tick axis-note");
         for (var i = 0; i < bars.Count; i++)
         {
             var bar = bars[i];
             var y = top + i * rowHeight;
-            var mid = y + rowHeight / 2;
-            Label(svg, labelWidth - 6, mid + 4, bar.Label, 30);
+            // With labels above, the bar takes the lower part of the row.
+            var barTop = labelsAbove ? y + 18 : y + 5;
+            var barHeight = labelsAbove ? rowHeight - 22 : rowHeight - 10;
+            var mid = barTop + barHeight / 2;
+            if (labelsAbove) LabelAbove(svg, labelWidth, y + 13, bar.Label, 95);
+            else Label(svg, labelWidth - 6, mid + 4, bar.Label, 26);
             if (bar.Value is not double value || !double.IsFinite(value))
             {
                 Text(svg, labelWidth + 4, mid + 4, bar.Missing, "missing");
                 continue;
             }
-            Rect(svg, labelWidth, y + 5, X(value) - labelWidth, rowHeight - 10, "bar");
+            if (dots) svg.Append("<circle cx=\"").Append(N(X(value))).Append("\" cy=\"").Append(N(mid)).Append("\" r=\"6\" class=\"dot\"/>");
+            else Rect(svg, labelWidth, barTop, X(value) - labelWidth, barHeight, "bar");
             if (bar.Lo is double lo && bar.Hi is double hi && double.IsFinite(lo) && double.IsFinite(hi))
             {
                 Line(svg, X(lo), mid, X(hi), mid, "whisker");
@@ -91,7 +146,7 @@ public static class Svg
             }
             if (bar.Marker is double marker && double.IsFinite(marker))
                 svg.Append("<circle cx=\"").Append(N(X(marker))).Append("\" cy=\"").Append(N(mid)).Append("\" r=\"4\" class=\"marker\"/>");
-            Text(svg, labelWidth + plotWidth + 8, mid + 4, format(value), "value");
+            Text(svg, labelWidth + plot + 8, mid + 4, format(value), "value");
         }
         return new HtmlString(svg.Append("</svg>").ToString());
     }
@@ -103,13 +158,15 @@ public static class Svg
     /// </summary>
     public static IHtmlContent StackedBars(string label, IReadOnlyList<StackedRow> rows)
     {
-        const double labelWidth = 110, plotWidth = 470, rowHeight = 24, top = 6, axis = 22;
+        // Each row's label (the question's text with its code as a hint) sits on its own line above its bar:
+        // an item code alone tells an official nothing.
+        const double left = 8, plotWidth = 620, rowHeight = 38, top = 6, axis = 22;
         var height = top + Math.Max(1, rows.Count) * rowHeight + axis;
-        var svg = Open(label, labelWidth + plotWidth + 20, height, "stacked");
+        var svg = Open(label, left + plotWidth + 20, height, "stacked");
         var bottom = top + rows.Count * rowHeight;
         foreach (var tick in new double[] { 0, 25, 50, 75, 100 })
         {
-            var x = labelWidth + plotWidth * tick / 100;
+            var x = left + plotWidth * tick / 100;
             Line(svg, x, top, x, bottom, "grid");
             Text(svg, x, bottom + 16, N(tick) + "%", "tick", "middle");
         }
@@ -117,19 +174,19 @@ public static class Svg
         {
             var row = rows[i];
             var y = top + i * rowHeight;
-            Label(svg, labelWidth - 6, y + rowHeight / 2 + 4, row.Label, 16);
+            LabelAbove(svg, left, y + 12, row.Label, 100);
             var total = row.Counts?.Sum() ?? 0;
             if (row.Counts is null || total <= 0)
             {
-                Text(svg, labelWidth + 4, y + rowHeight / 2 + 4, row.Missing, "missing");
+                Text(svg, left + 4, y + 29, row.Missing, "missing");
                 continue;
             }
-            double x = labelWidth;
+            double x = left;
             var levelClasses = LevelClasses(row.Counts.Count);
             for (var k = 0; k < row.Counts.Count; k++)
             {
                 var width = plotWidth * row.Counts[k] / total;
-                if (width > 0) Rect(svg, x, y + 4, width, rowHeight - 8, levelClasses[Math.Min(k, levelClasses.Count - 1)]);
+                if (width > 0) Rect(svg, x, y + 17, width, rowHeight - 21, levelClasses[Math.Min(k, levelClasses.Count - 1)]);
                 x += width;
             }
         }
@@ -141,21 +198,28 @@ public static class Svg
         levels == 3 ? ["lvl-2", "lvl-4", "lvl-5"] : Enumerable.Range(1, Math.Max(1, levels)).Select(k => $"lvl-{Math.Min(k, 5)}").ToList();
 
     /// <summary>
-    /// A trend on 0–100: the values as a polyline with their interval as a band, broken into separate
+    /// A trend on a percent axis ending at 100: the values as a polyline with their interval as a band, broken into separate
     /// segments where a value is missing (suppressed), so that a gap is visible and never bridged.
     /// </summary>
-    public static IHtmlContent Trend(string label, IReadOnlyList<TrendPoint> points, string missing)
+    public static IHtmlContent Trend(string label, IReadOnlyList<TrendPoint> points, string missing, Func<double, string>? axisNote = null)
     {
-        const double left = 44, plotWidth = 560, right = 16, top = 10, plotHeight = 200, axis = 40;
+        const double left = 44, plotWidth = 560, right = 16, top = 10, plotHeight = 200;
+        // Shares mostly sit between 70 and 100 %: from 0 the line would be flat at the top. The axis starts at a round
+        // ten below the lowest value or interval end shown (0 when that is under 30) and says so under the chart.
+        var lows = points.SelectMany(p => new[] { p.Value, p.Lo }).OfType<double>().Where(double.IsFinite).ToList();
+        var from = lows.Count == 0 ? 0 : Math.Clamp(Math.Floor((lows.Min() - 5) / 10) * 10, 0, 90);
+        if (from < 30) from = 0;
+        var axis = from > 0 && axisNote is not null ? 58.0 : 40;
         var svg = Open(label, left + plotWidth + right, top + plotHeight + axis, "trend");
-        double Y(double v) => top + plotHeight * (1 - Clamp(v, 100) / 100);
+        double Y(double v) => top + plotHeight * (1 - Clamp(v - from, 100 - from) / (100 - from));
         var step = points.Count > 1 ? plotWidth / (points.Count - 1) : 0;
         double X(int i) => points.Count > 1 ? left + i * step : left + plotWidth / 2;
-        foreach (var tick in new double[] { 0, 25, 50, 75, 100 })
+        foreach (var tick in NiceTicks(100, from))
         {
             Line(svg, left, Y(tick), left + plotWidth, Y(tick), "grid");
             Text(svg, left - 6, Y(tick) + 4, N(tick) + "%", "tick", "end");
         }
+        if (from > 0 && axisNote is not null) Text(svg, left, top + plotHeight + 52, axisNote(from), "tick axis-note");
         var segments = new List<List<int>>();
         List<int>? current = null;
         for (var i = 0; i < points.Count; i++)

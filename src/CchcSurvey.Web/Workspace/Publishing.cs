@@ -27,7 +27,10 @@ public sealed record PublishedIndex(
     [property: JsonPropertyName("instrument")] string Instrument,
     [property: JsonPropertyName("title")] LocalizedText Title,
     [property: JsonPropertyName("index")] PublishedFigure? Index,
-    [property: JsonPropertyName("elements")] IReadOnlyList<PublishedElement> Elements);
+    [property: JsonPropertyName("elements")] IReadOnlyList<PublishedElement> Elements,
+    // The unit's headline number (the overall question's satisfied share), as on the dashboard and report; absent
+    // from publications made before it was frozen too.
+    [property: JsonPropertyName("overall")] PublishedFigure? Overall = null);
 
 /// <summary>
 /// What a publication freezes. A suppressed figure (n &lt; MinN) is stored as null — not even its n — so the
@@ -74,7 +77,8 @@ public sealed class PublicationBuilder(FiguresService figures, Surveys.Instrumen
             var report = (SipasServiceReport)await figures.ReportAsync(unit, instrument.Code, filter, ct);
             indices.Add(new PublishedIndex(instrument.Code, instrument.Definition.Title, Shown(report.Index),
                 instrument.Definition.Elements.Select(e => new PublishedElement(e.Code, e.Title,
-                    report.Elements.TryGetValue(e.Code, out var figure) ? Shown(figure) : null)).ToList()));
+                    report.Elements.TryGetValue(e.Code, out var figure) ? Shown(figure) : null)).ToList(),
+                instrument.Definition.OverallItem is { } overall && report.Items.TryGetValue(overall.Code, out var share) ? Shown(share) : null));
         }
         var headline = indices.FirstOrDefault();
         var elements = headline?.Elements.ToDictionary(e => e.Code, e => e.Figure) ?? [];

@@ -175,6 +175,57 @@ public sealed class OfficialPagesTests(OfficialsFixture fixture, ITestOutputHelp
         output.WriteLine($"screenshot: {await BrowserFixture.ScreenshotAsync(page, "officials-dashboard-phone")}");
     }
 
+    [SkippableTheory]
+    [InlineData("SIPAS-DV", "distribution-title")]
+    [InlineData("NHANH", "reasons-title")]
+    [InlineData("TT01", "tt01-title")]
+    public async Task Charts_label_questions_by_their_text_and_pass_axe(string instrument, string chart)
+    {
+        BrowserFixture.RequireChromium();
+        await using var context = await LaptopAsync(bypassCsp: true);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.SignInAsync(page);
+        var response = await page.GotoAsync($"/dashboard?unit=VQ&instrument={instrument}");
+        Assert.Equal(200, response!.Status);
+        await AssertNoSeriousViolationsAsync(page, $"/dashboard?unit=VQ&instrument={instrument}");
+
+        // Every row label of the bar charts names the question (text, then its code in brackets), never a bare code.
+        var labels = await page.Locator($"section[aria-labelledby={chart}] svg text.label").AllTextContentsAsync();
+        if (chart != "reasons-title")
+        {
+            Assert.NotEmpty(labels);
+            Assert.All(labels, l => Assert.Matches(@"\S+ .*\([A-Z0-9_]+\)$|…$", l));
+        }
+        var section = page.Locator($"section[aria-labelledby={chart}]");
+        var path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"chart-{instrument.ToLowerInvariant()}-{chart.Replace("-title", "")}.png");
+        await section.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
+        output.WriteLine($"screenshot: {path}");
+        if (instrument == "SIPAS-DV")
+        {
+            var ranking = Path.Combine(BrowserFixture.ScreenshotDirectory, "chart-sipas-dv-ranking.png");
+            await page.Locator("section[aria-labelledby=ranking-title]").ScreenshotAsync(new LocatorScreenshotOptions { Path = ranking });
+            output.WriteLine($"screenshot: {ranking}");
+            // Departments and communes of the demo district are ranked apart.
+            Assert.True(await page.Locator("figure.ranking-group").CountAsync() >= 2, "departments and communes in one ranking");
+            var heatmap = Path.Combine(BrowserFixture.ScreenshotDirectory, "chart-sipas-dv-heatmap.png");
+            await page.Locator("section[aria-labelledby=heatmap-title]").ScreenshotAsync(new LocatorScreenshotOptions { Path = heatmap });
+            output.WriteLine($"screenshot: {heatmap}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_report_first_screen()
+    {
+        BrowserFixture.RequireChromium();
+        await using var context = await LaptopAsync(bypassCsp: true);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.SignInAsync(page);
+        var response = await page.GotoAsync("/dashboard/report?unit=VQ");
+        Assert.Equal(200, response!.Status);
+        await AssertNoSeriousViolationsAsync(page, "/dashboard/report?unit=VQ");
+        await FirstScreenAsync(page, "report-1280");
+    }
+
     private async Task AssertNoSeriousViolationsAsync(IPage page, string name)
     {
         var result = await page.RunAxe();

@@ -234,9 +234,12 @@ public abstract class NewInstrumentTests<TFactory> : IClassFixture<TFactory> whe
         Assert.True(section.Success, "no published section for the instrument");
         Assert.Contains("Khảo sát sự hài lòng tại Trung tâm phục vụ hành chính công cấp xã", section.Value);
         var values = Regex.Matches(section.Value, "data-value=\"([^\"]+)\"").Select(m => Number(m.Groups[1].Value)).ToList();
-        Assert.Equal(4, values.Count);
-        Near(Index().Value, values[0], "public index");
-        for (var e = 0; e < 3; e++) Near(Element(e).P, values[e + 1], "public " + Elements[e]);
+        // The overall question's satisfied share (the unit's headline) first, then the index and the elements.
+        Assert.Equal(5, values.Count);
+        Assert.Contains("data-figure=\"Tỷ lệ hài lòng chung\"", section.Value);
+        Assert.InRange(values[0], 0, 100);
+        Near(Index().Value, values[1], "public index");
+        for (var e = 0; e < 3; e++) Near(Element(e).P, values[e + 2], "public " + Elements[e]);
         foreach (var title in new[] { "Đón tiếp và hướng dẫn", "Tiếp nhận và xử lý hồ sơ", "Trả kết quả" })
             Assert.Contains(title, section.Value);
     }

@@ -69,6 +69,8 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
     public string RankingItem { get; private set; } = "";
     public RankingResult? Ranking { get; private set; }
     public IReadOnlyList<RankingRow> RankingRows { get; private set; } = [];
+    public sealed record RankingGroup(string Kind, RankingResult Ranking, IReadOnlyList<RankingRow> Rows);
+    public IReadOnlyList<RankingGroup> RankingGroups { get; private set; } = [];
     public string TrendMetric { get; private set; } = "";
     public IReadOnlyList<FiguresService.TrendPoint> Trend { get; private set; } = [];
     public IReadOnlyList<ItemRow> Items { get; private set; } = [];
@@ -174,15 +176,18 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         RankingItem = FiguresService.DefaultRankingItem(chosen.Definition);
         if (children.Count > 0)
         {
-            Ranking = figures.Rank(chosenFigures, children, RankingItem);
+            // Departments and communes are ranked separately (FiguresService.RankByKind); RankingRows keeps them all.
             var byCode = children.ToDictionary(c => c.Code, StringComparer.Ordinal);
-            RankingRows = Ranking.Units.Select(r =>
-                {
-                    var wilson = Estimators.Wilson(r.C, r.N);
-                    return new RankingRow(byCode[r.Unit], r, r.N, wilson is { } w ? 100 * w.Lo : null, wilson is { } w2 ? 100 * w2.Hi : null);
-                })
-                .Concat(Ranking.Insufficient.Select(i => new RankingRow(byCode[i.Unit], null, i.N, null, null)))
-                .ToList();
+            RankingGroups = figures.RankByKind(chosenFigures, children, RankingItem).Select(g => new RankingGroup(g.Kind, g.Ranking,
+                g.Ranking.Units.Select(r =>
+                    {
+                        var wilson = Estimators.Wilson(r.C, r.N);
+                        return new RankingRow(byCode[r.Unit], r, r.N, wilson is { } w ? 100 * w.Lo : null, wilson is { } w2 ? 100 * w2.Hi : null);
+                    })
+                    .Concat(g.Ranking.Insufficient.Select(i => new RankingRow(byCode[i.Unit], null, i.N, null, null)))
+                    .ToList())).ToList();
+            Ranking = RankingGroups[0].Ranking;
+            RankingRows = RankingGroups.SelectMany(g => g.Rows).ToList();
         }
 
         var chosenKinds = chosen.Definition.Figures;

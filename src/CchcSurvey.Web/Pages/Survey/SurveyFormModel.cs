@@ -275,6 +275,13 @@ public abstract class SurveyFormModel(SurveyFormServices services) : PageModel
 
     public string? IntroText => Translation?.Intro ?? Instrument!.Definition.Intro?.For(Culture);
 
+    /// <summary>
+    /// True when an intro already tells citizens they may skip questions (SIPAS-DV's does, in Vietnamese and
+    /// English), so the form's own hint is not said a second time.
+    /// </summary>
+    public static bool SaysSkip(string? intro) => intro is not null
+        && (intro.Contains("bỏ qua", StringComparison.OrdinalIgnoreCase) || intro.Contains("skip", StringComparison.OrdinalIgnoreCase));
+
     public string SectionTitle(SectionDefinition section) => Translation?.SectionTitle(section) ?? section.Title.For(Culture);
 
     public string ItemText(ItemDefinition item) => Translation?.ItemText(item) ?? item.Text.For(Culture);

@@ -88,9 +88,57 @@ public sealed class ChartsTests
         var widths = Parse(svg).Descendants().Where(e => e.Name.LocalName == "rect")
             .Select(e => (Class: e.Attribute("class")!.Value, Width: double.Parse(e.Attribute("width")!.Value, CultureInfo.InvariantCulture))).ToList();
         Assert.Equal(8, widths.Count);
-        Assert.Equal(470, widths.Take(5).Sum(w => w.Width), 1);
-        Assert.Equal(470 * 0.4, widths[3].Width, 1);
+        Assert.Equal(620, widths.Take(5).Sum(w => w.Width), 1);
+        Assert.Equal(620 * 0.4, widths[3].Width, 1);
         Assert.Equal(["lvl-2", "lvl-4", "lvl-5"], widths.Skip(5).Select(w => w.Class));
         Assert.Contains("chưa đủ dữ liệu (n=4)", svg, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(37, 0, new double[] { 0, 10, 20, 30, 40 })]
+    [InlineData(3, 0, new double[] { 0, 1, 2, 3 })]
+    [InlineData(100, 0, new double[] { 0, 25, 50, 75, 100 })]
+    [InlineData(2, 1.5, new double[] { 1.4, 1.6, 1.8, 2 })]
+    [InlineData(100, 70, new double[] { 70, 80, 90, 100 })]
+    [InlineData(1234, 0, new double[] { 0, 500, 1000, 1500 })]
+    public void Ticks_are_round_numbers_and_the_last_reaches_the_maximum(double max, double min, double[] expected) =>
+        Assert.Equal(expected, Svg.NiceTicks(max, min));
+
+    [Fact]
+    public void An_axis_without_a_round_maximum_ends_at_the_next_round_tick()
+    {
+        var svg = Render(Svg.HorizontalBars("Lý do", [new Bar("Chờ lâu", 37, ""), new Bar("Lý do khác", 5, "")], 37, v => v.ToString("0")));
+        AssertSane(svg, "Lý do");
+        var ticks = Parse(svg).Descendants().Where(e => e.Name.LocalName == "text" && e.Attribute("class")?.Value == "tick").Select(e => e.Value).ToList();
+        Assert.Equal(["0", "10", "20", "30", "40"], ticks);
+        // 37 of 40 on a 380-wide plot, not the whole plot.
+        var bar = Parse(svg).Descendants().First(e => e.Name.LocalName == "rect");
+        Assert.Equal(380 * 37 / 40.0, double.Parse(bar.Attribute("width")!.Value, CultureInfo.InvariantCulture), 1);
+    }
+
+    [Fact]
+    public void An_axis_cut_above_zero_draws_dots_and_says_where_it_starts()
+    {
+        var svg = Render(Svg.HorizontalBars("TT01", [new Bar("Thái độ của công chức (C7)", 1.95, ""), new Bar("Số lần phải liên hệ (C3)", 1.6, "")],
+            2, v => v.ToString("0.00", CultureInfo.InvariantCulture), [1.5, 1.75, 2], 1.5, "Trục từ 1.5", labelsAbove: true));
+        AssertSane(svg, "TT01");
+        Assert.DoesNotContain("<rect", svg, StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Matches(svg, "class=\"dot\"").Count);
+        Assert.Contains("Trục từ 1.5", svg, StringComparison.Ordinal);
+        Assert.Contains("Thái độ của công chức (C7)", svg, StringComparison.Ordinal);
+        // 1.6 on 1.5–2 sits a fifth of the way along the 560-wide plot (from x = 16), far from 1.95.
+        var xs = Parse(svg).Descendants().Where(e => e.Attribute("class")?.Value == "dot").Select(e => double.Parse(e.Attribute("cx")!.Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(16 + 560 * 0.9, xs[0], 1);
+        Assert.Equal(16 + 560 * 0.2, xs[1], 1);
+    }
+
+    [Fact]
+    public void A_trend_of_high_shares_starts_its_axis_at_a_round_ten_below_them_and_says_so()
+    {
+        var svg = Render(Svg.Trend("Xu hướng", [new TrendPoint("01", 88, 84, 92), new TrendPoint("02", 91, 87, 94)], "—", from => $"Trục từ {from:0}%"));
+        AssertSane(svg, "Xu hướng");
+        Assert.Contains("Trục từ 70%", svg, StringComparison.Ordinal);
+        var ticks = Parse(svg).Descendants().Where(e => e.Name.LocalName == "text" && e.Attribute("class")?.Value == "tick").Select(e => e.Value).ToList();
+        Assert.Equal(["70%", "80%", "90%", "100%"], ticks.Take(4));
     }
 }
