@@ -96,6 +96,9 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
             .OrderBy(i => i == registry.Default(instruments) ? 0 : 1).ThenBy(i => i.Code, StringComparer.Ordinal).ToList();
         var previous = PreviousPeriod = Period.Quarter == 1 ? new QuarterPeriod(Period.Year - 1, 4) : new QuarterPeriod(Period.Year, Period.Quarter - 1);
         var previousFilter = new IndexFilter(previous.From, previous.To, null);
+        // The children first: the unit's figures are then read with its children's in one pass per period, as the
+        // rankings below need them anyway (FiguresService reads a family only when it can matter or is known).
+        var children = await figures.ChildrenAsync(unit, ct);
         var services = new List<ServiceTable>();
         foreach (var instrument in withElements)
         {
@@ -113,7 +116,6 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         if (Find("TT01") is { } tt01)
             Tt01 = (Tt01Report)await figures.ReportAsync(unit, tt01.Code, filter, ct);
 
-        var children = await figures.ChildrenAsync(unit, ct);
         var names = children.ToDictionary(c => c.Code, c => c.Name);
         var rankings = new List<RankingTable>();
         if (children.Count > 0)
