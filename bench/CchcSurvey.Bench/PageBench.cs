@@ -142,7 +142,9 @@ public static class PageBench
 
         var loadBefore = BenchMain.LoadAverage().Split(' ')[0];
         var results = new List<PageResult>();
-        foreach (var (name, url, isApi) in Pages)
+        // CCHC_BENCH_ONLY=PREFIX: only the pages whose name starts so (profiling one page).
+        var only = Environment.GetEnvironmentVariable("CCHC_BENCH_ONLY");
+        foreach (var (name, url, isApi) in Pages.Where(p => string.IsNullOrEmpty(only) || p.Name.StartsWith(only, StringComparison.Ordinal)))
         {
             var http = isApi ? api : client;
             // Warm-up: a fresh process answers its first requests while the runtime still compiles hot methods and
@@ -237,6 +239,17 @@ public sealed class StatementCounter : DbCommandInterceptor
     private long _count;
 
     public long Count => Interlocked.Read(ref _count);
+
+    // CCHC_BENCH_PROFILE=MS: every statement whose reader stayed open at least MS milliseconds is written to stderr
+    // with its time (profiling a page: which read costs what).
+    private static readonly double? ProfileMs = double.TryParse(Environment.GetEnvironmentVariable("CCHC_BENCH_PROFILE"), CultureInfo.InvariantCulture, out var ms) ? ms : null;
+
+    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        if (ProfileMs is double threshold && eventData.Duration.TotalMilliseconds >= threshold)
+            Console.Error.WriteLine(FormattableString.Invariant($"[sql {eventData.Duration.TotalMilliseconds:0.0} ms, {eventData.ReadCount} rows] {command.CommandText.ReplaceLineEndings(" ")[..Math.Min(600, command.CommandText.ReplaceLineEndings(" ").Length)]}"));
+        return result;
+    }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {

@@ -2,6 +2,7 @@ using CchcSurvey.Core.Exports;
 using CchcSurvey.Core.Indices;
 using CchcSurvey.Core.Instruments;
 using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Surveys;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +17,7 @@ namespace CchcSurvey.Web.Indices;
 /// its parent minus its siblings) — the last with the exports' own rule, <see cref="IndexExport.ApplyComplementarySuppression"/>.
 /// Scoped: the month cells read for a unit serve both its suppression in time and its trend.
 /// </summary>
-public sealed partial class FiguresService(IndexQueries queries, LaggingReads reads)
+public sealed partial class FiguresService(IndexQueries queries, LaggingReads reads, LocalClock clock)
 {
     private SurveyDbContext Db => reads.Context;
 
@@ -97,18 +98,32 @@ public sealed partial class FiguresService(IndexQueries queries, LaggingReads re
     }
 
     /// <summary>
-    /// The units of every family the shown units belong to (their parents, and the children of the shown units and of
-    /// those parents), read at most twice per request.
+    /// The units of every family the shown units belong to: their parents with all the parents' children (siblings),
+    /// and a shown unit with its own children when those matter (below), read at most three times per request.
     /// </summary>
-    private async Task<List<Unit>> FamiliesAsync(IReadOnlyList<Unit> shown, CancellationToken ct)
+    /// <remarks>
+    /// A shown unit X none of whose children is shown needs its children only if responses were filed on X itself in
+    /// the period. Otherwise every figure's n is the sum of its children's (cells pool subtrees), and the children's
+    /// family can never hide X: it hides the parent only when exactly one child has n &gt; 0 for the figure and that
+    /// child is hidden, and then X pools exactly that child's answers to the figure's items — X's n is the child's,
+    /// below MinN, so X is already hidden (primary suppression is n &lt; MinN for every figure; PAPI's aggregate,
+    /// hidden with any dimension, has n = responses, so X's statistics are that one child's). Hiding among the
+    /// children themselves shows nowhere on X's page. So the root's dashboard reads its 34 children's cells, not the
+    /// 3,321 communes' under them (docs/performance.md, "Pages at scale: work follows what the page shows").
+    /// The check for direct responses errs on the side of reading: any channel, flagged or not, a day's margin.
+    /// </remarks>
+    private async Task<List<Unit>> FamiliesAsync(IReadOnlyList<Unit> shown, IndexFilter filter, CancellationToken ct)
     {
         foreach (var unit in shown) _units.TryAdd(unit.Id, unit);
         var parentIds = shown.Where(u => u.ParentId is int p && !_units.ContainsKey(p)).Select(u => u.ParentId!.Value).Distinct().ToList();
         if (parentIds.Count > 0)
             foreach (var parent in await Db.Units.AsNoTracking().Where(u => parentIds.Contains(u.Id)).ToListAsync(ct))
                 _units.TryAdd(parent.Id, parent);
-        var heads = shown.Select(u => u.Id).Concat(shown.Where(u => u.ParentId is int p && _units.ContainsKey(p)).Select(u => u.ParentId!.Value)).Distinct().ToList();
-        var unknown = heads.Where(h => !_children.ContainsKey(h)).ToList();
+        var parents = shown.Where(u => u.ParentId is int p && _units.ContainsKey(p)).Select(u => u.ParentId!.Value).ToHashSet();
+        var heads = shown.Select(u => u.Id).Concat(parents).Distinct().ToList();
+        var direct = await DirectResponsesAsync(heads.Where(h => !parents.Contains(h) && !_children.ContainsKey(h)).ToList(), filter, ct);
+        bool Needed(int head) => parents.Contains(head) || direct.Contains(head) || _children.ContainsKey(head);
+        var unknown = heads.Where(h => Needed(h) && !_children.ContainsKey(h)).ToList();
         if (unknown.Count > 0)
         {
             var found = await Db.Units.AsNoTracking().Where(u => u.ParentId != null && unknown.Contains(u.ParentId.Value)).ToListAsync(ct);
@@ -119,9 +134,41 @@ public sealed partial class FiguresService(IndexQueries queries, LaggingReads re
                 _children[child.ParentId!.Value].Add(_units[child.Id]);
             }
         }
-        return heads.SelectMany(h => _children[h].Prepend(_units[h]))
+        // Same order as when every family was read (the rule across units is order-sensitive among ties): each head
+        // followed by its children, those of an unneeded head left out.
+        return heads.SelectMany(h => (Needed(h) ? _children[h] : []).Prepend(_units[h]))
             .Concat(shown.Where(u => u.ParentId is int p && _units.ContainsKey(p)).Select(u => _units[u.ParentId!.Value]))
             .DistinctBy(u => u.Id).ToList();
+    }
+
+    // Per request and period asked: whether each unit checked had responses filed on itself.
+    private readonly Dictionary<(DateOnly?, DateOnly?), Dictionary<int, bool>> _direct = [];
+
+    /// <summary>Which of the units had responses filed on themselves (not below them) around the filter's period: one indexed query.</summary>
+    private async Task<HashSet<int>> DirectResponsesAsync(IReadOnlyList<int> unitIds, IndexFilter filter, CancellationToken ct)
+    {
+        var key = (filter.From, filter.To);
+        if (!_direct.TryGetValue(key, out var known)) _direct[key] = known = [];
+        var missing = unitIds.Where(id => !known.ContainsKey(id)).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            // EXISTS per unit on the (UnitId, SubmittedHourUtc) index: stops at the first response, however many there are.
+            var responses = Db.Responses.AsNoTracking();
+            if (filter.From is DateOnly from)
+            {
+                var start = clock.StartOfDayUtc(from.AddDays(-1));
+                responses = responses.Where(r => r.SubmittedHourUtc >= start);
+            }
+            if (filter.To is DateOnly to)
+            {
+                var end = clock.StartOfDayUtc(to.AddDays(2));
+                responses = responses.Where(r => r.SubmittedHourUtc < end);
+            }
+            var query = Db.Units.AsNoTracking().Where(u => missing.Contains(u.Id) && responses.Any(r => r.UnitId == u.Id));
+            foreach (var id in missing) known[id] = false;
+            foreach (var id in await query.Select(u => u.Id).ToListAsync(ct)) known[id] = true;
+        }
+        return unitIds.Where(id => known[id]).ToHashSet();
     }
 
     /// <summary>
@@ -153,7 +200,7 @@ public sealed partial class FiguresService(IndexQueries queries, LaggingReads re
     {
         if ((await InstrumentsAsync(ct)).All(i => i.Code != instrument))
             throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
-        var all = await FamiliesAsync(shown, ct);
+        var all = await FamiliesAsync(shown, filter, ct);
         var pools = await PoolsAsync(all, filter, ct);
         var statistics = all.ToDictionary(u => u.Id, u => pools[u.Id][instrument]);
         var period = IndexQueries.PeriodOf(filter);

@@ -102,6 +102,9 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
             .OrderBy(i => i == registry.Default(instruments) ? 0 : 1).ThenBy(i => i.Code, StringComparer.Ordinal).ToList();
         var previous = PreviousPeriod = Period.Quarter == 1 ? new QuarterPeriod(Period.Year - 1, 4) : new QuarterPeriod(Period.Year, Period.Quarter - 1);
         var previousFilter = new IndexFilter(previous.From, previous.To, null);
+        // The children first: the unit's figures are then read with its children's in one pass per period, as the
+        // rankings below need them anyway (FiguresService reads a family only when it can matter or is known).
+        var children = await figures.ChildrenAsync(unit, ct);
         var services = new List<ServiceTable>();
         foreach (var instrument in withElements)
         {
