@@ -1,4 +1,5 @@
 using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Organisation;
 using Microsoft.EntityFrameworkCore;
 
