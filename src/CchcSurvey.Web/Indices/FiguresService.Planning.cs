@@ -165,7 +165,7 @@ public sealed partial class FiguresService
     /// </summary>
     private async Task<long?> DossiersAsync(Unit unit, IndexFilter filter, CancellationToken ct)
     {
-        var rows = Db.DossierCounts.AsNoTracking().Where(d => d.Unit.Path.StartsWith(unit.Path));
+        var rows = Db.DossierCounts.AsNoTracking().Where(UnitPath.Within<DossierCount>(d => d.Unit.Path, unit.Path));
         if (filter.From is DateOnly from) rows = rows.Where(d => d.Month >= from);
         if (filter.To is DateOnly to) rows = rows.Where(d => d.Month <= to);
         var sum = await rows.GroupBy(d => 1).Select(g => new { Count = g.Count(), Dossiers = g.Sum(d => (long)d.Count) }).FirstOrDefaultAsync(ct);
