@@ -119,12 +119,8 @@ public static class ReorganisationCells
     /// <summary>Units whose cells are read by one query; SQLite allows 32,766 parameters.</summary>
     private const int UnitsPerBatch = 500;
 
-    /// <summary>
-    /// Moving units whose own cells are read by one query and parsed together (a commune has a few hundred cells at a
-    /// million responses). Small enough that the parsed cells die young: holding more pushed them into the oldest
-    /// generation, and its collections paused the submissions served meanwhile.
-    /// </summary>
-    private const int MovingPerBatch = 25;
+    /// <summary>Moving units whose own cells are parsed and held together (a commune has a few hundred cells).</summary>
+    private const int MovingPerBatch = 100;
 
     private static readonly ParallelOptions Cores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
@@ -163,7 +159,7 @@ public static class ReorganisationCells
     /// SQLite only (elsewhere nothing happens): copies the planned rows into TEMP tables of the context's connection,
     /// which the caller keeps open until <see cref="WriteAsync"/>. Writing TEMP tables takes no lock on the database,
     /// so this runs before the write transaction, and the transaction itself is three set-based statements
-    /// (DELETE … IN, UPDATE … WHERE Id IN, INSERT … SELECT) instead of one statement per cell: SQLite has one write lock, and
+    /// (DELETE … IN, UPDATE … FROM, INSERT … SELECT) instead of one statement per cell: SQLite has one write lock, and
     /// submissions committed meanwhile wait for it. The job stays one atomic transaction.
     /// </summary>
     public static async Task StageAsync(SurveyDbContext db, Changes changes, CancellationToken ct)
@@ -268,11 +264,9 @@ public static class ReorganisationCells
         if (await ExecuteAsync(connection, transaction,
                 "DELETE FROM \"StatisticsCells\" WHERE \"Id\" IN (SELECT \"Id\" FROM temp.\"ReorgGoneCells\")", ct) != gone
             || await ExecuteAsync(connection, transaction,
-                // Driven by the staged ids (rowid look-ups); UPDATE … FROM would scan every cell of the database.
-                "UPDATE \"StatisticsCells\" SET (\"Data\", \"Responses\", \"OverallN\", \"OverallSatisfied\", \"Revision\") = " +
-                "(SELECT v.\"Data\", v.\"Responses\", v.\"OverallN\", v.\"OverallSatisfied\", v.\"Next\" FROM temp.\"ReorgCellUpdates\" AS v WHERE v.\"Id\" = \"StatisticsCells\".\"Id\") " +
-                "WHERE \"Id\" IN (SELECT \"Id\" FROM temp.\"ReorgCellUpdates\") " +
-                "AND \"Revision\" = (SELECT v.\"Revision\" FROM temp.\"ReorgCellUpdates\" AS v WHERE v.\"Id\" = \"StatisticsCells\".\"Id\")", ct) != updates)
+                "UPDATE \"StatisticsCells\" SET \"Data\" = v.\"Data\", \"Responses\" = v.\"Responses\", \"OverallN\" = v.\"OverallN\", " +
+                "\"OverallSatisfied\" = v.\"OverallSatisfied\", \"Revision\" = v.\"Next\" FROM temp.\"ReorgCellUpdates\" AS v " +
+                "WHERE \"StatisticsCells\".\"Id\" = v.\"Id\" AND \"StatisticsCells\".\"Revision\" = v.\"Revision\"", ct) != updates)
             throw new InvalidOperationException("Statistics cells changed during the reorganisation.");
         await ExecuteAsync(connection, transaction, $"INSERT INTO \"StatisticsCells\" ({Columns}) SELECT {Columns} FROM temp.\"ReorgNewCells\"", ct);
         return new Outcome(changes.Ancestors.Count, fresh, updates, gone);
