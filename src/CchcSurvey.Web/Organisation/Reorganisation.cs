@@ -106,8 +106,6 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         job.StartedUtc = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         progress.Set(jobId, "Đang chờ các lượt ghi đang diễn ra…");
-        // One connection from the plan to the commit: on SQLite the cell rows are staged in its TEMP tables.
-        await db.Database.OpenConnectionAsync(ct);
         try
         {
             using (await gate.EnterAsync(ct))
@@ -152,8 +150,6 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         }
         finally
         {
-            await ReorganisationCells.DropStagedAsync(db, CancellationToken.None);
-            await db.Database.CloseConnectionAsync();
             progress.Remove(jobId);
             // Responses stored during the job get their cells now, with the tree as the job left it.
             writer.RequestDrain();
@@ -182,7 +178,6 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
             plan.FinalParents[target] = null;
             plan.Moved.Add(new PlannedMove(target, from, null));
         }
-        await db.Database.OpenConnectionAsync(ct);
         try
         {
             using (await gate.EnterAsync(ct))
@@ -200,8 +195,6 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         }
         finally
         {
-            await ReorganisationCells.DropStagedAsync(db, CancellationToken.None);
-            await db.Database.CloseConnectionAsync();
             db.ChangeTracker.Clear();
             progress.Remove(job.Id);
             writer.RequestDrain();
@@ -256,7 +249,6 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         progress.Set(job.Id, "Đang tính số liệu thống kê cần chuyển…");
         var cells = await ReorganisationCells.PlanAsync(db, registry, before, after,
             new Progress<(int Done, int Total)>(p => progress.Set(job.Id, $"Đang tính số liệu thống kê cần chuyển: {p.Done}/{p.Total} đơn vị cấp trên")), ct);
-        await ReorganisationCells.StageAsync(db, cells, ct);
         return new Prepared(new ApplyOutcome(null, "", 0, false), plan, confirmed, placeholders, after, cells);
     }
 
@@ -304,13 +296,7 @@ public sealed class Reorganisation(SurveyDbContext db, InstrumentRegistry regist
         // Plans, criteria and tasks of a merged unit follow its successor, as a single merge does (same transaction);
         // saved merge by merge, so that two old units merged into one new unit do not both add the same link.
         await db.SaveChangesAsync(ct);
-        // Which merged units have plan references at all, in three queries rather than five per merged unit.
-        var mergedIds = plan.Merged.Select(m => units[m.Old].Id).ToList();
-        var referenced = (await db.Plans.Where(p => mergedIds.Contains(p.UnitId)).Select(p => p.UnitId).ToListAsync(ct))
-            .Concat(await db.PlanTaskUnits.Where(l => mergedIds.Contains(l.UnitId)).Select(l => l.UnitId).ToListAsync(ct))
-            .Concat(await db.PlanCriterionUnits.Where(l => mergedIds.Contains(l.UnitId)).Select(l => l.UnitId).ToListAsync(ct))
-            .ToHashSet();
-        foreach (var merge in plan.Merged.Where(m => referenced.Contains(units[m.Old].Id)))
+        foreach (var merge in plan.Merged)
         {
             var successorId = units[merge.Into].Id;
             var references = await Administration.PlanReferences.LoadAsync(db, units[merge.Old].Id, successorId, ct);
