@@ -197,7 +197,7 @@ public static class ApiDocumentation
         ("from", "First local date, yyyy-MM-dd (inclusive)."),
         ("to", "Last local date, yyyy-MM-dd (inclusive)."),
         ("channel", "Only responses of one channel: qr, kiosk, paper or web."),
-        ("includeFlagged", "false leaves suspect (flagged) responses out; true by default."),
+        ("includeFlagged", "true includes suspect (flagged) responses; false, the default, leaves them out (docs/methodology.md §6)."),
     ];
 
     /// <summary>The <c>units</c> view of the figure endpoints (Indices/HistoricalUnits.cs).</summary>
