@@ -254,13 +254,22 @@ public static class CommandLine
         // demo --responses N
         var count = new Option<int>("--responses") { Description = "How many responses to generate", Required = true };
         count.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 50_000_000) r.AddError("--responses must be between 1 and 50,000,000"); });
-        var demo = new Command("demo", "Fill the database with plausible responses over the last 12 months") { count };
+        var demoSince = new Option<string?>("--since") { Description = "First day (yyyy-MM-dd) of the responses, e.g. 2024-01-01 to give a reorganisation a past; default: the last 12 months" };
+        var demo = new Command("demo", "Fill the database with plausible responses over the last 12 months") { count, demoSince };
         demo.SetAction((result, ct) => InScope(async sp =>
         {
             var total = result.GetValue(count);
+            DateOnly? since = null;
+            if (result.GetValue(demoSince) is { } sinceText)
+            {
+                if (!DateOnly.TryParseExact(sinceText, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first))
+                    throw new CommandException($"--since: '{sinceText}' is not a date yyyy-MM-dd");
+                if (first > sp.GetRequiredService<LocalClock>().Today()) throw new CommandException($"--since: {sinceText} is after today");
+                since = first;
+            }
             var bar = new ProgressBar(output, total);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var written = await sp.GetRequiredService<DemoResponseGenerator>().GenerateAsync(total, bar, ct, seed: Environment.TickCount);
+            var written = await sp.GetRequiredService<DemoResponseGenerator>().GenerateAsync(total, bar, ct, seed: Environment.TickCount, since: since);
             bar.Done();
             output.WriteLine($"{written:N0} responses written in {started.Elapsed.TotalSeconds:F1} s.");
             return 0;

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CchcSurvey.Web.Demo;
 
 /// <summary>
-/// Fills the database with plausible responses over the demo units and the last 12 months: each unit
+/// Fills the database with plausible responses over the demo units and the last 12 months (or since a given day, to
+/// give a reorganisation a past to compare with): each unit
 /// has its own level of satisfaction, most answers come by QR code in office hours on working days, and
 /// low ratings sometimes carry reasons and a comment. Stored like every other response, through
 /// <see cref="SubmissionService.StoreBulkAsync"/> (the writer's batches, its idempotency rule and flags).
@@ -24,8 +25,11 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
         "Máy lấy số thứ tự bị hỏng.",
     ];
 
-    /// <summary>Adds <paramref name="count"/> responses; <paramref name="progress"/> gets the running total.</summary>
-    public async Task<int> GenerateAsync(int count, IProgress<int>? progress, CancellationToken ct, int seed = 2023)
+    /// <summary>
+    /// Adds <paramref name="count"/> responses on working days from <paramref name="since"/> (default: the last 365 days) to
+    /// today; <paramref name="progress"/> gets the running total.
+    /// </summary>
+    public async Task<int> GenerateAsync(int count, IProgress<int>? progress, CancellationToken ct, int seed = 2023, DateOnly? since = null)
     {
         var counters = await db.Counters.AsNoTracking().Include(c => c.Unit).Where(c => c.IsActive).OrderBy(c => c.Code).ToListAsync(ct);
         if (counters.Count == 0) throw new InvalidOperationException("There are no counters: import units first.");
@@ -34,6 +38,9 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
         var random = new Random(seed);
         var quality = counters.Select(c => c.UnitId).Distinct().ToDictionary(id => id, _ => 0.55 + random.NextDouble() * 0.4);
         var startOfTodayUtc = clock.StartOfDayUtc(clock.Today());
+        // Days to draw from, today included: the last 365, or every day since the one given.
+        var days = since is { } first ? clock.Today().DayNumber - first.DayNumber + 1 : 365;
+        if (days < 1) throw new ArgumentOutOfRangeException(nameof(since), "since must not be after today");
 
         // Generated lazily, as the writer takes them.
         IEnumerable<BulkSubmission> Generate()
@@ -45,7 +52,7 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
                 var answers = Answers(random, instrument.Definition, quality[counter.UnitId]);
                 var channel = random.NextDouble() switch { < 0.7 => "qr", < 0.93 => "kiosk", _ => "paper" };
                 yield return new BulkSubmission(NewGuid(random), counter.UnitId, counter.Unit.Code, counter, instrument, channel, answers,
-                    RandomOfficeHour(random, startOfTodayUtc));
+                    RandomOfficeHour(random, startOfTodayUtc, days));
             }
         }
         var outcome = await submissions.StoreBulkAsync(Generate(), progress, ct);
@@ -88,12 +95,12 @@ public sealed class DemoResponseGenerator(SurveyDbContext db, InstrumentRegistry
 
     private static bool Flip(ItemDefinition item, bool good) => item.Reverse ? !good : good;
 
-    /// <summary>A local working-day hour between 7:00 and 16:00 in the last 365 days, as UTC.</summary>
-    private DateTime RandomOfficeHour(Random random, DateTime startOfTodayUtc)
+    /// <summary>A local working-day hour between 7:00 and 16:00 in the last <paramref name="days"/> days (today included), as UTC.</summary>
+    private DateTime RandomOfficeHour(Random random, DateTime startOfTodayUtc, int days)
     {
         while (true)
         {
-            var candidate = startOfTodayUtc.AddDays(-random.Next(0, 365)).AddHours(7 + random.Next(0, 10));
+            var candidate = startOfTodayUtc.AddDays(-random.Next(0, days)).AddHours(7 + random.Next(0, 10));
             if (clock.ToLocal(candidate).DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) return candidate;
         }
     }

@@ -32,6 +32,8 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
     [InlineData("user", "add", "--password", "Mat-khau-123", "--role", "viewer", "--unit", "VQ-AS")]
     [InlineData("token", "add", "--email", "nobody@nowhere.vn")]
     [InlineData("demo", "--responses", "0")]
+    [InlineData("demo", "--responses", "10", "--since", "01/01/2024")]
+    [InlineData("demo", "--responses", "10", "--since", "2099-01-01")]
     [InlineData("import", "paper", "/no/such/file.csv")]
     public async Task Bad_input_exits_non_zero_with_a_one_line_reason_and_changes_nothing(params string[] args)
     {
@@ -111,6 +113,19 @@ public sealed class CommandLineTests(SurveyAppFactory factory) : IClassFixture<S
         Assert.Equal(before + 1200, factory.WithDatabase(db => db.Responses.Count()));
         var hours = factory.WithDatabase(db => db.Responses.Select(r => r.SubmittedHourUtc).ToList());
         Assert.All(hours, h => Assert.Equal(0, h.Minute));
+    }
+
+    [Fact]
+    public async Task Demo_since_a_day_gives_the_reorganisation_a_past_back_to_that_day()
+    {
+        var lastId = factory.WithDatabase(db => db.Responses.Max(r => (long?)r.Id) ?? 0);
+        var run = await CliRunner.RunAsync(factory, "demo", "--responses", "600", "--since", "2024-01-01");
+        Assert.Equal(0, run.ExitCode);
+        var hours = factory.WithDatabase(db => db.Responses.Where(r => r.Id > lastId).Select(r => r.SubmittedHourUtc).ToList());
+        Assert.Equal(600, hours.Count);
+        // Office hours in Vietnam (UTC+7) from 1 January 2024: never before it, and 2024 has its share of the ~3 years.
+        Assert.All(hours, h => Assert.True(h >= new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), $"{h:O} is before 2024-01-01"));
+        Assert.InRange(hours.Count(h => h.Year == 2024), 100, 320);
     }
 }
 
