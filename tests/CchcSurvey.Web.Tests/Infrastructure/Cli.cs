@@ -20,17 +20,34 @@ public static class CliRunner
 
     public static string ReferenceFile(string name) => Path.Combine(AppContext.BaseDirectory, "data", "reference", name);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<SurveyAppFactory, SemaphoreSlim> Loading = new();
+
     /// <summary>
-    /// Loads the reference units and responses through the real import path (once per database) and
-    /// returns a client authenticated with a fresh API token of an official of the given role and scope.
+    /// Loads the reference units and responses through the real import path, once per database (tests of one class
+    /// that share the database wait for the first to finish).
     /// </summary>
-    public static async Task<HttpClient> ReferenceClientAsync(SurveyAppFactory factory, string email, string role, string? unit)
+    public static async Task LoadReferenceAsync(SurveyAppFactory factory)
     {
-        if (!factory.WithDatabase(db => db.Units.Any(u => u.Code == "LS")))
+        var gate = Loading.GetOrAdd(factory, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try
         {
+            if (factory.WithDatabase(db => db.Units.Any(u => u.Code == "LS"))) return;
             Assert.Equal(0, (await RunAsync(factory, "units", "import", ReferenceFile("units.csv"))).ExitCode);
             Assert.Equal(0, (await RunAsync(factory, "import", "paper", ReferenceFile("responses.csv"))).ExitCode);
         }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Loads the reference units and responses (<see cref="LoadReferenceAsync"/>) and returns a client authenticated with a fresh API token of an official of the given role and scope.
+    /// </summary>
+    public static async Task<HttpClient> ReferenceClientAsync(SurveyAppFactory factory, string email, string role, string? unit)
+    {
+        await LoadReferenceAsync(factory);
         if (!factory.WithDatabase(db => db.Users.Any(u => u.Email == email)))
         {
             string[] add = ["user", "add", "--email", email, "--password", "Mat-khau-123", "--role", role];

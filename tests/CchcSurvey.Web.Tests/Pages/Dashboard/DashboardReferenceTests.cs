@@ -24,29 +24,13 @@ public sealed class DashboardReferenceTests : IClassFixture<DashboardReferenceTe
     private const string Quarter = "from=2026-07-01&to=2026-09-30";
 
     private readonly Factory _factory;
-    private static readonly SemaphoreSlim Loading = new(1, 1);
 
     public DashboardReferenceTests(Factory factory) => _factory = factory;
 
     private async Task<HttpClient> ClientAsync()
     {
-        await Loading.WaitAsync();
-        try
-        {
-            if (!_factory.WithDatabase(db => db.Units.Any(u => u.Code == "LS")))
-            {
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "user", "add", "--email", Email, "--password", Password, "--role", "admin")).ExitCode);
-            }
-        }
-        finally
-        {
-            Loading.Release();
-        }
-        var client = _factory.CreateBrowserClient();
-        await Http.SignInAsync(client, Email, Password);
-        return client;
+        await CliRunner.LoadReferenceAsync(_factory);
+        return await Officials.SignedInAsync(_factory, Email, "admin", null, Password);
     }
 
     private static async Task<string> PageAsync(HttpClient client, string query)

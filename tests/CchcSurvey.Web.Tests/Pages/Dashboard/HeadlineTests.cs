@@ -24,29 +24,13 @@ public sealed class HeadlineTests : IClassFixture<HeadlineTests.Factory>
     private static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi");
 
     private readonly Factory _factory;
-    private static readonly SemaphoreSlim Loading = new(1, 1);
 
     public HeadlineTests(Factory factory) => _factory = factory;
 
     private async Task<HttpClient> ClientAsync()
     {
-        await Loading.WaitAsync();
-        try
-        {
-            if (!_factory.WithDatabase(db => db.Units.Any(u => u.Code == "LS")))
-            {
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
-                Assert.Equal(0, (await CliRunner.RunAsync(_factory, "user", "add", "--email", Email, "--password", Password, "--role", "admin")).ExitCode);
-            }
-        }
-        finally
-        {
-            Loading.Release();
-        }
-        var client = _factory.CreateBrowserClient();
-        await Http.SignInAsync(client, Email, Password);
-        return client;
+        await CliRunner.LoadReferenceAsync(_factory);
+        return await Officials.SignedInAsync(_factory, Email, "admin", null, Password);
     }
 
     private static async Task<string> GetAsync(HttpClient client, string url)

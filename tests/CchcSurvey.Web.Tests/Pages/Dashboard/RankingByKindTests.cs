@@ -36,17 +36,14 @@ public sealed class RankingByKindTests : IClassFixture<RankingByKindTests.Factor
     [Fact]
     public async Task A_department_is_ranked_apart_from_the_communes()
     {
-        Assert.Equal(0, (await CliRunner.RunAsync(_factory, "units", "import", CliRunner.ReferenceFile("units.csv"))).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync(_factory, "import", "paper", CliRunner.ReferenceFile("responses.csv"))).ExitCode);
-        Assert.Equal(0, (await CliRunner.RunAsync(_factory, "user", "add", "--email", Email, "--password", Password, "--role", "admin")).ExitCode);
+        await CliRunner.LoadReferenceAsync(_factory);
         _factory.WithDatabase(db =>
         {
             foreach (var unit in db.Units.ToList())
                 unit.LevelName = unit.Code == "VQ-VP" ? "Phòng" : unit.Code == "VQ-TT" ? "Thị trấn" : unit.Code.StartsWith("VQ-X", StringComparison.Ordinal) ? "Xã" : unit.LevelName;
             return db.SaveChanges();
         });
-        var client = _factory.CreateBrowserClient();
-        await Http.SignInAsync(client, Email, Password);
+        var client = await Officials.SignedInAsync(_factory, Email, "admin", null, Password);
         var response = await client.GetAsync("/dashboard?unit=VQ&from=2026-07-01&to=2026-09-30");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
