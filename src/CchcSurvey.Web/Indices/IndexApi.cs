@@ -20,7 +20,8 @@ public static class IndexApi
 
         units.MapGet("/indices", async (string code, HttpRequest request, OfficialScope scope, FiguresService figures, CancellationToken ct) =>
         {
-            if (!TryParseFilter(request, out var filter, out var problem)) return problem;
+            if (!TryParseFigureFilter(request, out FigureFilter parsed, out var problem)) return problem;
+            var filter = parsed.IndexFilter;
             var unit = await scope.FindVisibleUnitAsync(code, ct);
             if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             var instrument = request.Query["instrument"].ToString();
@@ -31,7 +32,7 @@ public static class IndexApi
             // Complementary suppression in time and across units: no hidden month comes back as its quarter or year minus
             // the others, no hidden child as its parent minus its siblings.
             // weight=profile adds the post-stratified share (§4.13) beside the report's own figures (PlanningApi).
-            var weighted = FigureFilter.ParseWeight(request.Query, []);
+            var weighted = parsed.WeightProfile;
             if (instrument.Length > 0)
                 return weighted ? Results.Json(await PlanningApi.WithWeightedAsync(figures, unit, instrument, filter, request, ct))
                     : Results.Json(await figures.ReportAsync(unit, instrument, filter, ct));
@@ -57,7 +58,8 @@ public static class IndexApi
 
         units.MapGet("/ranking", async (string code, HttpRequest request, OfficialScope scope, FiguresService figures, Surveys.InstrumentRegistry registry, CancellationToken ct) =>
         {
-            if (!TryParseFilter(request, out var filter, out var unitsView, out var problem)) return problem;
+            if (!TryParseFigureFilter(request, out FigureFilter parsed, out var problem)) return problem;
+            var (filter, unitsView) = (parsed.IndexFilter, parsed.Units);
             var unit = await scope.FindVisibleUnitAsync(code, ct);
             if (unit is null) return Api.Problems.NotFound($"No unit '{code}'.");
             var current = await figures.InstrumentsAsync(ct);
@@ -100,23 +102,20 @@ public static class IndexApi
     /// year, or all time (METHODOLOGY §6, No differencing): <c>period=2026-03</c>, <c>2026-Q1</c>, <c>2026</c>, or
     /// <c>from</c>/<c>to</c> (yyyy-MM-dd, inclusive) that are exactly such a period's first and last days.
     /// </summary>
-    public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out IResult problem) =>
-        TryParseFilter(request, out filter, out _, out problem);
-
-    /// <summary>The same, with the <c>units</c> view (now or then, <see cref="HistoricalUnits"/>).</summary>
-    public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out string units, out IResult problem)
+    public static bool TryParseFilter(HttpRequest request, out IndexFilter filter, out IResult problem)
     {
-        units = HistoricalUnits.Now;
-        filter = new IndexFilter(null, null, null);
+        var ok = TryParseFigureFilter(request, out FigureFilter parsed, out problem);
+        filter = ok ? parsed.IndexFilter : new IndexFilter(null, null, null);
+        return ok;
+    }
+
+    /// <summary>The same, with every filter as parsed: also the <c>units</c> view (<see cref="HistoricalUnits"/>) and <c>weight</c>.</summary>
+    public static bool TryParseFigureFilter(HttpRequest request, out FigureFilter parsed, out IResult problem)
+    {
         problem = Results.Empty;
-        if (!TryParse(request.Query, out var parsed, out var error))
-        {
-            problem = Api.Problems.Invalid(error.Message, error.Field);
-            return false;
-        }
-        filter = parsed.IndexFilter;
-        units = parsed.Units;
-        return true;
+        if (TryParse(request.Query, out parsed, out var error)) return true;
+        problem = Api.Problems.Invalid(error.Message, error.Field);
+        return false;
     }
 
     private static bool TryParse(IQueryCollection query, out FigureFilter filter, out FilterError error)

@@ -18,8 +18,8 @@ public static class PlanningApi
             IConfiguration configuration, CancellationToken ct) =>
         {
             // The same filter parser as the indices and the ranking; weight is one of its names (none or profile).
-            if (!IndexApi.TryParseFilter(request, out var filter, out var problem)) return problem;
-            var weighted = FigureFilter.ParseWeight(request.Query, []);
+            if (!IndexApi.TryParseFigureFilter(request, out FigureFilter parsed, out var problem)) return problem;
+            var (filter, weighted) = (parsed.IndexFilter, parsed.WeightProfile);
             var unit = await scope.FindVisibleUnitAsync(code, ct);
             if (unit is null) return Problems.NotFound($"No unit '{code}'.");
             var current = await figures.InstrumentsAsync(ct);

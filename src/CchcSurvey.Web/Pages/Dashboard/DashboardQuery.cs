@@ -13,7 +13,7 @@ namespace CchcSurvey.Web.Pages.Dashboard;
 /// link shows the same period tomorrow.
 /// </summary>
 public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, string Instrument, string? Channel, bool IncludeFlagged, string Period,
-    string Units = HistoricalUnits.Now)
+    string Units = HistoricalUnits.Now, bool WeightProfile = false)
 {
 
     public IndexFilter Filter => new(From, To, Channel, IncludeFlagged);
@@ -44,7 +44,8 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         var period = filter.Period.From is null ? CalendarPeriod.OfYear(today.Year) : filter.Period;
         var instrument = query["instrument"].ToString() is { Length: > 0 } i ? i : defaultInstrument;
         var unit = query["unit"].ToString() is { Length: > 0 } u ? u : null;
-        return new DashboardQuery(unit, period.From!.Value, period.To!.Value, instrument, filter.Channel, filter.IncludeFlagged, filter.Trend, filter.Units);
+        return new DashboardQuery(unit, period.From!.Value, period.To!.Value, instrument, filter.Channel, filter.IncludeFlagged, filter.Trend, filter.Units,
+            filter.WeightProfile);
     }
 
     /// <summary>The dashboard URL of this view for another unit (or this one), every filter kept.</summary>

@@ -102,9 +102,10 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
             .OrderBy(i => i == registry.Default(instruments) ? 0 : 1).ThenBy(i => i.Code, StringComparer.Ordinal).ToList();
         var previous = PreviousPeriod = Period.Quarter == 1 ? new QuarterPeriod(Period.Year - 1, 4) : new QuarterPeriod(Period.Year, Period.Quarter - 1);
         var previousFilter = new IndexFilter(previous.From, previous.To, null);
-        // The children first: the unit's figures are then read with its children's in one pass per period, as the
-        // rankings below need them anyway (FiguresService reads a family only when it can matter or is known).
-        var children = await figures.ChildrenAsync(unit, ct);
+        // The units listed below the unit (its children, or in the `then` view the units as they were) first: the
+        // unit's figures are then read with its children's in one pass per period, as the rankings below need them
+        // anyway (FiguresService reads a family only when it can matter or is known).
+        var view = await figures.UnitsAsync(unit, UnitsAs, CalendarPeriod.TryFromDates(Period.From, Period.To, out var calendar) ? calendar : CalendarPeriod.AllTime, ct);
         var services = new List<ServiceTable>();
         foreach (var instrument in withElements)
         {
@@ -122,7 +123,6 @@ public sealed class IndexModel(OfficialScope scope, FiguresService figures, Inst
         if (Find("TT01") is { } tt01)
             Tt01 = (Tt01Report)await figures.ReportAsync(unit, tt01.Code, filter, ct);
 
-        var view = await figures.UnitsAsync(unit, UnitsAs, CalendarPeriod.TryFromDates(Period.From, Period.To, out var calendar) ? calendar : CalendarPeriod.AllTime, ct);
         // The report is a Vietnamese document (as its other fixed text): a merged unit says into which unit, in the Word file too.
         var names = view.Rows.ToDictionary(c => c.Code, c => view.SuccessorOf(c) is { } into ? $"{c.Name} (đã sáp nhập vào {into.Name})" : c.Name);
         var rankings = new List<RankingTable>();
