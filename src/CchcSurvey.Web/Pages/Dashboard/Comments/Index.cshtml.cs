@@ -23,6 +23,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
 {
     public const int PageSize = 25;
 
+    /// <summary>The widest window of days a page reads back (fifty years: every response there is).</summary>
+    private const int MaxWindowDays = 50 * 366;
+
     /// <param name="Ref">The comment's opaque identifier (its response's, <see cref="OpaqueKind.Response"/>).</param>
     public sealed record CommentRow(string Ref, string UnitCode, string UnitName, string? Counter, string Instrument,
         DateOnly Date, string Text, int? Rating, int Scale, bool Low, IReadOnlyList<string> Tags, bool Handled, string? HandledBy, int? CaseId);
@@ -57,18 +60,19 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         Instruments = current.Select(i => i.Code).ToList();
         var definitions = current.ToDictionary(i => i.Code, i => i.Definition);
         var query = db.Responses.AsNoTracking().WithComment();
+        IQueryable<int> unitIds;
         if (!string.IsNullOrEmpty(Unit))
         {
             var unit = await scope.FindVisibleUnitAsync(Unit, ct);
             if (unit is null) return NotFound();
-            var subtree = db.Units.Where(Indices.UnitPath.Within<Unit>(u => u.Path, unit.Path)).Select(u => u.Id);
-            query = query.Where(r => subtree.Contains(r.UnitId));
+            unitIds = db.Units.Where(Indices.UnitPath.Within<Unit>(u => u.Path, unit.Path)).Select(u => u.Id);
         }
         else
         {
             var visible = await scope.VisibleUnitIdsAsync(ct);
-            query = query.Where(r => visible.Contains(r.UnitId));
+            unitIds = db.Units.Where(u => visible.Contains(u.Id)).Select(u => u.Id);
         }
+        query = query.Where(r => unitIds.Contains(r.UnitId));
         // Today's comments appear tomorrow: officials get no clock finer than the day.
         var today = clock.StartOfDayUtc(clock.Today());
         query = query.Where(r => r.SubmittedHourUtc < today);
@@ -88,38 +92,62 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
 
         // Newest day first; within a day by opaque identifier, never by arrival (the ids and hours are sorted here,
         // not in SQL, because the order within a day must not follow the hour or the sequential id). Keyset paging by
-        // (day, identifier): a page reads the newest comment hours it needs (SubmittedHourUtc index, newest first) and
-        // then the keys of the whole days they fall in, so its cost follows one page and one day's comments, never the
-        // number of comments stored (docs/performance.md, "Comments page").
+        // (day, identifier). A page reads the keys of whole local days back from the newest response before its cursor
+        // (one index seek per unit), in windows that widen (by the comments found so far, at least eightfold when none)
+        // until they hold more comments than the page shows: each window is a range on the (UnitId, SubmittedHourUtc)
+        // index for every unit of the subtree, so its cost follows the comments of the days shown, never the number
+        // stored. (An ORDER BY hour … LIMIT over the subtree made SQLite sort every comment of the subtree: 3 s for the
+        // root at 1 M responses; docs/performance.md, "Comments page".)
         var encode = await opaque.EncoderAsync(OpaqueKind.Response, ct);
         var keys = new List<(long Id, DateOnly Day, string Ref)>();
         List<(long Id, DateOnly Day, string Ref)> Keyed(IEnumerable<(long Id, DateTime Hour)> found) =>
             found.Select(k => (k.Id, Day: DateOnly.FromDateTime(clock.ToLocal(k.Hour)), Ref: encode(k.Id)))
                 .OrderByDescending(k => k.Day).ThenBy(k => k.Ref, StringComparer.Ordinal).ToList();
-        var upper = today;
-        if (ParseDate(Day, "day") is DateOnly day && clock.StartOfDayUtc(day) < today)
+        var upperDay = clock.Today();
+        if (ParseDate(Day, "day") is DateOnly day && day < upperDay)
         {
-            var dayStart = clock.StartOfDayUtc(day);
-            var dayEnd = clock.StartOfDayUtc(day.AddDays(1));
             if (!string.IsNullOrEmpty(After))
             {
+                var dayStart = clock.StartOfDayUtc(day);
+                var dayEnd = clock.StartOfDayUtc(day.AddDays(1));
                 var ofDay = await joined.Where(x => x.r.SubmittedHourUtc >= dayStart && x.r.SubmittedHourUtc < dayEnd)
                     .Select(x => new { x.r.Id, x.r.SubmittedHourUtc }).ToListAsync(ct);
                 keys.AddRange(Keyed(ofDay.Select(k => (k.Id, k.SubmittedHourUtc))).Where(k => string.CompareOrdinal(k.Ref, After) > 0));
-                upper = dayStart;
+                upperDay = day;
             }
-            else upper = dayEnd;
+            else upperDay = day.AddDays(1);
         }
         if (keys.Count <= PageSize)
         {
-            var hours = await joined.Where(x => x.r.SubmittedHourUtc < upper).OrderByDescending(x => x.r.SubmittedHourUtc)
-                .Select(x => x.r.SubmittedHourUtc).Take(PageSize + 1 - keys.Count).ToListAsync(ct);
-            if (hours.Count > 0)
+            var need = PageSize + 1 - keys.Count;
+            var before = clock.StartOfDayUtc(upperDay);
+            // The newest response of the subtree before the cursor (with a comment or not): the windows start from its
+            // day, so that a quiet spell (a holiday, a unit that stopped collecting) costs nothing to cross.
+            var newest = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id))
+                .Select(u => db.Responses.Where(r => r.UnitId == u.Id && r.SubmittedHourUtc < before).Max(r => (DateTime?)r.SubmittedHourUtc))
+                .MaxAsync(ct);
+            if (newest is DateTime last && DateOnly.FromDateTime(clock.ToLocal(last)).AddDays(1) is var end && end < upperDay) upperDay = end;
+            var upper = clock.StartOfDayUtc(upperDay);
+            DateTime? floor = ParseDate(From, "from") is DateOnly first ? clock.StartOfDayUtc(first) : null;
+            for (var days = 1; newest is not null; )
             {
-                var oldest = clock.StartOfDayUtc(DateOnly.FromDateTime(clock.ToLocal(hours[^1])));
-                var days = await joined.Where(x => x.r.SubmittedHourUtc >= oldest && x.r.SubmittedHourUtc < upper)
+                var start = clock.StartOfDayUtc(upperDay.AddDays(-days));
+                var window = await joined.Where(x => x.r.SubmittedHourUtc >= start && x.r.SubmittedHourUtc < upper)
                     .Select(x => new { x.r.Id, x.r.SubmittedHourUtc }).ToListAsync(ct);
-                keys.AddRange(Keyed(days.Select(k => (k.Id, k.SubmittedHourUtc))));
+                if (window.Count >= need)
+                {
+                    keys.AddRange(Keyed(window.Select(k => (k.Id, k.SubmittedHourUtc))));
+                    break;
+                }
+                // Fewer than a page: widen, unless the window already reaches back past every response that can match.
+                floor ??= await db.Responses.AsNoTracking().MinAsync(r => (DateTime?)r.SubmittedHourUtc, ct) ?? start;
+                if (start <= floor || days >= MaxWindowDays)
+                {
+                    keys.AddRange(Keyed(window.Select(k => (k.Id, k.SubmittedHourUtc))));
+                    break;
+                }
+                // Enough days for the page at the density found so far (with a margin), and never less than eightfold.
+                days = (int)Math.Min(days * Math.Max(8.0, 2.0 * need / Math.Max(window.Count, 1)), MaxWindowDays);
             }
         }
         var pageIds = keys.Take(PageSize).ToList();
