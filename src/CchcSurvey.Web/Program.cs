@@ -91,6 +91,8 @@ builder.Services.AddScoped<CchcSurvey.Web.Demo.DemoResponseGenerator>();
 builder.Services.AddScoped(sp => ActivatorUtilities.CreateInstance<IndexQueries>(sp, sp.GetRequiredService<LaggingReads>().Context));
 // The one figures service: dashboard, report, publishing and the indices/ranking API (Indices/FiguresService.cs).
 builder.Services.AddScoped<FiguresService>();
+// Figures kept between requests while their cells are unchanged (Indices/FigureCache.cs; Figures:CacheEntries).
+builder.Services.AddSingleton<FigureCache>();
 builder.Services.AddScoped<StatisticsLedger>();
 builder.Services.AddSingleton<CellWriteGate>();
 builder.Services.AddSingleton<ResponseWriter>();

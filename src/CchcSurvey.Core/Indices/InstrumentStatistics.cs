@@ -36,7 +36,7 @@ public sealed class InstrumentStatistics
     /// <summary>An empty accumulator for this instrument.</summary>
     public static InstrumentStatistics For(InstrumentDefinition definition)
     {
-        var statistics = new InstrumentStatistics { Instrument = definition.Code };
+        var statistics = new InstrumentStatistics { Instrument = definition.Code, LowComments = 0 };
         statistics.Attach(definition);
         return statistics;
     }
@@ -83,6 +83,14 @@ public sealed class InstrumentStatistics
     /// <summary>The overall satisfaction item (role "overall"), or null.</summary>
     public string? OverallItem { get; set; }
 
+    /// <summary>
+    /// Responses with a comment (an item with role "comment" answered with text) and a low overall rating
+    /// (<see cref="ItemDefinition.IsLow"/>): the dashboard counts the low comments waiting from the cells, not by reading
+    /// every response. Null in accumulators stored before it was counted, and in any pool that merges one (the
+    /// dashboard then counts from the responses; <c>stats rebuild</c> fills it).
+    /// </summary>
+    public long? LowComments { get; set; }
+
     /// <summary>Adds one validated response (missing items simply absent).</summary>
     public void Add(IReadOnlyDictionary<string, AnswerValue> answers)
     {
@@ -107,6 +115,7 @@ public sealed class InstrumentStatistics
         AddTt01Total(answers);
         AddDimensions(answers);
         AddProfile(answers);
+        if (LowComments is not null && IsLowComment(answers)) LowComments++;
     }
 
     /// <summary>Adds another accumulator of the same instrument (any version with the same code) into this one.</summary>
@@ -128,6 +137,7 @@ public sealed class InstrumentStatistics
     {
         if (other.Instrument != Instrument) throw new InvalidOperationException($"cannot merge {other.Instrument} into {Instrument}");
         Responses += sign * other.Responses;
+        LowComments = LowComments is long mineLow && other.LowComments is long otherLow ? mineLow + sign * otherLow : null;
         MergeArrays(LevelCounts, other.LevelCounts, sign);
         MergeArrays(PointCounts, other.PointCounts, sign);
         foreach (var (item, counts) in other.OptionCounts)
@@ -163,7 +173,7 @@ public sealed class InstrumentStatistics
 
     /// <summary>True when every count is zero or more (a subtraction took away only what had been merged in).</summary>
     public bool IsNonNegative() =>
-        Responses >= 0
+        Responses >= 0 && LowComments is null or >= 0
         && LevelCounts.Values.All(c => c.All(x => x >= 0)) && PointCounts.Values.All(c => c.All(x => x >= 0))
         && OptionCounts.Values.All(c => c.Values.All(x => x >= 0)) && Tt01Totals.All(x => x >= 0)
         && PolicyGroups.Values.Concat(Dimensions.Values).Append(ServiceIndex).Append(PolicyIndex).All(m => m.N >= 0)
@@ -295,6 +305,14 @@ public sealed class InstrumentStatistics
         count.Add(overall.IsSatisfied(level));
     }
 
+    private bool IsLowComment(IReadOnlyDictionary<string, AnswerValue> answers)
+    {
+        if (_shape.OverallItem is not { } overall || Level(answers, overall.Code) is not int level || !overall.IsLow(level)) return false;
+        foreach (var item in _shape.CommentItems)
+            if (answers.TryGetValue(item.Code, out var value) && !string.IsNullOrEmpty(value.Text)) return true;
+        return false;
+    }
+
     private static double? UnitValue(IReadOnlyDictionary<string, AnswerValue> answers, ItemDefinition item)
     {
         if (Level(answers, item.Code) is not int answer) return null;
@@ -380,6 +398,7 @@ internal sealed class InstrumentShape
     public required IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<ItemDefinition>>> DimensionItems { get; init; }
     public required IReadOnlyList<ItemDefinition> ProfileItems { get; init; }
     public required ItemDefinition? OverallItem { get; init; }
+    public required IReadOnlyList<ItemDefinition> CommentItems { get; init; }
 
     public static InstrumentShape Of(InstrumentDefinition definition) => Cache.GetValue(definition, Build);
 
@@ -403,6 +422,7 @@ internal sealed class InstrumentShape
                 g => (IReadOnlyList<IReadOnlyList<ItemDefinition>>)g.GroupBy(i => i.SubGroup ?? i.Code).Select(s => (IReadOnlyList<ItemDefinition>)s.ToList()).ToList()),
             ProfileItems = items.Where(i => i.Role == "profile" && i.Type == AnswerType.Choice).ToList(),
             OverallItem = definition.OverallItem,
+            CommentItems = items.Where(i => i.Role == "comment").ToList(),
         };
     }
 }

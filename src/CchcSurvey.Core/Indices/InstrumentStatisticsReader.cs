@@ -60,6 +60,7 @@ internal static class InstrumentStatisticsReader
             else if (reader.ValueTextEquals("dimensions"u8)) statistics.Dimensions = ReadMomentsByKey(ref reader);
             else if (reader.ValueTextEquals("overallByProfile"u8)) statistics.OverallByProfile = ReadSatisfiedByKey(ref reader);
             else if (reader.ValueTextEquals("profileItems"u8)) statistics.ProfileItems = ReadStrings(ref reader);
+            else if (reader.ValueTextEquals("lowComments"u8)) { Next(ref reader); statistics.LowComments = reader.TokenType == JsonTokenType.Null ? null : reader.GetInt64(); }
             else if (reader.ValueTextEquals("overallItem"u8)) { Next(ref reader); statistics.OverallItem = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); }
             else { Next(ref reader); reader.Skip(); }
         }

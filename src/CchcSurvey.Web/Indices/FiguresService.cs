@@ -67,18 +67,46 @@ public sealed partial class FiguresService(IndexQueries queries, LaggingReads re
         var missing = units.Where(u => !Known(u)).DistinctBy(u => u.Id).ToList();
         if (missing.Count == 0) return;
         var current = (await InstrumentsAsync(ct)).ToDictionary(i => i.Code, StringComparer.Ordinal);
+        // What the units hide in this period (and, for the page's own unit, its months and whole suppression in time)
+        // is kept between requests while their month cells are unchanged (FigureCache): one grouped query for their
+        // fingerprints, then the months of only the units whose cells changed.
+        var cache = queries.Cache;
+        var prints = cache.Enabled ? await queries.MonthFingerprintsAsync(missing.Select(u => u.Id).ToList(), filter, ct) : null;
+        var versions = prints is null ? "" : await queries.CurrentVersionsKeyAsync(ct);
+        object HiddenKey(int unitId) => ("hidden-in-time", unitId, filter.Channel, filter.IncludeFlagged, period, versions);
+        object KeptKey(int unitId) => ("months", unitId, filter.Channel, filter.IncludeFlagged, versions);
+        var read = new List<Unit>();
         foreach (var unit in missing)
         {
-            if (unit.Id == whole?.Id) _kept[(unit.Id, filter.Channel, filter.IncludeFlagged)] = new(StringComparer.Ordinal);
-            else _hidden[(unit.Id, filter.Channel, filter.IncludeFlagged, period)] = new(StringComparer.Ordinal);
+            CellFingerprint? print = prints is not null && prints.TryGetValue(unit.Id, out var found) ? found : null;
+            if (unit.Id == whole?.Id)
+            {
+                var keptKey = (unit.Id, filter.Channel, filter.IncludeFlagged);
+                if (prints is not null && print is null) _kept[keptKey] = new(StringComparer.Ordinal); // no month with responses
+                else if (print is CellFingerprint p && cache.TryGet<Dictionary<string, Months>>(KeptKey(unit.Id), p, out var months)) _kept[keptKey] = months;
+                else { _kept[keptKey] = new(StringComparer.Ordinal); read.Add(unit); }
+                continue;
+            }
+            var key = (unit.Id, filter.Channel, filter.IncludeFlagged, period);
+            if (prints is not null && print is null) _hidden[key] = new(StringComparer.Ordinal);
+            else if (print is CellFingerprint p && cache.TryGet<Dictionary<string, IReadOnlySet<(string, string)>>>(HiddenKey(unit.Id), p, out var kept)) _hidden[key] = kept;
+            else { _hidden[key] = new(StringComparer.Ordinal); read.Add(unit); }
         }
-        await queries.VisitMonthsAsync(missing, filter, (unitId, code, months) =>
+        if (read.Count == 0) return;
+        await queries.VisitMonthsAsync(read, filter, (unitId, code, months) =>
         {
             var definition = current[code].Definition;
             var suppression = new TimeSuppression(months, () => InstrumentStatistics.For(definition), code, Options);
             if (unitId == whole?.Id) _kept[(unitId, filter.Channel, filter.IncludeFlagged)][code] = new Months(months, suppression);
             else _hidden[(unitId, filter.Channel, filter.IncludeFlagged, period)][code] = suppression.HiddenIn(period);
         }, ct);
+        if (prints is null) return;
+        foreach (var unit in read.Where(u => prints.ContainsKey(u.Id)))
+        {
+            // A unit's months with their suppression in time weigh about ten entries' worth (every month, quarter and year's rows).
+            if (unit.Id == whole?.Id) cache.Set(KeptKey(unit.Id), prints[unit.Id], _kept[(unit.Id, filter.Channel, filter.IncludeFlagged)], size: 10);
+            else cache.Set(HiddenKey(unit.Id), prints[unit.Id], _hidden[(unit.Id, filter.Channel, filter.IncludeFlagged, period)]);
+        }
     }
 
     private static readonly IReadOnlySet<(string, string)> Nothing = new HashSet<(string, string)>();

@@ -26,7 +26,7 @@ public sealed record IndexFilter(DateOnly? From, DateOnly? To, string? Channel, 
 /// children. Reads only <see cref="StatisticsCell"/>s: whole months from month cells, the days at the
 /// edges of a period from day cells — never the raw responses.
 /// </summary>
-public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry, IOptions<SurveyOptions> options)
+public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry, IOptions<SurveyOptions> options, FigureCache cache)
 {
     public IndexOptions Options { get; } = new() { MinN = options.Value.EffectiveMinN };
 
@@ -69,25 +69,79 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     /// The pooled statistics of every current instrument for each unit given, in one read of the cells (per 1000 units):
     /// a page showing several instruments asks once, not once per instrument.
     /// </summary>
+    /// <remarks>
+    /// A unit's pooled statistics are kept between requests (<see cref="FigureCache"/>) under the filter and the current
+    /// versions, and used again while the fingerprint of its cells for the filter is unchanged: one grouped query on
+    /// the cells without their data, then the cells of only the units whose cells changed (or were never pooled).
+    /// The returned statistics may be shared with other requests: read them, never change them.
+    /// </remarks>
     public async Task<IReadOnlyDictionary<int, IReadOnlyDictionary<string, InstrumentStatistics>>> PoolAllAsync(
         IReadOnlyList<Unit> units, IndexFilter filter, CancellationToken ct)
     {
         var current = await CurrentAsync(ct);
-        var result = units.DistinctBy(u => u.Id).ToDictionary(u => u.Id,
-            _ => current.ToDictionary(i => i.Code, i => InstrumentStatistics.For(i.Definition), StringComparer.Ordinal));
-        if (result.Count == 0) return result.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, InstrumentStatistics>)p.Value);
+        var versions = await CurrentVersionsKeyAsync(ct);
+        var result = new Dictionary<int, IReadOnlyDictionary<string, InstrumentStatistics>>();
+        Dictionary<string, InstrumentStatistics> Empty() => current.ToDictionary(i => i.Code, i => InstrumentStatistics.For(i.Definition), StringComparer.Ordinal);
+        object Key(int unitId) => ("pool", unitId, filter.From, filter.To, filter.Channel, filter.IncludeFlagged, versions);
         var codes = await VersionCodesAsync(ct);
-        foreach (var chunk in result.Keys.Chunk(1000))
+        foreach (var chunk in units.Select(u => u.Id).Distinct().Chunk(1000))
         {
-            var cells = Cells(chunk, filter).Select(c => new { c.UnitId, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable();
+            var prints = cache.Enabled ? await FingerprintsAsync(Cells(chunk, filter), ct) : null;
+            var read = new Dictionary<int, Dictionary<string, InstrumentStatistics>>();
+            foreach (var id in chunk)
+            {
+                if (prints is not null && !prints.ContainsKey(id)) result[id] = Empty(); // no cell in the period
+                else if (prints is not null && cache.TryGet<IReadOnlyDictionary<string, InstrumentStatistics>>(Key(id), prints[id], out var kept)) result[id] = kept;
+                else read[id] = Empty();
+            }
+            if (read.Count == 0) continue;
+            var cells = Cells(read.Keys.ToList(), filter).Select(c => new { c.UnitId, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable();
             await foreach (var cell in cells.WithCancellation(ct))
             {
-                if (!codes.TryGetValue(cell.InstrumentVersionId, out var code) || !result[cell.UnitId].TryGetValue(code, out var statistics)) continue;
+                if (!codes.TryGetValue(cell.InstrumentVersionId, out var code) || !read[cell.UnitId].TryGetValue(code, out var statistics)) continue;
                 var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
                 statistics.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
             }
+            foreach (var (id, statistics) in read)
+            {
+                result[id] = statistics;
+                if (prints is not null) cache.Set(Key(id), prints[id], statistics);
+            }
         }
-        return result.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, InstrumentStatistics>)p.Value);
+        return result;
+    }
+
+    /// <summary>The fingerprint of each unit's cells among these (units without cells are absent): one grouped query, no data read.</summary>
+    private static async Task<Dictionary<int, CellFingerprint>> FingerprintsAsync(IQueryable<StatisticsCell> cells, CancellationToken ct) =>
+        (await cells.GroupBy(c => c.UnitId)
+            .Select(g => new { UnitId = g.Key, Cells = g.LongCount(), Ids = g.Sum(c => c.Id), Revisions = g.Sum(c => (long)c.Revision), Responses = g.Sum(c => c.Responses) })
+            .ToListAsync(ct))
+        .ToDictionary(g => g.UnitId, g => new CellFingerprint(g.Cells, g.Ids, g.Revisions, g.Responses));
+
+    /// <summary>
+    /// The fingerprint of each unit's month cells (all time, every version) under the filter's channel and flag choice:
+    /// what its suppression in time is computed from (<see cref="VisitMonthsAsync"/>). Units without month cells are absent.
+    /// </summary>
+    public async Task<Dictionary<int, CellFingerprint>> MonthFingerprintsAsync(IReadOnlyList<int> unitIds, IndexFilter filter, CancellationToken ct)
+    {
+        var result = new Dictionary<int, CellFingerprint>();
+        foreach (var chunk in unitIds.Distinct().Chunk(1000))
+            foreach (var (id, print) in await FingerprintsAsync(MonthCells(chunk, filter), ct)) result[id] = print;
+        return result;
+    }
+
+    /// <summary>The process-wide cache of figures computed from cells (see <see cref="FigureCache"/>).</summary>
+    public FigureCache Cache => cache;
+
+    /// <summary>A key part naming the current version of every instrument: figures kept under it are redone after a publication.</summary>
+    public async Task<string> CurrentVersionsKeyAsync(CancellationToken ct) => string.Join(",", (await CurrentAsync(ct)).Select(i => i.VersionId));
+
+    private IQueryable<StatisticsCell> MonthCells(IReadOnlyCollection<int> unitIds, IndexFilter filter)
+    {
+        var query = db.StatisticsCells.AsNoTracking().Where(c => unitIds.Contains(c.UnitId) && c.Period == CellPeriod.Month);
+        if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
+        if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
+        return query;
     }
 
     /// <summary>
@@ -102,9 +156,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         var codes = await VersionCodesAsync(ct);
         foreach (var chunk in units.Select(u => u.Id).Distinct().Chunk(1000))
         {
-            var query = db.StatisticsCells.AsNoTracking().Where(c => chunk.Contains(c.UnitId) && c.Period == CellPeriod.Month);
-            if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
-            if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
+            var query = MonthCells(chunk, filter);
             int? unitId = null;
             var months = new Dictionary<string, Dictionary<DateOnly, InstrumentStatistics>>(StringComparer.Ordinal);
             void Finish()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CchcSurvey.Core.Indices;
 using CchcSurvey.Web.Data;
+using CchcSurvey.Web.Indices;
 using CchcSurvey.Web.Infrastructure;
 using CchcSurvey.Web.Workspace;
 using Microsoft.EntityFrameworkCore;
@@ -50,7 +51,7 @@ public sealed class NeedsAttention
     /// </summary>
     public const double DefaultTargetPercent = 90;
 
-    public static async Task<NeedsAttention?> BuildAsync(IndexModel model, SurveyDbContext db, LocalClock clock, IConfiguration configuration, CancellationToken ct)
+    public static async Task<NeedsAttention?> BuildAsync(IndexModel model, SurveyDbContext db, IndexQueries queries, LocalClock clock, IConfiguration configuration, CancellationToken ct)
     {
         if (model.Unit is not { } unit || model.Chosen is not { } chosen || model.Errors.Count > 0) return null;
         var culture = CultureInfo.CurrentUICulture.Name;
@@ -83,10 +84,23 @@ public sealed class NeedsAttention
                       from n in notes.DefaultIfEmpty()
                       where n == null || !n.Handled
                       select r.Id;
-        // The three counts in one statement (scalar subqueries): the strip costs one round trip, not three.
+        // Low comments waiting = the low comments given before today, counted in the unit's statistics cells
+        // (InstrumentStatistics.LowComments, every channel, flagged or not, as the comments page lists them), minus those
+        // marked handled (few: read from the notes). Counting them in the responses read every answer of the subtree
+        // (2.5 s for the root at 1 M responses); that count remains for cells stored before LowComments existed.
+        var pooled = (await queries.PoolAllAsync([unit], new IndexFilter(null, today.AddDays(-1), null, IncludeFlagged: true), ct))[unit.Id];
+        long? lowGiven = 0;
+        foreach (var instrument in model.Instruments)
+            lowGiven = lowGiven is long sum && pooled.TryGetValue(instrument.Code, out var statistics) && statistics.LowComments is long low ? sum + low : null;
+        var fromCells = lowGiven is not null;
+        // "Id IN (handled notes)": SQLite then seeks the few handled responses by key (a join made it read the subtree).
+        var handledIds = db.CommentNotes.Where(n => n.Handled).Select(n => n.ResponseId);
+        var handledLow = lowComments.Where(r => handledIds.Contains(r.Id));
+        // The counts in one statement (scalar subqueries): the strip costs one round trip, not three.
         var counts = await db.Units.AsNoTracking().Where(u => u.Id == unit.Id).Select(u => new
         {
-            LowOpen = lowOpen.Count(),
+            LowOpen = fromCells ? 0 : lowOpen.Count(),
+            LowHandled = fromCells ? handledLow.Count() : 0,
             Alerts = db.Alerts.Count(a => a.AcknowledgedUtc == null && subtree.Contains(a.UnitId)),
             Overdue = db.Cases.Count(k => subtree.Contains(k.UnitId) && k.Status != CaseStatus.Answered && k.DueDate < today),
         }).FirstAsync(ct);
@@ -105,7 +119,7 @@ public sealed class NeedsAttention
             ChangePoints = points is double d && double.IsFinite(d) ? d : null,
             WeakestUnits = weakUnits,
             WeakestItems = weakItems,
-            LowCommentsOpen = counts.LowOpen,
+            LowCommentsOpen = fromCells ? (int)Math.Max(0, lowGiven!.Value - counts.LowHandled) : counts.LowOpen,
             OpenAlerts = counts.Alerts,
             OverdueCases = counts.Overdue,
         };

@@ -69,8 +69,7 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
         }
         else
         {
-            var visible = await scope.VisibleUnitIdsAsync(ct);
-            unitIds = db.Units.Where(u => visible.Contains(u.Id)).Select(u => u.Id);
+            unitIds = await scope.VisibleUnitIdsAsync(ct);
         }
         query = query.Where(r => unitIds.Contains(r.UnitId));
         // Today's comments appear tomorrow: officials get no clock finer than the day.
