@@ -52,13 +52,14 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         if (units.Count == 0) return result;
 
         var versionIds = await VersionIdsAsync(instrument, ct);
+        var definitions = await registry.DefinitionsAsync(db, versionIds, ct);
         foreach (var chunk in units.Select(u => u.Id).Chunk(1000))
         {
             var cells = Cells(chunk, filter).Where(c => versionIds.Contains(c.InstrumentVersionId))
                 .Select(c => new { c.UnitId, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable();
             await foreach (var cell in cells.WithCancellation(ct))
             {
-                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                var definition = definitions[cell.InstrumentVersionId];
                 result[cell.UnitId].Merge(InstrumentStatistics.FromJson(cell.Data, definition));
             }
         }
@@ -84,6 +85,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         Dictionary<string, InstrumentStatistics> Empty() => current.ToDictionary(i => i.Code, i => InstrumentStatistics.For(i.Definition), StringComparer.Ordinal);
         object Key(int unitId) => ("pool", unitId, filter.From, filter.To, filter.Channel, filter.IncludeFlagged, versions);
         var codes = await VersionCodesAsync(ct);
+        var definitions = await registry.DefinitionsAsync(db, codes.Keys.ToList(), ct);
         foreach (var chunk in units.Select(u => u.Id).Distinct().Chunk(1000))
         {
             var prints = cache.Enabled ? await FingerprintsAsync(Cells(chunk, filter), ct) : null;
@@ -99,7 +101,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
             await foreach (var cell in cells.WithCancellation(ct))
             {
                 if (!codes.TryGetValue(cell.InstrumentVersionId, out var code) || !read[cell.UnitId].TryGetValue(code, out var statistics)) continue;
-                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                var definition = definitions[cell.InstrumentVersionId];
                 statistics.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
             }
             foreach (var (id, statistics) in read)
@@ -154,6 +156,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     {
         var current = (await CurrentAsync(ct)).ToDictionary(i => i.Code, StringComparer.Ordinal);
         var codes = await VersionCodesAsync(ct);
+        var definitions = await registry.DefinitionsAsync(db, codes.Keys.ToList(), ct);
         foreach (var chunk in units.Select(u => u.Id).Distinct().Chunk(1000))
         {
             var query = MonthCells(chunk, filter);
@@ -170,7 +173,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
             {
                 if (cell.UnitId != unitId) { Finish(); unitId = cell.UnitId; }
                 if (!codes.TryGetValue(cell.InstrumentVersionId, out var code) || !current.TryGetValue(code, out var instrument)) continue;
-                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                var definition = definitions[cell.InstrumentVersionId];
                 if (!months.TryGetValue(code, out var byMonth)) months[code] = byMonth = [];
                 if (!byMonth.TryGetValue(cell.PeriodStart, out var month)) byMonth[cell.PeriodStart] = month = InstrumentStatistics.For(instrument.Definition);
                 month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
@@ -231,6 +234,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
             ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
         var period = PeriodOf(filter);
         var versionIds = await VersionIdsAsync(instrument, ct);
+        var definitions = await registry.DefinitionsAsync(db, versionIds, ct);
         var result = new Dictionary<int, IReadOnlySet<(string, string)>>();
         foreach (var chunk in units.Select(u => u.Id).Chunk(1000))
         {
@@ -250,7 +254,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
                                .AsAsyncEnumerable().WithCancellation(ct))
             {
                 if (cell.UnitId != unitId) { Finish(); unitId = cell.UnitId; }
-                var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+                var definition = definitions[cell.InstrumentVersionId];
                 if (!months.TryGetValue(cell.PeriodStart, out var month)) months[cell.PeriodStart] = month = InstrumentStatistics.For(current.Definition);
                 month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
             }
@@ -324,6 +328,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         var current = await FindAsync(instrument, ct)
             ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
         var versionIds = await VersionIdsAsync(instrument, ct);
+        var definitions = await registry.DefinitionsAsync(db, versionIds, ct);
         var query = db.StatisticsCells.AsNoTracking()
             .Where(c => c.UnitId == unit.Id && c.Period == CellPeriod.Month && versionIds.Contains(c.InstrumentVersionId));
         if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
@@ -331,7 +336,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         var months = new Dictionary<DateOnly, InstrumentStatistics>();
         await foreach (var cell in query.Select(c => new { c.PeriodStart, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable().WithCancellation(ct))
         {
-            var definition = (await registry.FindByIdAsync(db, cell.InstrumentVersionId, ct))!.Definition;
+            var definition = definitions[cell.InstrumentVersionId];
             if (!months.TryGetValue(cell.PeriodStart, out var month)) months[cell.PeriodStart] = month = InstrumentStatistics.For(current.Definition);
             month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
         }

@@ -42,6 +42,18 @@ public sealed class InstrumentRegistry(IOptions<CchcSurvey.Web.Infrastructure.Su
     }
 
     /// <summary>
+    /// The definitions of these versions, those not parsed yet read in one query: callers that stream rows naming
+    /// versions ask first, since a query while a reader is open fails on PostgreSQL (one command per connection).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, InstrumentDefinition>> DefinitionsAsync(SurveyDbContext db, IReadOnlyCollection<int> versionIds, CancellationToken ct)
+    {
+        var missing = versionIds.Where(id => !_byVersionId.ContainsKey(id)).Distinct().ToList();
+        if (missing.Count > 0)
+            foreach (var row in await db.InstrumentVersions.AsNoTracking().Where(v => missing.Contains(v.Id)).ToListAsync(ct)) Get(row);
+        return versionIds.Distinct().Where(_byVersionId.ContainsKey).ToDictionary(id => id, id => _byVersionId[id].Definition);
+    }
+
+    /// <summary>
     /// The instrument figures show when none is chosen: <c>Survey:DefaultInstrument</c> when it is published, else the
     /// first current instrument (by code) that declares elements, else the first current one; null when none is published.
     /// </summary>
