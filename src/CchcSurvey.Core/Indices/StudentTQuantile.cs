@@ -41,11 +41,25 @@ public static class StudentTQuantile
     /// t(0.975, df) as SciPy's <c>stdtrit(df, 0.975)</c> (CDFLIB <c>cdft</c>) returns it; df ≥ 1. Within 1e-8
     /// relative of <see cref="Exact975"/>.
     /// </summary>
+    /// <remarks>
+    /// Remembered per df below <see cref="Remembered"/>: a dashboard draws hundreds of t intervals, and each root search
+    /// took a tenth of a province page's time. A pure function of df, so a remembered value is the computed one.
+    /// </remarks>
     public static double Cdflib975(long degreesOfFreedom)
     {
         if (degreesOfFreedom < 1) throw new ArgumentOutOfRangeException(nameof(degreesOfFreedom), degreesOfFreedom, "must be ≥ 1");
-        return Cdflib(0.975, degreesOfFreedom, Z975);
+        if (degreesOfFreedom >= Remembered) return Cdflib(0.975, degreesOfFreedom, Z975);
+        // 0 means "not yet": the quantile is above 1.96 for every df. A double is written whole (64-bit), so two threads
+        // computing the same df at once store the same value and never a torn one.
+        var known = Volatile.Read(ref Known975[degreesOfFreedom]);
+        if (known != 0) return known;
+        var value = Cdflib(0.975, degreesOfFreedom, Z975);
+        Volatile.Write(ref Known975[degreesOfFreedom], value);
+        return value;
     }
+
+    private const int Remembered = 1 << 16;
+    private static readonly double[] Known975 = new double[Remembered];
 
     /// <summary>Exact t(0.975, df) from MathNet.Numerics <c>StudentT.InvCDF(0, 1, df, 0.975)</c>; df ≥ 1.</summary>
     public static double Exact975(long degreesOfFreedom)

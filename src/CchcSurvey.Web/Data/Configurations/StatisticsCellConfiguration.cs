@@ -8,9 +8,10 @@ public sealed class StatisticsCellConfiguration : IEntityTypeConfiguration<Stati
     public void Configure(EntityTypeBuilder<StatisticsCell> cell)
     {
         cell.HasIndex(c => new { c.UnitId, c.InstrumentVersionId, c.Period, c.PeriodStart, c.Channel, c.Flagged }).IsUnique();
-        // Covering index for rankings and response counts: the sums are read from the index alone, without
-        // touching the wide rows that carry the statistics JSON.
-        cell.HasIndex(c => new { c.UnitId, c.Period, c.PeriodStart, c.InstrumentVersionId, c.Channel, c.Flagged, c.OverallN, c.OverallSatisfied, c.Responses })
+        // Covering index for rankings, response counts and the fingerprints of kept figures (Indices/FigureCache.cs:
+        // count, ids, revisions, responses): the sums are read from the index alone, without touching the wide rows
+        // that carry the statistics JSON.
+        cell.HasIndex(c => new { c.UnitId, c.Period, c.PeriodStart, c.InstrumentVersionId, c.Channel, c.Flagged, c.OverallN, c.OverallSatisfied, c.Responses, c.Revision, c.Id })
             .HasDatabaseName("IX_StatisticsCells_Covering");
         cell.Property(c => c.Channel).HasMaxLength(8);
         cell.Property(c => c.Period).HasConversion<byte>();

@@ -1393,7 +1393,7 @@ namespace CchcSurvey.Web.Data.Migrations.Postgres
                     b.HasIndex("UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged")
                         .IsUnique();
 
-                    b.HasIndex("UnitId", "Period", "PeriodStart", "InstrumentVersionId", "Channel", "Flagged", "OverallN", "OverallSatisfied", "Responses")
+                    b.HasIndex("UnitId", "Period", "PeriodStart", "InstrumentVersionId", "Channel", "Flagged", "OverallN", "OverallSatisfied", "Responses", "Revision", "Id")
                         .HasDatabaseName("IX_StatisticsCells_Covering");
 
                     b.ToTable("StatisticsCells");

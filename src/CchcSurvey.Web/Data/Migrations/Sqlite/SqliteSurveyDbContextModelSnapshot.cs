@@ -1340,7 +1340,7 @@ namespace CchcSurvey.Web.Data.Migrations.Sqlite
                     b.HasIndex("UnitId", "InstrumentVersionId", "Period", "PeriodStart", "Channel", "Flagged")
                         .IsUnique();
 
-                    b.HasIndex("UnitId", "Period", "PeriodStart", "InstrumentVersionId", "Channel", "Flagged", "OverallN", "OverallSatisfied", "Responses")
+                    b.HasIndex("UnitId", "Period", "PeriodStart", "InstrumentVersionId", "Channel", "Flagged", "OverallN", "OverallSatisfied", "Responses", "Revision", "Id")
                         .HasDatabaseName("IX_StatisticsCells_Covering");
 
                     b.ToTable("StatisticsCells");
