@@ -265,23 +265,42 @@ public static class MarkReader
     {
         foreach (var pixelsPerMm in new[] { 8.0, 6.0, 11.0 })
         {
-            var sizeMm = PaperLayout.QrSize + 2 * QrMargin;
-            var n = (int)(sizeMm * pixelsPerMm);
-            var pixels = new byte[n * n];
-            for (var y = 0; y < n; y++)
-                for (var x = 0; x < n; x++)
-                {
-                    var (u, v) = h.Map(PaperLayout.QrX - QrMargin + (x + 0.5) / pixelsPerMm, PaperLayout.QrY - QrMargin + (y + 0.5) / pixelsPerMm);
-                    pixels[y * n + x] = (byte)Math.Clamp(image.Sample(u, v), 0, 255);
-                }
+            var (pixels, n) = Rectify(image, h, pixelsPerMm, QrMargin);
             if (Decode(pixels, n, n) is { } qr) return qr;
-            var sorted = (byte[])pixels.Clone();
-            Array.Sort(sorted);
-            var mid = (sorted[sorted.Length / 10] + sorted[sorted.Length * 9 / 10]) / 2;
-            for (var i = 0; i < pixels.Length; i++) pixels[i] = pixels[i] < mid ? (byte)0 : (byte)255;
+            Sharpen(pixels);
             if (Decode(pixels, n, n) is { } sharpened) return sharpened;
         }
+        // Last, the code's own square (QRCoder's quiet zone is inside it) read as a pure code: see Decode.
+        foreach (var pixelsPerMm in new[] { 8.0, 11.0 })
+        {
+            var (pixels, n) = Rectify(image, h, pixelsPerMm, 0);
+            Sharpen(pixels);
+            if (Decode(pixels, n, n, pure: true) is { } pure) return pure;
+        }
         return null;
+    }
+
+    /// <summary>The QR square (and a margin around it, mm) sampled upright through the homography.</summary>
+    private static (byte[] Pixels, int Size) Rectify(GrayImage image, Homography h, double pixelsPerMm, double margin)
+    {
+        var n = (int)((PaperLayout.QrSize + 2 * margin) * pixelsPerMm);
+        var pixels = new byte[n * n];
+        for (var y = 0; y < n; y++)
+            for (var x = 0; x < n; x++)
+            {
+                var (u, v) = h.Map(PaperLayout.QrX - margin + (x + 0.5) / pixelsPerMm, PaperLayout.QrY - margin + (y + 0.5) / pixelsPerMm);
+                pixels[y * n + x] = (byte)Math.Clamp(image.Sample(u, v), 0, 255);
+            }
+        return (pixels, n);
+    }
+
+    /// <summary>Black and white at the square's own mid-grey.</summary>
+    private static void Sharpen(byte[] pixels)
+    {
+        var sorted = (byte[])pixels.Clone();
+        Array.Sort(sorted);
+        var mid = (sorted[sorted.Length / 10] + sorted[sorted.Length * 9 / 10]) / 2;
+        for (var i = 0; i < pixels.Length; i++) pixels[i] = pixels[i] < mid ? (byte)0 : (byte)255;
     }
 
     /// <summary>The QR code found anywhere in the image (slower; only when the corners are not found).</summary>
@@ -299,10 +318,21 @@ public static class MarkReader
         return Decode(pixels, w, h);
     }
 
-    private static PaperQr? Decode(byte[] pixels, int width, int height)
+    /// <summary>The QR code of a grey image, or null.</summary>
+    /// <param name="pixels">Grey levels, row by row.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="pure">
+    /// The image is the code alone, upright, in its quiet zone (the square rectified through the homography): ZXing then
+    /// reads the module grid from the code's bounds instead of looking for its finder patterns. About one code in 200
+    /// that QRCoder writes at level M has data that ZXing's finder-pattern search rejects (a printed sheet whose page
+    /// was then never read, "V841ACVV1Z" page 2 among them: MarkReaderTests); read as a pure code it is read.
+    /// </param>
+    private static PaperQr? Decode(byte[] pixels, int width, int height, bool pure = false)
     {
         var source = new RGBLuminanceSource(pixels, width, height, RGBLuminanceSource.BitmapFormat.Gray8);
         var hints = new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true, [DecodeHintType.POSSIBLE_FORMATS] = new[] { BarcodeFormat.QR_CODE } };
+        if (pure) hints[DecodeHintType.PURE_BARCODE] = true;
         foreach (var binarizer in new Binarizer[] { new HybridBinarizer(source), new GlobalHistogramBinarizer(source) })
         {
             try
