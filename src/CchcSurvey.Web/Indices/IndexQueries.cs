@@ -36,8 +36,25 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     private ILookup<string, int>? _versionIds;
 
     /// <summary>The current version of every published instrument (read once per request).</summary>
-    public async Task<IReadOnlyList<PublishedInstrument>> CurrentAsync(CancellationToken ct) =>
-        _current ??= await registry.CurrentAsync(db, ct);
+    public async Task<IReadOnlyList<PublishedInstrument>> CurrentAsync(CancellationToken ct)
+    {
+        await LoadVersionsAsync(ct);
+        return _current!;
+    }
+
+    /// <summary>
+    /// Every version's id, code and whether it is current, in one statement (the current ones in code order, as
+    /// <see cref="InstrumentRegistry.CurrentAsync"/> gives them); definitions come from the registry's cache.
+    /// </summary>
+    private async Task LoadVersionsAsync(CancellationToken ct)
+    {
+        if (_current is not null) return;
+        var versions = await db.InstrumentVersions.AsNoTracking().OrderBy(v => v.Code).Select(v => new { v.Id, v.Code, v.IsCurrent }).ToListAsync(ct);
+        var current = versions.Where(v => v.IsCurrent).ToList();
+        var definitions = await registry.DefinitionsAsync(db, current.Select(v => v.Id).ToList(), ct);
+        _versionIds = versions.ToLookup(v => v.Code, v => v.Id, StringComparer.Ordinal);
+        _current = current.Select(v => new PublishedInstrument(v.Id, definitions[v.Id])).ToList();
+    }
 
     private async Task<PublishedInstrument?> FindAsync(string instrument, CancellationToken ct) =>
         (await CurrentAsync(ct)).FirstOrDefault(i => i.Code == instrument);
@@ -296,9 +313,8 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
 
     private async Task<List<int>> VersionIdsAsync(string instrument, CancellationToken ct)
     {
-        _versionIds ??= (await db.InstrumentVersions.AsNoTracking().Select(v => new { v.Code, v.Id }).ToListAsync(ct))
-            .ToLookup(v => v.Code, v => v.Id, StringComparer.Ordinal);
-        return _versionIds[instrument].ToList();
+        await LoadVersionsAsync(ct);
+        return _versionIds![instrument].ToList();
     }
 
     /// <summary>The instrument code of every version id (read with the version ids, once per request).</summary>
