@@ -60,6 +60,7 @@ public sealed record DashboardQuery(string? Unit, DateOnly From, DateOnly To, st
         ["trend"] = Period,
         // Only when not the default, so that the links of the usual view stay as they were.
         ["units"] = Units == HistoricalUnits.Now ? null : Units,
+        ["weight"] = WeightProfile ? "profile" : null,
     }.Where(p => p.Value is not null));
 
     /// <summary>The trend's buckets: the 12 months (or 4 quarters) ending with the one holding <see cref="To"/>, each a whole calendar period.</summary>

@@ -228,6 +228,9 @@ public sealed class PlanningTests(PlanningAppFactory factory) : IClassFixture<Pl
         Assert.Contains("cỡ mẫu hiệu dụng n = 10,7", weighted);
         Assert.Contains(". <span data-planning-unweighted>Chưa gia quyền: 58,3% (n=12).</span>", weighted);   // never replaced silently
         Assert.Contains("id=\"headline-", weighted);                   // the headline stays as it was
+        // Every link to another unit's dashboard keeps the weighting chosen.
+        Assert.Matches("href=\"/dashboard\\?unit=VQ&[^\"]*weight=profile", weighted);
+        Assert.DoesNotMatch("href=\"/dashboard\\?unit=VQ&[^\"]*weight=profile", html);
 
         // More responses than dossiers: the integrity sentence.
         var kk = WebUtility.HtmlDecode(await admin.GetStringAsync("/dashboard?unit=VQ-KK&instrument=SIPAS-DV"));
