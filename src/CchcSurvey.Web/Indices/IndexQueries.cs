@@ -228,18 +228,6 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
     }
 
     /// <summary>
-    /// Complementary suppression in time for one unit's subtree and instrument under the filter's channel and flag
-    /// choice (<see cref="TimeSuppression"/>): built from every month with responses, whatever period is asked for,
-    /// so that every calendar period the unit's figures can be asked for hides the same cells.
-    /// </summary>
-    public async Task<TimeSuppression> TimeSuppressionAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct)
-    {
-        var months = await MonthsAsync(unit, instrument, filter, ct);
-        var current = (await FindAsync(instrument, ct))!;
-        return new TimeSuppression(months.ToDictionary(), () => InstrumentStatistics.For(current.Definition), instrument, Options);
-    }
-
-    /// <summary>
     /// The figures hidden in time in one period, for each of many units (an export): the month cells of all the units
     /// are read in one pass ordered by unit, and each unit's <see cref="TimeSuppression"/> is built and dropped in
     /// turn, so memory holds one unit's months at a time.
@@ -255,10 +243,7 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         var result = new Dictionary<int, IReadOnlySet<(string, string)>>();
         foreach (var chunk in units.Select(u => u.Id).Chunk(1000))
         {
-            var query = db.StatisticsCells.AsNoTracking()
-                .Where(c => chunk.Contains(c.UnitId) && c.Period == CellPeriod.Month && versionIds.Contains(c.InstrumentVersionId));
-            if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
-            if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
+            var query = MonthCells(chunk, filter).Where(c => versionIds.Contains(c.InstrumentVersionId));
             int? unitId = null;
             var months = new Dictionary<DateOnly, InstrumentStatistics>();
             void Finish()
@@ -278,16 +263,6 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
             Finish();
         }
         return result;
-    }
-
-    /// <summary>
-    /// The figures of one unit's subtree for a calendar period (the filter's From/To), with primary suppression and
-    /// complementary suppression in time: what officials and the API are given.
-    /// </summary>
-    public async Task<InstrumentReport> ReportAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct)
-    {
-        var report = IndexCalculator.Report(await PoolAsync(unit, instrument, filter, ct), Options);
-        return TimeSuppression.Hide(report, (await TimeSuppressionAsync(unit, instrument, filter, ct)).HiddenIn(PeriodOf(filter)));
     }
 
     /// <summary>The calendar period of a filter's dates (all time when they are not one: callers validate first).</summary>
@@ -333,30 +308,6 @@ public sealed class IndexQueries(SurveyDbContext db, InstrumentRegistry registry
         var sums = await Cells([unit.Id], filter with { Channel = null }).GroupBy(c => new { c.InstrumentVersionId, c.Channel })
             .Select(g => new { g.Key.InstrumentVersionId, g.Key.Channel, Count = g.Sum(c => c.Responses) }).ToListAsync(ct);
         return sums.Select(s => (s.InstrumentVersionId, s.Channel, s.Count)).ToList();
-    }
-
-    /// <summary>
-    /// The month cells of one unit's subtree and instrument under the filter's channel and flag choice, pooled per
-    /// month, over all time: the input of complementary suppression in time and of the trend (one query for both).
-    /// </summary>
-    public async Task<IReadOnlyDictionary<DateOnly, InstrumentStatistics>> MonthsAsync(Unit unit, string instrument, IndexFilter filter, CancellationToken ct)
-    {
-        var current = await FindAsync(instrument, ct)
-            ?? throw new ArgumentException($"No published instrument '{instrument}'.", nameof(instrument));
-        var versionIds = await VersionIdsAsync(instrument, ct);
-        var definitions = await registry.DefinitionsAsync(db, versionIds, ct);
-        var query = db.StatisticsCells.AsNoTracking()
-            .Where(c => c.UnitId == unit.Id && c.Period == CellPeriod.Month && versionIds.Contains(c.InstrumentVersionId));
-        if (filter.Channel is { Length: > 0 } channel) query = query.Where(c => c.Channel == channel);
-        if (!filter.IncludeFlagged) query = query.Where(c => !c.Flagged);
-        var months = new Dictionary<DateOnly, InstrumentStatistics>();
-        await foreach (var cell in query.Select(c => new { c.PeriodStart, c.InstrumentVersionId, c.Data }).AsAsyncEnumerable().WithCancellation(ct))
-        {
-            var definition = definitions[cell.InstrumentVersionId];
-            if (!months.TryGetValue(cell.PeriodStart, out var month)) months[cell.PeriodStart] = month = InstrumentStatistics.For(current.Definition);
-            month.Merge(InstrumentStatistics.FromJson(cell.Data, definition));
-        }
-        return months;
     }
 
     /// <summary>

@@ -133,14 +133,9 @@ public sealed class IndexModel(OfficialScope scope, SurveyDbContext db, Instrume
                 var start = clock.StartOfDayUtc(upperDay.AddDays(-days));
                 var window = await joined.Where(x => x.r.SubmittedHourUtc >= start && x.r.SubmittedHourUtc < upper)
                     .Select(x => new { x.r.Id, x.r.SubmittedHourUtc }).ToListAsync(ct);
-                if (window.Count >= need)
-                {
-                    keys.AddRange(Keyed(window.Select(k => (k.Id, k.SubmittedHourUtc))));
-                    break;
-                }
                 // Fewer than a page: widen, unless the window already reaches back past every response that can match.
-                floor ??= await db.Responses.AsNoTracking().MinAsync(r => (DateTime?)r.SubmittedHourUtc, ct) ?? start;
-                if (start <= floor || days >= MaxWindowDays)
+                if (window.Count < need) floor ??= await db.Responses.AsNoTracking().MinAsync(r => (DateTime?)r.SubmittedHourUtc, ct) ?? start;
+                if (window.Count >= need || start <= floor || days >= MaxWindowDays)
                 {
                     keys.AddRange(Keyed(window.Select(k => (k.Id, k.SubmittedHourUtc))));
                     break;
